@@ -1,0 +1,2 @@
+//! postscrub: turn scraped-HTML posts into clean Markdown posts.
+pub mod markdown;

@@ -1,0 +1,1 @@
+//! HTML → CommonMark + GFM conversion (placeholder until the streaming converter lands).
