@@ -1,2 +1,5 @@
 //! postscrub: turn scraped-HTML posts into clean Markdown posts.
+pub mod dates;
+pub mod document;
+pub mod frontmatter;
 pub mod markdown;
