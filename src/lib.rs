@@ -3,3 +3,5 @@ pub mod dates;
 pub mod document;
 pub mod frontmatter;
 pub mod markdown;
+pub mod clean;
+pub mod rules;

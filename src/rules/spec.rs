@@ -215,6 +215,10 @@ pub struct ExampleSpec {
     pub markdown: Option<String>,
     /// Front matter (YAML text) before and after the front-matter rules.
     pub front_matter: Option<FrontMatterExampleSpec>,
+    /// Target the example runs with (`plain` when absent): it decides the date format.
+    pub target: Option<String>,
+    /// Time zone the example runs with (`UTC` when absent).
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

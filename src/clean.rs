@@ -1,0 +1,448 @@
+//! HTML → HTML: apply body rules to a post in one streaming lol_html pass.
+//!
+//! Every handler checks `removed()` first, so content inside an element that an earlier rule
+//! removed is neither counted nor touched: a post's rule counts say what really changed it.
+//! `extract` rules need to know an element's text before deciding to remove it, which a
+//! streaming rewriter cannot do, so when (and only when) a post has extract rules, a first
+//! lol_html pass reads the candidates' text and decides; the rewriting pass then removes exactly
+//! the elements whose text matched, counted in document order.
+
+use crate::rules::compile::RAW_TEXT_ELEMENTS;
+use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
+use lol_html::html_content::{Comment, Element, TextChunk};
+use lol_html::{
+    DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings,
+};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// The result of cleaning one body.
+#[derive(Debug, Default)]
+pub struct Cleaned<'r> {
+    pub html: String,
+    /// Rules that changed something, with how many times, in rule order.
+    pub fired: Vec<(&'r RuleMeta, u32)>,
+    /// Values taken out of the body by `extract` rules, for the front matter.
+    pub extracted: Vec<Extracted<'r>>,
+}
+
+#[derive(Debug)]
+pub struct Extracted<'r> {
+    pub meta: &'r RuleMeta,
+    pub field: &'r str,
+    pub value: String,
+    pub keep_existing: bool,
+}
+
+/// Clean `body` with the body rules of `sets`.
+pub fn clean<'r>(
+    body: &str,
+    sets: &[&'r RuleSet],
+) -> Result<Cleaned<'r>, lol_html::errors::RewritingError> {
+    let rules: Vec<&'r HtmlRule> = sets.iter().flat_map(|s| s.html.iter()).collect();
+    if rules.is_empty() {
+        return Ok(Cleaned {
+            html: body.to_owned(),
+            ..Cleaned::default()
+        });
+    }
+    let decisions = scan_extracts(body, &rules)?;
+    let counts: Vec<Cell<u32>> = rules.iter().map(|_| Cell::new(0)).collect();
+    // Depth of removed elements we are inside: comments there are gone already.
+    let removed_depth = Rc::new(Cell::new(0u32));
+    let mut output = Vec::with_capacity(body.len());
+    {
+        let mut settings = Settings::new().with_strict(false);
+        let mut comment_rules: Vec<(usize, Option<&regex::Regex>)> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let count = &counts[i];
+            let (selector, handler) = match &rule.action {
+                HtmlAction::RemoveComments(pattern) => {
+                    comment_rules.push((i, pattern.as_ref()));
+                    continue;
+                }
+                HtmlAction::Remove(selector) => (
+                    selector,
+                    element_handler(remove(count, Rc::clone(&removed_depth))),
+                ),
+                HtmlAction::Unwrap(selector) => (selector, element_handler(unwrap(count))),
+                HtmlAction::RemoveAttributes { selector, names } => {
+                    (selector, element_handler(remove_attributes(count, names)))
+                }
+                HtmlAction::SetAttribute {
+                    selector,
+                    name,
+                    value,
+                } => (selector, element_handler(set_attribute(count, name, value))),
+                HtmlAction::Extract(Extract { selector, .. }) => {
+                    let decided = decisions.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+                    (
+                        selector,
+                        element_handler(extract(count, decided, Rc::clone(&removed_depth))),
+                    )
+                }
+            };
+            settings = settings.append_element_content_handler((Cow::Borrowed(selector), handler));
+        }
+        if !comment_rules.is_empty() {
+            let counts = &counts;
+            let removed_depth = Rc::clone(&removed_depth);
+            settings = settings.append_document_content_handler(
+                DocumentContentHandlers::default().comments(move |c: &mut Comment| {
+                    for (i, pattern) in &comment_rules {
+                        if c.removed() || removed_depth.get() > 0 {
+                            break;
+                        }
+                        if pattern.is_none_or(|p| p.is_match(&c.text())) {
+                            c.remove();
+                            counts[*i].set(counts[*i].get() + 1);
+                        }
+                    }
+                    Ok(())
+                }),
+            );
+        }
+        let mut rewriter = HtmlRewriter::new(settings, |bytes: &[u8]| {
+            output.extend_from_slice(bytes);
+        });
+        rewriter.write(body.as_bytes())?;
+        rewriter.end()?;
+    }
+    let html = String::from_utf8(output)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+
+    let fired = rules
+        .iter()
+        .zip(&counts)
+        .filter(|(_, c)| c.get() > 0)
+        .map(|(r, c)| (&r.meta, c.get()))
+        .collect();
+    let mut extracted = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        if let HtmlAction::Extract(e) = &rule.action {
+            let first = decisions.get(&i).and_then(|d| d.iter().flatten().next());
+            if let Some(value) = first {
+                extracted.push(Extracted {
+                    meta: &rule.meta,
+                    field: &e.field,
+                    value: value.clone(),
+                    keep_existing: e.keep_existing,
+                });
+            }
+        }
+    }
+    Ok(Cleaned {
+        html,
+        fired,
+        extracted,
+    })
+}
+
+type Handler<'h> = Box<dyn FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h>;
+
+fn element_handler(handler: Handler<'_>) -> ElementContentHandlers<'_> {
+    ElementContentHandlers::default().element(handler)
+}
+
+fn bump(count: &Cell<u32>) {
+    count.set(count.get() + 1);
+}
+
+fn remove(count: &Cell<u32>, removed_depth: Rc<Cell<u32>>) -> Handler<'_> {
+    Box::new(move |el| {
+        if !el.removed() {
+            remove_tracked(el, &removed_depth);
+            bump(count);
+        }
+        Ok(())
+    })
+}
+
+/// Remove an element and keep `removed_depth` counting while we are inside it.
+fn remove_tracked(el: &mut Element<'_, '_>, removed_depth: &Rc<Cell<u32>>) {
+    el.remove();
+    if let Some(handlers) = el.end_tag_handlers() {
+        removed_depth.set(removed_depth.get() + 1);
+        let depth = Rc::clone(removed_depth);
+        handlers.push(Box::new(move |_end| {
+            depth.set(depth.get().saturating_sub(1));
+            Ok(())
+        }));
+    }
+}
+
+fn unwrap(count: &Cell<u32>) -> Handler<'_> {
+    Box::new(move |el| {
+        // Unwrapping a raw-text element would turn its text into live markup.
+        if !el.removed() && !RAW_TEXT_ELEMENTS.contains(&el.tag_name().as_str()) {
+            el.remove_and_keep_content();
+            bump(count);
+        }
+        Ok(())
+    })
+}
+
+fn remove_attributes<'h>(count: &'h Cell<u32>, names: &'h [String]) -> Handler<'h> {
+    Box::new(move |el| {
+        if el.removed() {
+            return Ok(());
+        }
+        let mut changed = false;
+        for name in names {
+            if el.has_attribute(name) {
+                el.remove_attribute(name);
+                changed = true;
+            }
+        }
+        if changed {
+            bump(count);
+        }
+        Ok(())
+    })
+}
+
+fn set_attribute<'h>(
+    count: &'h Cell<u32>,
+    name: &'h str,
+    value: &'h AttributeValue,
+) -> Handler<'h> {
+    Box::new(move |el| {
+        if el.removed() {
+            return Ok(());
+        }
+        let (new, drop_from) = match value {
+            AttributeValue::Literal(v) => (Some(v.clone()), None),
+            AttributeValue::From { attribute, remove } => (
+                el.get_attribute(attribute).filter(|v| !v.trim().is_empty()),
+                remove.then_some(attribute.as_str()),
+            ),
+        };
+        let Some(new) = new else { return Ok(()) };
+        let mut changed = false;
+        if el.get_attribute(name).as_deref() != Some(new.as_str()) {
+            el.set_attribute(name, &new)?;
+            changed = true;
+        }
+        if let Some(from) = drop_from.filter(|f| *f != name) {
+            el.remove_attribute(from);
+            changed = true;
+        }
+        if changed {
+            bump(count);
+        }
+        Ok(())
+    })
+}
+
+fn extract<'h>(
+    count: &'h Cell<u32>,
+    decided: &'h [Option<String>],
+    removed_depth: Rc<Cell<u32>>,
+) -> Handler<'h> {
+    let mut index = 0;
+    Box::new(move |el| {
+        let matched = decided.get(index).is_some_and(Option::is_some);
+        index += 1;
+        if matched && !el.removed() {
+            remove_tracked(el, &removed_depth);
+            bump(count);
+        }
+        Ok(())
+    })
+}
+
+/// For each extract rule (by index into `rules`), the value found in each element its selector
+/// matches, in document order; `None` where the text did not match or `max` was reached.
+fn scan_extracts(
+    body: &str,
+    rules: &[&HtmlRule],
+) -> Result<std::collections::HashMap<usize, Vec<Option<String>>>, lol_html::errors::RewritingError>
+{
+    let extracts: Vec<(usize, &Extract)> = rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match &r.action {
+            HtmlAction::Extract(e) => Some((i, e)),
+            _ => None,
+        })
+        .collect();
+    let mut decisions = std::collections::HashMap::new();
+    if extracts.is_empty() {
+        return Ok(decisions);
+    }
+    // Per rule: captured raw text per matched element, and the stack of open matches.
+    let captures: Vec<Rc<RefCell<Capture>>> = extracts
+        .iter()
+        .map(|_| Rc::new(RefCell::new(Capture::default())))
+        .collect();
+    {
+        let mut settings = Settings::new().with_strict(false);
+        for ((_, e), capture) in extracts.iter().zip(&captures) {
+            let on_element = Rc::clone(capture);
+            let on_text = Rc::clone(capture);
+            let handlers = ElementContentHandlers::default()
+                .element(move |el: &mut Element| {
+                    let index = {
+                        let mut c = on_element.borrow_mut();
+                        c.texts.push(String::new());
+                        let index = c.texts.len() - 1;
+                        c.open.push(index);
+                        index
+                    };
+                    if el.can_have_content() {
+                        let on_end = Rc::clone(&on_element);
+                        if let Some(handlers) = el.end_tag_handlers() {
+                            handlers.push(Box::new(move |_end| {
+                                on_end.borrow_mut().open.retain(|i| *i != index);
+                                Ok(())
+                            }));
+                        }
+                    } else {
+                        on_element.borrow_mut().open.retain(|i| *i != index);
+                    }
+                    Ok(())
+                })
+                .text(move |t: &mut TextChunk| {
+                    if t.text_type().allows_html_entities() {
+                        let mut c = on_text.borrow_mut();
+                        if let Some(&open) = c.open.last() {
+                            c.texts[open].push_str(t.as_str());
+                        }
+                    }
+                    Ok(())
+                });
+            settings = settings.append_element_content_handler((Cow::Borrowed(&e.selector as &Selector), handlers));
+        }
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(body.as_bytes())?;
+        rewriter.end()?;
+    }
+    for ((i, e), capture) in extracts.iter().zip(captures) {
+        let texts = std::mem::take(&mut capture.borrow_mut().texts);
+        let mut found = 0;
+        let values = texts
+            .into_iter()
+            .map(|raw| {
+                if e.max.is_some_and(|max| found >= max) {
+                    return None;
+                }
+                let text = collapse_whitespace(&htmlize::unescape(&raw));
+                let value = match &e.pattern {
+                    None => Some(text).filter(|t| !t.is_empty()),
+                    Some(p) => p.captures(&text).map(|c| {
+                        c.get(1)
+                            .or_else(|| c.get(0))
+                            .map_or(String::new(), |m| m.as_str().trim().to_owned())
+                    }),
+                }?;
+                (!value.is_empty()).then(|| {
+                    found += 1;
+                    value
+                })
+            })
+            .collect();
+        decisions.insert(*i, values);
+    }
+    Ok(decisions)
+}
+
+#[derive(Default)]
+struct Capture {
+    texts: Vec<String>,
+    open: Vec<usize>,
+}
+
+/// Trim and collapse runs of whitespace (including U+3000 indents) to one space.
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{RuleSource, Rules};
+
+    fn run(rules: &str, body: &str) -> (String, Vec<(String, u32)>, Vec<(String, String)>) {
+        let rules = Rules::from_text(rules, RuleSource::File("t.yaml".into())).unwrap();
+        let sets: Vec<&RuleSet> = rules.sets.iter().collect();
+        let c = clean(body, &sets).unwrap();
+        (
+            c.html,
+            c.fired.iter().map(|(m, n)| (m.id.clone(), *n)).collect(),
+            c.extracted
+                .iter()
+                .map(|e| (e.field.to_owned(), e.value.clone()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn remove_unwrap_and_counts() {
+        let (html, fired, _) = run(
+            "html:\n  - id: u\n    unwrap: 'span[id^=\"stock_\"], a.keyword'\n  - id: r\n    remove: 'span[id^=\"quote_\"]'\n",
+            r#"<p>a<span id="stock_sz1"><a class="keyword" href="x">b</a></span><span id="quote_sz1"></span>c</p>"#,
+        );
+        assert_eq!(html, "<p>abc</p>");
+        assert_eq!(fired, [("u".into(), 2), ("r".into(), 1)]);
+    }
+
+    #[test]
+    fn nothing_counted_inside_removed_content() {
+        let (html, fired, _) = run(
+            "html:\n  - id: r\n    remove: div.ad\n  - id: a\n    remove_attributes: { selector: img, names: [referrerpolicy] }\n  - id: c\n    remove_comments: true\n",
+            r#"<div class="ad"><img referrerpolicy="x"><!-- c --></div><img referrerpolicy="y">"#,
+        );
+        assert_eq!(html, "<img>");
+        assert_eq!(fired, [("r".into(), 1), ("a".into(), 1)]);
+    }
+
+    #[test]
+    fn comments_by_pattern() {
+        let (html, fired, _) = run(
+            "html:\n  - id: c\n    remove_comments: '^\\s*news_'\n",
+            "<!-- news_keyword_pub --><p>x</p><!-- keep -->",
+        );
+        assert_eq!(html, "<p>x</p><!-- keep -->");
+        assert_eq!(fired, [("c".into(), 1)]);
+    }
+
+    #[test]
+    fn lazy_image_source() {
+        let (html, _, _) = run(
+            "html:\n  - id: l\n    set_attribute: { selector: 'img[data-original]', name: src, from: data-original, remove_from: true }\n",
+            r#"<img data-original="http://a/1.jpg?x=1&amp;y=2" src="data:image/gif;base64,R0">"#,
+        );
+        assert_eq!(html, r#"<img src="http://a/1.jpg?x=1&amp;y=2">"#);
+    }
+
+    #[test]
+    fn unwrap_refuses_raw_text_elements() {
+        let (html, fired, _) = run(
+            "html:\n  - id: u\n    unwrap: style, b\n",
+            "<style>a&lt;b</style><b>x</b>",
+        );
+        assert_eq!(html, "<style>a&lt;b</style>x");
+        assert_eq!(fired, [("u".into(), 1)]);
+    }
+
+    #[test]
+    fn extract_only_matching_elements() {
+        let (html, fired, extracted) = run(
+            "html:\n  - id: e\n    extract: { selector: p, field: source, pattern: '^来源：\\s*(.+)$', max: 1 }\n",
+            "<p>　　来源：大众日报</p><p>正文</p><p>来源：第二</p>",
+        );
+        assert_eq!(html, "<p>正文</p><p>来源：第二</p>");
+        assert_eq!(fired, [("e".into(), 1)]);
+        assert_eq!(extracted, [("source".into(), "大众日报".into())]);
+    }
+
+    #[test]
+    fn extract_decodes_entities() {
+        let (_, _, extracted) = run(
+            "html:\n  - id: e\n    extract: { selector: p.article-editor, field: editor, pattern: '责任编辑：\\s*(.+)' }\n",
+            r#"<p class="article-editor">责任编辑：A&amp;B </p>"#,
+        );
+        assert_eq!(extracted, [("editor".into(), "A&B".into())]);
+    }
+}

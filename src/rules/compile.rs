@@ -1,0 +1,411 @@
+//! Rule specs → runtime rules: selectors parsed, patterns compiled, one action per rule.
+//!
+//! Everything that can be wrong in a rule file is found here, at load time, and reported with
+//! the file, the line of the rule and its id. Nothing user-written ever reaches lol_html's
+//! panicking `element!` macro: selectors are parsed with `Selector::from_str`.
+
+use super::spec::*;
+use super::{RuleError, RuleSource};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use lol_html::Selector;
+use regex::Regex;
+use std::collections::HashMap;
+
+/// Elements whose content is raw text: unwrapping them would turn that text into live markup.
+pub const RAW_TEXT_ELEMENTS: &[&str] = &[
+    "script", "style", "textarea", "title", "noscript", "iframe", "xmp", "noembed", "noframes",
+    "plaintext",
+];
+
+/// What every rule has: who it is, where it is, how much it matters.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: String,
+    pub message: Option<String>,
+    pub severity: Severity,
+    /// 1-based line of the rule in its file (0 when unknown).
+    pub line: usize,
+}
+
+#[derive(Debug)]
+pub struct HtmlRule {
+    pub meta: RuleMeta,
+    pub action: HtmlAction,
+}
+
+#[derive(Debug)]
+pub enum HtmlAction {
+    Remove(Selector),
+    Unwrap(Selector),
+    /// `None` removes every comment.
+    RemoveComments(Option<Regex>),
+    RemoveAttributes {
+        selector: Selector,
+        names: Vec<String>,
+    },
+    SetAttribute {
+        selector: Selector,
+        name: String,
+        value: AttributeValue,
+    },
+    Extract(Extract),
+}
+
+#[derive(Debug, Clone)]
+pub enum AttributeValue {
+    From { attribute: String, remove: bool },
+    Literal(String),
+}
+
+#[derive(Debug)]
+pub struct Extract {
+    pub selector: Selector,
+    pub field: String,
+    pub pattern: Option<Regex>,
+    pub max: Option<usize>,
+    pub keep_existing: bool,
+}
+
+#[derive(Debug)]
+pub struct FrontMatterRule {
+    pub meta: RuleMeta,
+    pub action: FrontMatterAction,
+}
+
+#[derive(Debug)]
+pub enum FrontMatterAction {
+    RemoveFields {
+        names: Vec<String>,
+        value_contains: Vec<String>,
+        value_matches: Option<Regex>,
+    },
+    RenameField {
+        from: String,
+        to: String,
+    },
+    SetField {
+        name: String,
+        value: serde_yaml::Value,
+        if_missing: bool,
+    },
+    NormalizeDate {
+        field: String,
+        /// `None`: the run's time zone.
+        timezone: Option<jiff::tz::TimeZone>,
+        invalid: InvalidDate,
+    },
+}
+
+/// When a rule set applies.
+#[derive(Debug, Default)]
+pub struct When {
+    pub body_contains: Vec<String>,
+    pub path: Option<GlobSet>,
+}
+
+impl When {
+    pub fn matches(&self, relative_path: &str, body: &str) -> bool {
+        (self.body_contains.is_empty() || self.body_contains.iter().any(|s| body.contains(s)))
+            && self.path.as_ref().is_none_or(|g| g.is_match(relative_path))
+    }
+}
+
+/// One loaded rule file.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub name: String,
+    pub description: Option<String>,
+    pub source: RuleSource,
+    pub when: When,
+    pub html: Vec<HtmlRule>,
+    pub front_matter: Vec<FrontMatterRule>,
+    pub examples: Vec<ExampleSpec>,
+    /// Ids of rules from earlier rule sets that this one turns `off`.
+    pub disabled: Vec<String>,
+}
+
+impl RuleSet {
+    /// Every rule's metadata, body rules first.
+    pub fn metas(&self) -> impl Iterator<Item = &RuleMeta> {
+        self.html
+            .iter()
+            .map(|r| &r.meta)
+            .chain(self.front_matter.iter().map(|r| &r.meta))
+    }
+}
+
+/// Compile one parsed rule file. `text` is the file's YAML, used to find rule lines.
+pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<RuleSet, RuleError> {
+    let lines = IdLines::new(text);
+    let err = |id: Option<&str>, message: String| RuleError {
+        source: source.clone(),
+        line: id.and_then(|id| lines.find(id)),
+        column: None,
+        rule_id: id.map(str::to_owned),
+        message,
+    };
+
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    let ids = spec
+        .html
+        .iter()
+        .map(|r| r.id.as_str())
+        .chain(spec.front_matter.iter().map(|r| r.id.as_str()));
+    for id in ids {
+        if !valid_id(id) {
+            return Err(err(
+                Some(id),
+                format!("rule id `{id}` must be letters, digits, `-`, `_` or `.`"),
+            ));
+        }
+        if seen.insert(id, ()).is_some() {
+            return Err(err(
+                Some(id),
+                format!("duplicate rule id `{id}`: every rule in a file needs its own id"),
+            ));
+        }
+    }
+
+    let when = match spec.when {
+        None => When::default(),
+        Some(w) => When {
+            body_contains: w.body_contains.map(OneOrMany::into_vec).unwrap_or_default(),
+            path: match w.path {
+                None => None,
+                Some(globs) => {
+                    let mut builder = GlobSetBuilder::new();
+                    for g in globs.into_vec() {
+                        let glob = Glob::new(&g).map_err(|e| {
+                            err(None, format!("invalid `when.path` glob `{g}`: {e}"))
+                        })?;
+                        builder.add(glob);
+                    }
+                    Some(builder.build().map_err(|e| err(None, e.to_string()))?)
+                }
+            },
+        },
+    };
+
+    let mut disabled = Vec::new();
+    let mut html = Vec::with_capacity(spec.html.len());
+    for rule in spec.html {
+        let id = rule.id.clone();
+        if is_override(&[rule.remove.is_some(), rule.unwrap.is_some(), rule.remove_comments.is_some(), rule.remove_attributes.is_some(), rule.set_attribute.is_some(), rule.extract.is_some()], rule.severity) {
+            disabled.push(id);
+            continue;
+        }
+        let action = html_action(rule.clone()).map_err(|m| err(Some(&id), m))?;
+        html.push(HtmlRule {
+            meta: RuleMeta {
+                line: lines.find(&id).unwrap_or(0),
+                id,
+                message: rule.message,
+                severity: rule.severity.unwrap_or_default(),
+            },
+            action,
+        });
+    }
+
+    let mut front_matter = Vec::with_capacity(spec.front_matter.len());
+    for rule in spec.front_matter {
+        let id = rule.id.clone();
+        if is_override(&[rule.remove_fields.is_some(), rule.rename_field.is_some(), rule.set_field.is_some(), rule.normalize_date.is_some()], rule.severity) {
+            disabled.push(id);
+            continue;
+        }
+        let action = front_matter_action(rule.clone()).map_err(|m| err(Some(&id), m))?;
+        front_matter.push(FrontMatterRule {
+            meta: RuleMeta {
+                line: lines.find(&id).unwrap_or(0),
+                id,
+                message: rule.message,
+                severity: rule.severity.unwrap_or_default(),
+            },
+            action,
+        });
+    }
+
+    Ok(RuleSet {
+        name: spec.name.unwrap_or_else(|| source.stem()),
+        description: spec.description,
+        source,
+        when,
+        html,
+        front_matter,
+        examples: spec.examples,
+        disabled,
+    })
+}
+
+/// A rule with no action and `severity: off` turns off an earlier rule with the same id.
+fn is_override(actions: &[bool], severity: Option<Severity>) -> bool {
+    severity == Some(Severity::Off) && !actions.iter().any(|a| *a)
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+const HTML_ACTIONS: &str =
+    "remove, unwrap, remove_comments, remove_attributes, set_attribute or extract";
+const FRONT_MATTER_ACTIONS: &str = "remove_fields, rename_field, set_field or normalize_date";
+
+fn one_action<T>(actions: Vec<(&str, Option<T>)>, all: &str) -> Result<T, String> {
+    let given: Vec<(&str, T)> = actions
+        .into_iter()
+        .filter_map(|(name, a)| a.map(|a| (name, a)))
+        .collect();
+    match given.len() {
+        0 => Err(format!("rule has no action: give one of {all}")),
+        1 => Ok(given.into_iter().next().map(|(_, a)| a).expect("one action")),
+        _ => Err(format!(
+            "rule has several actions ({}): split it into one rule per action",
+            given.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+enum HtmlActionSpec {
+    Remove(String),
+    Unwrap(String),
+    Comments(CommentsSpec),
+    Attributes(RemoveAttributesSpec),
+    Set(SetAttributeSpec),
+    Extract(ExtractSpec),
+}
+
+fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
+    let spec = one_action(
+        vec![
+            ("remove", rule.remove.map(HtmlActionSpec::Remove)),
+            ("unwrap", rule.unwrap.map(HtmlActionSpec::Unwrap)),
+            ("remove_comments", rule.remove_comments.map(HtmlActionSpec::Comments)),
+            ("remove_attributes", rule.remove_attributes.map(HtmlActionSpec::Attributes)),
+            ("set_attribute", rule.set_attribute.map(HtmlActionSpec::Set)),
+            ("extract", rule.extract.map(HtmlActionSpec::Extract)),
+        ],
+        HTML_ACTIONS,
+    )?;
+    Ok(match spec {
+        HtmlActionSpec::Remove(s) => HtmlAction::Remove(selector(&s)?),
+        HtmlActionSpec::Unwrap(s) => HtmlAction::Unwrap(selector(&s)?),
+        HtmlActionSpec::Comments(CommentsSpec::All(true)) => HtmlAction::RemoveComments(None),
+        HtmlActionSpec::Comments(CommentsSpec::All(false)) => {
+            return Err("`remove_comments: false` does nothing: remove the rule, or give `true` or a pattern".into());
+        }
+        HtmlActionSpec::Comments(CommentsSpec::Matching(p)) => {
+            HtmlAction::RemoveComments(Some(pattern(&p)?))
+        }
+        HtmlActionSpec::Attributes(a) => {
+            if a.names.is_empty() {
+                return Err("`remove_attributes.names` is empty: list the attributes to remove".into());
+            }
+            HtmlAction::RemoveAttributes {
+                selector: selector(&a.selector)?,
+                names: a.names.iter().map(|n| n.to_ascii_lowercase()).collect(),
+            }
+        }
+        HtmlActionSpec::Set(s) => {
+            let value = match (s.from, s.value) {
+                (Some(from), None) => AttributeValue::From {
+                    attribute: from.to_ascii_lowercase(),
+                    remove: s.remove_from,
+                },
+                (None, Some(v)) => AttributeValue::Literal(v),
+                _ => return Err("`set_attribute` needs exactly one of `from` (an attribute to copy) or `value`".into()),
+            };
+            HtmlAction::SetAttribute {
+                selector: selector(&s.selector)?,
+                name: s.name.to_ascii_lowercase(),
+                value,
+            }
+        }
+        HtmlActionSpec::Extract(e) => {
+            if e.field.trim().is_empty() {
+                return Err("`extract.field` is empty: name the front-matter field to fill".into());
+            }
+            HtmlAction::Extract(Extract {
+                selector: selector(&e.selector)?,
+                field: e.field,
+                pattern: e.pattern.as_deref().map(pattern).transpose()?,
+                max: e.max,
+                keep_existing: e.keep_existing,
+            })
+        }
+    })
+}
+
+enum FmActionSpec {
+    Remove(RemoveFieldsSpec),
+    Rename(RenameFieldSpec),
+    Set(SetFieldSpec),
+    Date(NormalizeDateSpec),
+}
+
+fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, String> {
+    let spec = one_action(
+        vec![
+            ("remove_fields", rule.remove_fields.map(FmActionSpec::Remove)),
+            ("rename_field", rule.rename_field.map(FmActionSpec::Rename)),
+            ("set_field", rule.set_field.map(FmActionSpec::Set)),
+            ("normalize_date", rule.normalize_date.map(FmActionSpec::Date)),
+        ],
+        FRONT_MATTER_ACTIONS,
+    )?;
+    Ok(match spec {
+        FmActionSpec::Remove(r) => FrontMatterAction::RemoveFields {
+            names: r.names.into_vec(),
+            value_contains: r.value_contains.map(OneOrMany::into_vec).unwrap_or_default(),
+            value_matches: r.value_matches.as_deref().map(pattern).transpose()?,
+        },
+        FmActionSpec::Rename(r) => FrontMatterAction::RenameField { from: r.from, to: r.to },
+        FmActionSpec::Set(s) => FrontMatterAction::SetField {
+            name: s.name,
+            value: s.value,
+            if_missing: s.if_missing,
+        },
+        FmActionSpec::Date(d) => FrontMatterAction::NormalizeDate {
+            field: d.field,
+            timezone: d
+                .timezone
+                .as_deref()
+                .map(crate::dates::parse_timezone)
+                .transpose()?,
+            invalid: d.invalid,
+        },
+    })
+}
+
+fn selector(s: &str) -> Result<Selector, String> {
+    s.parse::<Selector>().map_err(|e| {
+        format!("invalid selector `{s}`: {e} (supported: type, .class, #id, [attr] with = ~= |= ^= $= *=, descendant and `>` combinators, :not(), :first-child, :nth-child(); see docs/rules.md)")
+    })
+}
+
+fn pattern(p: &str) -> Result<Regex, String> {
+    Regex::new(p).map_err(|e| format!("invalid pattern `{p}`: {e}"))
+}
+
+/// Finds the line of `id: X` in a rule file.
+struct IdLines<'a> {
+    text: &'a str,
+}
+
+impl<'a> IdLines<'a> {
+    fn new(text: &'a str) -> Self {
+        IdLines { text }
+    }
+
+    fn find(&self, id: &str) -> Option<usize> {
+        self.text.lines().enumerate().find_map(|(i, line)| {
+            let t = line.trim_start().trim_start_matches('-').trim_start();
+            let value = t.strip_prefix("id:")?.trim();
+            let value = value.split(" #").next().unwrap_or(value).trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            (value == id).then_some(i + 1)
+        })
+    }
+}

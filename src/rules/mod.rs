@@ -1,0 +1,305 @@
+//! Rule files: where they come from, how they load, and the errors they can have.
+//!
+//! Loading is all-or-nothing: a run with a broken rule file processes no post (exit code 2),
+//! because a half-applied rule set would make every diff misleading.
+
+pub mod compile;
+pub mod presets;
+pub mod spec;
+
+pub use compile::{
+    AttributeValue, Extract, FrontMatterAction, FrontMatterRule, HtmlAction, HtmlRule, RuleMeta,
+    RuleSet, When,
+};
+pub use spec::Severity;
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// Where a rule set was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleSource {
+    Preset(String),
+    File(PathBuf),
+}
+
+impl RuleSource {
+    pub fn stem(&self) -> String {
+        match self {
+            RuleSource::Preset(name) => name.clone(),
+            RuleSource::File(path) => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Display for RuleSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RuleSource::Preset(name) => write!(f, "rules/{name}.yaml (preset)"),
+            RuleSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// A rule file that cannot be used, with everything needed to find and fix it.
+#[derive(Debug, Clone)]
+pub struct RuleError {
+    pub source: RuleSource,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub rule_id: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
+        }
+        write!(f, ": ")?;
+        if let Some(id) = &self.rule_id {
+            write!(f, "rule `{id}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+/// All rule sets of a run, in the order given (a set's `extends` come before it).
+#[derive(Debug, Default)]
+pub struct Rules {
+    pub sets: Vec<RuleSet>,
+}
+
+impl Rules {
+    /// Load rule sets named on the command line or in the config: a preset name, or a path
+    /// (relative to `base`).
+    pub fn load(names: &[String], base: &Path) -> Result<Rules, RuleError> {
+        let mut rules = Rules::default();
+        let mut loading = HashSet::new();
+        for name in names {
+            rules.load_one(name, base, &mut loading)?;
+        }
+        rules.apply_overrides();
+        Ok(rules)
+    }
+
+    /// Load a rule file from text (for tests and `rules test`).
+    pub fn from_text(text: &str, source: RuleSource) -> Result<Rules, RuleError> {
+        let mut rules = Rules::default();
+        let set = parse(text, source)?;
+        rules.push(set)?;
+        rules.apply_overrides();
+        Ok(rules)
+    }
+
+    fn load_one(
+        &mut self,
+        name: &str,
+        base: &Path,
+        loading: &mut HashSet<PathBuf>,
+    ) -> Result<(), RuleError> {
+        let (source, text, dir) = resolve(name, base)?;
+        let key = match &source {
+            RuleSource::Preset(n) => PathBuf::from(format!("preset:{n}")),
+            RuleSource::File(p) => p.canonicalize().unwrap_or_else(|_| p.clone()),
+        };
+        if self.sets.iter().any(|s| s.source == source) {
+            return Ok(()); // already loaded, e.g. extended by two files
+        }
+        if !loading.insert(key.clone()) {
+            return Err(RuleError {
+                source,
+                line: None,
+                column: None,
+                rule_id: None,
+                message: "`extends` forms a cycle: this file extends itself through others".into(),
+            });
+        }
+        let set_spec = parse_spec(&text, &source)?;
+        for parent in &set_spec.extends {
+            self.load_one(parent, &dir, loading)?;
+        }
+        let set = compile::compile(set_spec, source, &text)?;
+        loading.remove(&key);
+        self.push(set)
+    }
+
+    fn push(&mut self, set: RuleSet) -> Result<(), RuleError> {
+        for meta in set.metas() {
+            if let Some(other) = self
+                .sets
+                .iter()
+                .find(|s| s.metas().any(|m| m.id == meta.id))
+            {
+                return Err(RuleError {
+                    source: set.source.clone(),
+                    line: Some(meta.line).filter(|l| *l > 0),
+                    column: None,
+                    rule_id: Some(meta.id.clone()),
+                    message: format!(
+                        "rule id `{}` is already used by {}: rename it, or turn the other off with `- id: {}` and `severity: off`",
+                        meta.id, other.source, meta.id
+                    ),
+                });
+            }
+        }
+        self.sets.push(set);
+        Ok(())
+    }
+
+    /// Drop rules that a later set turned `off`, and rules that are `off` themselves.
+    fn apply_overrides(&mut self) {
+        let mut off: HashSet<String> = HashSet::new();
+        for i in (0..self.sets.len()).rev() {
+            let set = &mut self.sets[i];
+            set.html
+                .retain(|r| r.meta.severity != Severity::Off && !off.contains(&r.meta.id));
+            set.front_matter
+                .retain(|r| r.meta.severity != Severity::Off && !off.contains(&r.meta.id));
+            off.extend(set.disabled.iter().cloned());
+        }
+    }
+
+    /// Find a rule by id: its set and metadata.
+    pub fn find(&self, id: &str) -> Option<(&RuleSet, &RuleMeta)> {
+        self.sets
+            .iter()
+            .find_map(|s| s.metas().find(|m| m.id == id).map(|m| (s, m)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.iter().all(|s| s.html.is_empty() && s.front_matter.is_empty())
+    }
+}
+
+/// A name is a path when it looks like one or exists; otherwise a preset.
+fn resolve(name: &str, base: &Path) -> Result<(RuleSource, String, PathBuf), RuleError> {
+    let looks_like_path = name.contains('/')
+        || name.contains('\\')
+        || name.ends_with(".yaml")
+        || name.ends_with(".yml");
+    let path = base.join(name);
+    if looks_like_path || (presets::get(name).is_none() && path.exists()) {
+        let source = RuleSource::File(path.clone());
+        let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
+            source: source.clone(),
+            line: None,
+            column: None,
+            rule_id: None,
+            message: format!("cannot read rule file: {e}"),
+        })?;
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        return Ok((source, text, dir));
+    }
+    match presets::get(name) {
+        Some(text) => Ok((RuleSource::Preset(name.to_owned()), text.to_owned(), base.to_path_buf())),
+        None => Err(RuleError {
+            source: RuleSource::Preset(name.to_owned()),
+            line: None,
+            column: None,
+            rule_id: None,
+            message: format!(
+                "no preset named `{name}` and no such file: presets are {}; give a path to use a rule file",
+                presets::names().collect::<Vec<_>>().join(", ")
+            ),
+        }),
+    }
+}
+
+fn parse_spec(text: &str, source: &RuleSource) -> Result<spec::RuleFileSpec, RuleError> {
+    serde_yaml::from_str(text).map_err(|e| {
+        let location = e.location();
+        let mut message = e.to_string();
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        RuleError {
+            source: source.clone(),
+            line: location.as_ref().map(|l| l.line()),
+            column: location.as_ref().map(|l| l.column()),
+            rule_id: None,
+            message,
+        }
+    })
+}
+
+/// Parse and compile one rule file's text, without `extends`.
+pub fn parse(text: &str, source: RuleSource) -> Result<RuleSet, RuleError> {
+    let spec = parse_spec(text, &source)?;
+    compile::compile(spec, source, text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Rules, RuleError> {
+        Rules::from_text(text, RuleSource::File("r.yaml".into()))
+    }
+
+    #[test]
+    fn presets_compile() {
+        for name in presets::names() {
+            Rules::load(&[name.to_owned()], Path::new(".")).unwrap();
+        }
+    }
+
+    #[test]
+    fn unknown_key_names_line() {
+        let e = load("html:\n  - id: a\n    remove: p\n    colour: red\n").unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+        assert!(e.to_string().starts_with("r.yaml:4:"), "{e}");
+        assert!(e.message.contains("colour"), "{e}");
+    }
+
+    #[test]
+    fn bad_selector_names_rule_and_line() {
+        let e = load("html:\n  - id: ok\n    remove: p\n  - id: bad\n    remove: 'div[' \n").unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert_eq!(e.rule_id.as_deref(), Some("bad"));
+        assert!(e.message.contains("invalid selector `div[`"), "{e}");
+        let e = load("html:\n  - id: sib\n    remove: 'a + b'\n").unwrap_err();
+        assert!(e.message.contains("invalid selector"), "{e}");
+    }
+
+    #[test]
+    fn bad_pattern_duplicate_id_and_action_count() {
+        let e = load("html:\n  - id: c\n    remove_comments: '('\n").unwrap_err();
+        assert!(e.message.contains("invalid pattern"), "{e}");
+        let e = load("html:\n  - id: a\n    remove: p\n  - id: a\n    unwrap: p\n").unwrap_err();
+        assert!(e.message.contains("duplicate rule id"), "{e}");
+        let e = load("html:\n  - id: a\n    message: nothing\n").unwrap_err();
+        assert!(e.message.contains("no action"), "{e}");
+        let e = load("html:\n  - id: a\n    remove: p\n    unwrap: p\n").unwrap_err();
+        assert!(e.message.contains("several actions"), "{e}");
+    }
+
+    #[test]
+    fn unknown_preset() {
+        let e = Rules::load(&["nope".into()], Path::new(".")).unwrap_err();
+        assert!(e.message.contains("sina-finance"), "{e}");
+    }
+
+    #[test]
+    fn off_override_drops_earlier_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("local.yaml"),
+            "extends: [sina-finance]\nhtml:\n  - id: stock-keyword-link\n    severity: off\n",
+        )
+        .unwrap();
+        let rules = Rules::load(&["local.yaml".into()], dir.path()).unwrap();
+        assert!(rules.find("stock-keyword-link").is_none());
+        assert!(rules.find("qr-ad-block").is_some());
+    }
+}
