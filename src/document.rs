@@ -122,13 +122,26 @@ impl<'a> Document<'a> {
             out.push_str(&with_line_ending(fm, line_ending));
             out.push_str("---");
             out.push_str(nl);
-            if !body.is_empty() {
-                out.push_str(nl);
-            }
+        }
+        let body = skip_blank_lines(body);
+        if front_matter.is_some() && !body.is_empty() {
+            out.push_str(nl);
         }
         out.push_str(&with_line_ending(body, line_ending));
         out
     }
+}
+
+/// `text` without its leading whitespace-only lines.
+fn skip_blank_lines(text: &str) -> &str {
+    let mut pos = 0;
+    while let Some((line, next)) = next_line(text, pos) {
+        if !line.trim().is_empty() || next == pos {
+            break;
+        }
+        pos = next;
+    }
+    if text[pos..].trim().is_empty() { "" } else { &text[pos..] }
 }
 
 /// The line starting at `pos` (without its line break) and the position after its line break.

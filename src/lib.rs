@@ -5,3 +5,5 @@ pub mod frontmatter;
 pub mod markdown;
 pub mod clean;
 pub mod rules;
+pub mod body;
+pub mod pipeline;

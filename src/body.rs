@@ -1,0 +1,137 @@
+//! Body modes: is a body an HTML fragment or Markdown, and how to clean Markdown's HTML islands.
+//!
+//! postscrub's own output is Markdown, and running it again must change nothing, so a body that
+//! is already Markdown is never converted: only the raw-HTML islands a CommonMark parser finds
+//! in it (HTML blocks, and runs of inline HTML inside a paragraph) go through the cleanup
+//! rules. Markdown text, code spans and code blocks are left byte for byte.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// How to read a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BodyMode {
+    /// `html` when the trimmed body starts with a tag and ends with one, else `markdown`.
+    #[default]
+    Auto,
+    Html,
+    Markdown,
+}
+
+impl BodyMode {
+    /// Resolve `Auto` for a given body.
+    pub fn resolve(self, body: &str) -> BodyMode {
+        match self {
+            BodyMode::Auto if looks_like_html(body) => BodyMode::Html,
+            BodyMode::Auto => BodyMode::Markdown,
+            other => other,
+        }
+    }
+}
+
+fn looks_like_html(body: &str) -> bool {
+    let t = body.trim();
+    let Some(rest) = t.strip_prefix('<') else {
+        return false;
+    };
+    // A tag (`<div`, `</p`) or a comment/doctype (`<!`); `<http://x>` is an autolink.
+    let starts = rest.starts_with('!')
+        || rest
+            .trim_start_matches('/')
+            .split(|c: char| c.is_ascii_whitespace() || c == '>' || c == '/')
+            .next()
+            .is_some_and(|name| {
+                name.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            });
+    starts && t.ends_with('>')
+}
+
+/// Byte ranges of the raw-HTML islands of a Markdown text, in order, never overlapping.
+pub fn html_islands(markdown: &str) -> Vec<Range<usize>> {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let mut islands: Vec<Range<usize>> = Vec::new();
+    // An inline run: starts and ends at inline HTML, may hold plain text between.
+    let mut run: Option<Range<usize>> = None;
+    let mut run_end_html = 0;
+    let close_run = |run: &mut Option<Range<usize>>, end: usize, islands: &mut Vec<Range<usize>>| {
+        if let Some(r) = run.take() {
+            islands.push(r.start..end);
+        }
+    };
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                close_run(&mut run, run_end_html, &mut islands);
+                islands.push(range);
+            }
+            Event::InlineHtml(_) => {
+                if run.is_none() {
+                    run = Some(range.start..range.end);
+                }
+                run_end_html = range.end;
+            }
+            Event::Text(_) | Event::SoftBreak | Event::HardBreak if run.is_some() => {}
+            Event::End(TagEnd::HtmlBlock) => {}
+            Event::Html(_) => {}
+            _ => close_run(&mut run, run_end_html, &mut islands),
+        }
+    }
+    close_run(&mut run, run_end_html, &mut islands);
+    islands.retain(|r| !r.is_empty());
+    islands
+}
+
+/// Replace each island of `markdown` by `f(island)`; everything else is copied as is.
+pub fn map_islands<E>(
+    markdown: &str,
+    mut f: impl FnMut(&str) -> Result<String, E>,
+) -> Result<String, E> {
+    let islands = html_islands(markdown);
+    if islands.is_empty() {
+        return Ok(markdown.to_owned());
+    }
+    let mut out = String::with_capacity(markdown.len());
+    let mut last = 0;
+    for island in islands {
+        out.push_str(&markdown[last..island.start]);
+        out.push_str(&f(&markdown[island.clone()])?);
+        last = island.end;
+    }
+    out.push_str(&markdown[last..]);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_detection() {
+        assert_eq!(BodyMode::Auto.resolve("\n<div>x</div>   "), BodyMode::Html);
+        assert_eq!(BodyMode::Auto.resolve("# Title\n\n<p>x</p>"), BodyMode::Markdown);
+        assert_eq!(BodyMode::Auto.resolve("a <b>c</b>"), BodyMode::Markdown);
+        assert_eq!(BodyMode::Auto.resolve("<!-- c --> text <br>"), BodyMode::Html);
+        assert_eq!(BodyMode::Auto.resolve("<http://x.y>"), BodyMode::Markdown);
+        assert_eq!(BodyMode::Html.resolve("# x"), BodyMode::Html);
+    }
+
+    #[test]
+    fn islands_skip_code() {
+        let md = "Text `<style>` and <span id=\"quote_1\">q</span> end.\n\n<div class=\"ad\">\nx\n</div>\n\n```\n<style>\n```\n";
+        let islands: Vec<&str> = html_islands(md).into_iter().map(|r| &md[r]).collect();
+        assert_eq!(
+            islands,
+            ["<span id=\"quote_1\">q</span>", "<div class=\"ad\">\nx\n</div>\n"]
+        );
+    }
+
+    #[test]
+    fn map_keeps_markdown_bytes() {
+        let md = "*a*  <b>x</b>\n";
+        let out = map_islands::<()>(md, |s| Ok(s.to_uppercase())).unwrap();
+        assert_eq!(out, "*a*  <B>X</B>\n");
+    }
+}

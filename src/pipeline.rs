@@ -1,0 +1,377 @@
+//! One post, from bytes to result: split, clean, convert, fix the front matter, join.
+//!
+//! This is the whole transformation and nothing else: no file system, no printing. The caller
+//! compares the result with the original and decides to write, diff or report.
+
+use crate::body::{self, BodyMode};
+use crate::clean;
+use crate::dates::{self, DateStyle};
+use crate::document::Document;
+use crate::frontmatter::{FrontMatter, value_text};
+use crate::markdown;
+use crate::rules::spec::InvalidDate;
+use crate::rules::{FrontMatterAction, RuleMeta, RuleSet, Rules, Severity};
+use jiff::tz::TimeZone;
+use serde_yaml::Value;
+use std::fmt;
+use std::sync::LazyLock;
+
+/// What the body becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum OutputFormat {
+    #[default]
+    Markdown,
+    /// Cleaned HTML, not converted.
+    Html,
+}
+
+/// The site generator the posts are for: it decides date format and template escaping.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    Hexo,
+    Hugo,
+    Jekyll,
+    #[default]
+    Plain,
+}
+
+impl Target {
+    pub fn date_style(self) -> DateStyle {
+        match self {
+            Target::Hexo => DateStyle::Hexo,
+            Target::Hugo | Target::Jekyll | Target::Plain => DateStyle::Rfc3339,
+        }
+    }
+}
+
+/// Everything that decides how a post is transformed.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub to: OutputFormat,
+    pub target: Target,
+    pub timezone: TimeZone,
+    pub body: BodyMode,
+    pub keep_fullwidth_indent: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            to: OutputFormat::default(),
+            target: Target::default(),
+            timezone: TimeZone::UTC,
+            body: BodyMode::default(),
+            keep_fullwidth_indent: false,
+        }
+    }
+}
+
+impl Options {
+    fn markdown(&self) -> markdown::Options {
+        markdown::Options {
+            keep_fullwidth_indent: self.keep_fullwidth_indent,
+            nunjucks_safe: self.target == Target::Hexo,
+        }
+    }
+}
+
+/// The built-in step that is not a rule: HTML converted to Markdown.
+pub static CONVERT_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
+    id: "html-to-markdown".into(),
+    message: Some("HTML body converted to Markdown".into()),
+    severity: Severity::Warning,
+    line: 0,
+});
+
+/// A post transformed.
+#[derive(Debug)]
+pub struct Processed<'r> {
+    pub output: String,
+    /// Rules that changed the post, with counts, in the order they ran.
+    pub fired: Vec<(&'r RuleMeta, u32)>,
+    /// Things the user should know that did not stop the post (e.g. an unparseable date).
+    pub warnings: Vec<PostWarning>,
+}
+
+impl Processed<'_> {
+    pub fn changed(&self, original: &str) -> bool {
+        self.output != original
+    }
+}
+
+/// A problem in one post, with its position in the file when known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for PostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for PostError {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostWarning {
+    pub line: Option<usize>,
+    pub rule_id: String,
+    pub message: String,
+}
+
+/// Transform one post. `path` is the post's path relative to the folder given (for `when.path`).
+pub fn process<'r>(
+    text: &str,
+    path: &str,
+    rules: &'r Rules,
+    options: &Options,
+) -> Result<Processed<'r>, PostError> {
+    let doc = Document::split(text);
+    let mut front_matter = match doc.front_matter {
+        None => None,
+        Some(fm) => Some(FrontMatter::parse(fm).map_err(|e| PostError {
+            line: Some(doc.front_matter_line + e.line - 1),
+            column: Some(e.column),
+            message: format!("invalid YAML in front matter: {}", e.message),
+        })?),
+    };
+    let sets: Vec<&RuleSet> = rules
+        .sets
+        .iter()
+        .filter(|s| s.when.matches(path, doc.body))
+        .collect();
+
+    let mut fired: Vec<(&'r RuleMeta, u32)> = Vec::new();
+    let mut warnings = Vec::new();
+    let clean_error = |e: lol_html::errors::RewritingError| PostError {
+        line: Some(doc.body_line),
+        column: None,
+        message: format!("cannot rewrite the HTML body: {e}"),
+    };
+
+    let mut extracted = Vec::new();
+    let body = match options.body.resolve(doc.body) {
+        BodyMode::Html | BodyMode::Auto => {
+            let cleaned = clean::clean(doc.body, &sets).map_err(clean_error)?;
+            merge(&mut fired, &cleaned.fired);
+            extracted = cleaned.extracted;
+            match options.to {
+                OutputFormat::Html => tidy_html(&cleaned.html),
+                OutputFormat::Markdown => {
+                    fired.push((&CONVERT_RULE, 1));
+                    markdown::convert(&cleaned.html, &options.markdown())
+                }
+            }
+        }
+        BodyMode::Markdown => body::map_islands(doc.body, |island| {
+            let cleaned = clean::clean(island, &sets)?;
+            merge(&mut fired, &cleaned.fired);
+            extracted.extend(cleaned.extracted);
+            Ok(cleaned.html)
+        })
+        .map_err(clean_error)?,
+    };
+
+    // Front matter: extracted fields first, then front-matter rules in order.
+    if front_matter.is_none() && !extracted.is_empty() {
+        front_matter = Some(FrontMatter::parse("").expect("empty front matter parses"));
+    }
+    if let Some(fm) = front_matter.as_mut() {
+        for e in &extracted {
+            if e.keep_existing && fm.contains(e.field) {
+                continue;
+            }
+            fm.set(e.field, Value::String(e.value.clone()));
+        }
+        for set in &sets {
+            for rule in &set.front_matter {
+                let n = apply_front_matter_rule(fm, &rule.action, options, &rule.meta, &mut warnings, doc.front_matter_line);
+                if n > 0 {
+                    merge(&mut fired, &[(&rule.meta, n)]);
+                }
+            }
+        }
+    }
+    fired.sort_by_key(|(m, _)| std::ptr::eq(*m, &*CONVERT_RULE));
+
+    let output = Document::join(
+        doc.bom,
+        front_matter.as_ref().map(FrontMatter::text),
+        &body,
+        doc.line_ending,
+    );
+    if output == text {
+        fired.clear();
+    }
+    Ok(Processed {
+        output,
+        fired,
+        warnings,
+    })
+}
+
+fn merge<'r>(into: &mut Vec<(&'r RuleMeta, u32)>, more: &[(&'r RuleMeta, u32)]) {
+    for (meta, n) in more {
+        match into.iter_mut().find(|(m, _)| std::ptr::eq(*m, *meta)) {
+            Some((_, count)) => *count += n,
+            None => into.push((meta, *n)),
+        }
+    }
+}
+
+/// Cleaned HTML as a body: no leading blank lines, no trailing spaces, one final newline.
+fn tidy_html(html: &str) -> String {
+    let t = html.trim_start_matches(['\n', '\r']).trim_end();
+    if t.is_empty() {
+        String::new()
+    } else {
+        format!("{t}\n")
+    }
+}
+
+/// Apply one front-matter rule; returns how many fields it changed.
+fn apply_front_matter_rule(
+    fm: &mut FrontMatter,
+    action: &FrontMatterAction,
+    options: &Options,
+    meta: &RuleMeta,
+    warnings: &mut Vec<PostWarning>,
+    first_line: usize,
+) -> u32 {
+    match action {
+        FrontMatterAction::RemoveFields {
+            names,
+            value_contains,
+            value_matches,
+        } => {
+            let mut n = 0;
+            for name in names {
+                let Some(value) = fm.get(name) else { continue };
+                let text = value_text(value);
+                let by_contains = value_contains.is_empty()
+                    || value_contains.iter().any(|s| text.contains(s.as_str()));
+                let by_pattern = value_matches.as_ref().is_none_or(|p| p.is_match(&text));
+                if by_contains && by_pattern && fm.remove(name) {
+                    n += 1;
+                }
+            }
+            n
+        }
+        FrontMatterAction::RenameField { from, to } => u32::from(fm.rename(from, to)),
+        FrontMatterAction::SetField {
+            name,
+            value,
+            if_missing,
+        } => {
+            if *if_missing && fm.contains(name) {
+                return 0;
+            }
+            u32::from(fm.set(name, value.clone()))
+        }
+        FrontMatterAction::NormalizeDate {
+            field,
+            timezone,
+            invalid,
+        } => {
+            let Some(value) = fm.get(field) else { return 0 };
+            let raw = value_text(value);
+            let tz = timezone.as_ref().unwrap_or(&options.timezone);
+            match dates::parse_date(&raw, tz) {
+                Some(date) => {
+                    let formatted = dates::format_date(&date, options.target.date_style());
+                    u32::from(fm.set(field, Value::String(formatted)))
+                }
+                None => {
+                    let line = fm.text().lines().position(|l| l.starts_with(&format!("{field}:"))).map(|i| first_line + i);
+                    match invalid {
+                        InvalidDate::Remove => {
+                            warnings.push(PostWarning {
+                                line,
+                                rule_id: meta.id.clone(),
+                                message: format!("`{field}: {raw}` is not a date: field removed"),
+                            });
+                            u32::from(fm.remove(field))
+                        }
+                        InvalidDate::Keep => {
+                            warnings.push(PostWarning {
+                                line,
+                                rule_id: meta.id.clone(),
+                                message: format!("`{field}: {raw}` is not a date: left as it is (fix it by hand, or set `invalid: remove` on the rule)"),
+                            });
+                            0
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn presets() -> Rules {
+        Rules::load(
+            &["sina-finance".into(), "rsshub-common".into()],
+            Path::new("."),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn html_output_and_front_matter() {
+        let rules = presets();
+        let options = Options {
+            to: OutputFormat::Html,
+            target: Target::Hexo,
+            timezone: crate::dates::parse_timezone("+08:00").unwrap(),
+            ..Options::default()
+        };
+        let post = "\n---\ntitle: t\nheadimg: 'https://n.sinaimg.cn/finance/cece9e13/20200514/343233024.png'\ndate: Fri, 13 Aug 2021 07:51:58 GMT\n---\n\n<div><p>a<span id=\"quote_1\"></span></p><p class=\"article-editor\">责任编辑：李墨轩 </p></div>   ";
+        let p = process(post, "x.md", &rules, &options).unwrap();
+        assert_eq!(
+            p.output,
+            "---\ntitle: t\ndate: 2021-08-13 15:51:58\neditor: 李墨轩\n---\n\n<div><p>a</p></div>\n"
+        );
+        let ids: Vec<&str> = p.fired.iter().map(|(m, _)| m.id.as_str()).collect();
+        assert_eq!(ids, ["quote-placeholder", "editor-trailer", "qr-cover", "date"]);
+        // Idempotent.
+        let again = process(&p.output, "x.md", &rules, &options).unwrap();
+        assert_eq!(again.output, p.output);
+        assert!(again.fired.is_empty());
+    }
+
+    #[test]
+    fn broken_yaml_is_an_error_with_file_line() {
+        let rules = presets();
+        let e = process("\n---\ntitle: [a\n---\nbody", "x.md", &rules, &Options::default())
+            .unwrap_err();
+        assert!(e.line.is_some_and(|l| l >= 3), "{e:?}");
+        assert!(e.message.contains("invalid YAML"));
+    }
+
+    #[test]
+    fn markdown_body_only_islands_change() {
+        let rules = presets();
+        let post = "---\ntitle: t\n---\n\nSome *text* with `<style>` code.\n\n<div class=\"x\"><style>p{}</style><img src=\"a.png\" referrerpolicy=\"no-referrer\"></div>\n";
+        let p = process(post, "x.md", &rules, &Options::default()).unwrap();
+        assert_eq!(
+            p.output,
+            "---\ntitle: t\n---\n\nSome *text* with `<style>` code.\n\n<div class=\"x\"><img src=\"a.png\"></div>\n"
+        );
+    }
+
+    #[test]
+    fn invalid_date_is_reported() {
+        let rules = presets();
+        let p = process("---\ndate: Invalid Date\n---\n", "x.md", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, "---\n---\n");
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].line, Some(2));
+    }
+}
