@@ -21,10 +21,34 @@ use std::rc::Rc;
 #[derive(Debug, Default)]
 pub struct Cleaned<'r> {
     pub html: String,
-    /// Rules that changed something, with how many times, in rule order.
-    pub fired: Vec<(&'r RuleMeta, u32)>,
+    /// Rules that changed something, in rule order.
+    pub fired: Vec<Fired<'r>>,
     /// Values taken out of the body by `extract` rules, for the front matter.
     pub extracted: Vec<Extracted<'r>>,
+}
+
+/// A rule that changed a post: how often, and where it first did (byte offset in the input).
+#[derive(Debug, Clone, Copy)]
+pub struct Fired<'r> {
+    pub meta: &'r RuleMeta,
+    pub count: u32,
+    pub offset: Option<usize>,
+}
+
+/// Per-rule tally kept while rewriting.
+#[derive(Debug, Default)]
+struct Tally {
+    count: Cell<u32>,
+    first: Cell<Option<usize>>,
+}
+
+impl Tally {
+    fn bump(&self, offset: usize) {
+        self.count.set(self.count.get() + 1);
+        if self.first.get().is_none() {
+            self.first.set(Some(offset));
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -48,7 +72,7 @@ pub fn clean<'r>(
         });
     }
     let decisions = scan_extracts(body, &rules)?;
-    let counts: Vec<Cell<u32>> = rules.iter().map(|_| Cell::new(0)).collect();
+    let counts: Vec<Tally> = rules.iter().map(|_| Tally::default()).collect();
     // Depth of removed elements we are inside: comments there are gone already.
     let removed_depth = Rc::new(Cell::new(0u32));
     let mut output = Vec::with_capacity(body.len());
@@ -96,7 +120,7 @@ pub fn clean<'r>(
                         }
                         if pattern.is_none_or(|p| p.is_match(&c.text())) {
                             c.remove();
-                            counts[*i].set(counts[*i].get() + 1);
+                            counts[*i].bump(c.source_location().bytes().start);
                         }
                     }
                     Ok(())
@@ -115,8 +139,12 @@ pub fn clean<'r>(
     let fired = rules
         .iter()
         .zip(&counts)
-        .filter(|(_, c)| c.get() > 0)
-        .map(|(r, c)| (&r.meta, c.get()))
+        .filter(|(_, t)| t.count.get() > 0)
+        .map(|(r, t)| Fired {
+            meta: &r.meta,
+            count: t.count.get(),
+            offset: t.first.get(),
+        })
         .collect();
     let mut extracted = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
@@ -145,15 +173,15 @@ fn element_handler(handler: Handler<'_>) -> ElementContentHandlers<'_> {
     ElementContentHandlers::default().element(handler)
 }
 
-fn bump(count: &Cell<u32>) {
-    count.set(count.get() + 1);
+fn bump(count: &Tally, el: &Element<'_, '_>) {
+    count.bump(el.source_location().bytes().start);
 }
 
-fn remove(count: &Cell<u32>, removed_depth: Rc<Cell<u32>>) -> Handler<'_> {
+fn remove(count: &Tally, removed_depth: Rc<Cell<u32>>) -> Handler<'_> {
     Box::new(move |el| {
         if !el.removed() {
             remove_tracked(el, &removed_depth);
-            bump(count);
+            bump(count, el);
         }
         Ok(())
     })
@@ -172,18 +200,18 @@ fn remove_tracked(el: &mut Element<'_, '_>, removed_depth: &Rc<Cell<u32>>) {
     }
 }
 
-fn unwrap(count: &Cell<u32>) -> Handler<'_> {
+fn unwrap(count: &Tally) -> Handler<'_> {
     Box::new(move |el| {
         // Unwrapping a raw-text element would turn its text into live markup.
         if !el.removed() && !RAW_TEXT_ELEMENTS.contains(&el.tag_name().as_str()) {
             el.remove_and_keep_content();
-            bump(count);
+            bump(count, el);
         }
         Ok(())
     })
 }
 
-fn remove_attributes<'h>(count: &'h Cell<u32>, names: &'h [String]) -> Handler<'h> {
+fn remove_attributes<'h>(count: &'h Tally, names: &'h [String]) -> Handler<'h> {
     Box::new(move |el| {
         if el.removed() {
             return Ok(());
@@ -196,14 +224,14 @@ fn remove_attributes<'h>(count: &'h Cell<u32>, names: &'h [String]) -> Handler<'
             }
         }
         if changed {
-            bump(count);
+            bump(count, el);
         }
         Ok(())
     })
 }
 
 fn set_attribute<'h>(
-    count: &'h Cell<u32>,
+    count: &'h Tally,
     name: &'h str,
     value: &'h AttributeValue,
 ) -> Handler<'h> {
@@ -229,14 +257,14 @@ fn set_attribute<'h>(
             changed = true;
         }
         if changed {
-            bump(count);
+            bump(count, el);
         }
         Ok(())
     })
 }
 
 fn extract<'h>(
-    count: &'h Cell<u32>,
+    count: &'h Tally,
     decided: &'h [Option<String>],
     removed_depth: Rc<Cell<u32>>,
 ) -> Handler<'h> {
@@ -246,7 +274,7 @@ fn extract<'h>(
         index += 1;
         if matched && !el.removed() {
             remove_tracked(el, &removed_depth);
-            bump(count);
+            bump(count, el);
         }
         Ok(())
     })
@@ -369,7 +397,7 @@ mod tests {
         let c = clean(body, &sets).unwrap();
         (
             c.html,
-            c.fired.iter().map(|(m, n)| (m.id.clone(), *n)).collect(),
+            c.fired.iter().map(|f| (f.meta.id.clone(), f.count)).collect(),
             c.extracted
                 .iter()
                 .map(|e| (e.field.to_owned(), e.value.clone()))

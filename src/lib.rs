@@ -7,3 +7,7 @@ pub mod clean;
 pub mod rules;
 pub mod body;
 pub mod pipeline;
+pub mod cli;
+pub mod config;
+pub mod diff;
+pub mod walk;

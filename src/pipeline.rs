@@ -87,8 +87,8 @@ pub static CONVERT_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
 #[derive(Debug)]
 pub struct Processed<'r> {
     pub output: String,
-    /// Rules that changed the post, with counts, in the order they ran.
-    pub fired: Vec<(&'r RuleMeta, u32)>,
+    /// Rules that changed the post, in the order they ran, with the line where each first did.
+    pub fired: Vec<Fired<'r>>,
     /// Things the user should know that did not stop the post (e.g. an unparseable date).
     pub warnings: Vec<PostWarning>,
 }
@@ -114,6 +114,14 @@ impl fmt::Display for PostError {
 }
 
 impl std::error::Error for PostError {}
+
+/// A rule that changed a post: how often, and the first line (of the input file) it touched.
+#[derive(Debug, Clone, Copy)]
+pub struct Fired<'r> {
+    pub meta: &'r RuleMeta,
+    pub count: u32,
+    pub line: Option<usize>,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostWarning {
@@ -144,7 +152,9 @@ pub fn process<'r>(
         .filter(|s| s.when.matches(path, doc.body))
         .collect();
 
-    let mut fired: Vec<(&'r RuleMeta, u32)> = Vec::new();
+    let mut fired: Vec<Fired<'r>> = Vec::new();
+    let body_start = text.len() - doc.body.len();
+    let line_at = |offset: usize| Some(1 + text[..offset.min(text.len())].matches('\n').count());
     let mut warnings = Vec::new();
     let clean_error = |e: lol_html::errors::RewritingError| PostError {
         line: Some(doc.body_line),
@@ -156,19 +166,24 @@ pub fn process<'r>(
     let body = match options.body.resolve(doc.body) {
         BodyMode::Html | BodyMode::Auto => {
             let cleaned = clean::clean(doc.body, &sets).map_err(clean_error)?;
-            merge(&mut fired, &cleaned.fired);
+            for f in &cleaned.fired {
+                merge(&mut fired, f.meta, f.count, f.offset.and_then(|o| line_at(body_start + o)));
+            }
             extracted = cleaned.extracted;
             match options.to {
                 OutputFormat::Html => tidy_html(&cleaned.html),
                 OutputFormat::Markdown => {
-                    fired.push((&CONVERT_RULE, 1));
+                    merge(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
                     markdown::convert(&cleaned.html, &options.markdown())
                 }
             }
         }
         BodyMode::Markdown => body::map_islands(doc.body, |island| {
+            let island_start = island.as_ptr() as usize - text.as_ptr() as usize;
             let cleaned = clean::clean(island, &sets)?;
-            merge(&mut fired, &cleaned.fired);
+            for f in &cleaned.fired {
+                merge(&mut fired, f.meta, f.count, f.offset.and_then(|o| line_at(island_start + o)));
+            }
             extracted.extend(cleaned.extracted);
             Ok(cleaned.html)
         })
@@ -180,6 +195,7 @@ pub fn process<'r>(
         front_matter = Some(FrontMatter::parse("").expect("empty front matter parses"));
     }
     if let Some(fm) = front_matter.as_mut() {
+        let field_lines = field_lines(fm, doc.front_matter_line);
         for e in &extracted {
             if e.keep_existing && fm.contains(e.field) {
                 continue;
@@ -188,14 +204,18 @@ pub fn process<'r>(
         }
         for set in &sets {
             for rule in &set.front_matter {
-                let n = apply_front_matter_rule(fm, &rule.action, options, &rule.meta, &mut warnings, doc.front_matter_line);
+                let (n, field) = apply_front_matter_rule(fm, &rule.action, options, &rule.meta, &mut warnings, doc.front_matter_line);
                 if n > 0 {
-                    merge(&mut fired, &[(&rule.meta, n)]);
+                    let line = field
+                        .and_then(|f| field_lines.iter().find(|(k, _)| k == f))
+                        .map(|(_, l)| *l)
+                        .or(Some(doc.front_matter_line));
+                    merge(&mut fired, &rule.meta, n, line);
                 }
             }
         }
     }
-    fired.sort_by_key(|(m, _)| std::ptr::eq(*m, &*CONVERT_RULE));
+    fired.sort_by_key(|f| std::ptr::eq(f.meta, &*CONVERT_RULE));
 
     let output = Document::join(
         doc.bom,
@@ -213,13 +233,31 @@ pub fn process<'r>(
     })
 }
 
-fn merge<'r>(into: &mut Vec<(&'r RuleMeta, u32)>, more: &[(&'r RuleMeta, u32)]) {
-    for (meta, n) in more {
-        match into.iter_mut().find(|(m, _)| std::ptr::eq(*m, *meta)) {
-            Some((_, count)) => *count += n,
-            None => into.push((meta, *n)),
+fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Option<usize>) {
+    match into.iter_mut().find(|f| std::ptr::eq(f.meta, meta)) {
+        Some(f) => {
+            f.count += count;
+            f.line = match (f.line, line) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
         }
+        None => into.push(Fired { meta, count, line }),
     }
+}
+
+/// Top-level field names and their line in the file, before a rule changes them.
+fn field_lines(fm: &FrontMatter, first_line: usize) -> Vec<(String, usize)> {
+    let keys: Vec<&str> = fm.keys().collect();
+    fm.text()
+        .lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            keys.iter()
+                .find(|k| line.starts_with(**k) && line[k.len()..].trim_start().starts_with(':'))
+                .map(|k| ((*k).to_owned(), first_line + i))
+        })
+        .collect()
 }
 
 /// Cleaned HTML as a body: no leading blank lines, no trailing spaces, one final newline.
@@ -233,14 +271,14 @@ fn tidy_html(html: &str) -> String {
 }
 
 /// Apply one front-matter rule; returns how many fields it changed.
-fn apply_front_matter_rule(
+fn apply_front_matter_rule<'a>(
     fm: &mut FrontMatter,
-    action: &FrontMatterAction,
+    action: &'a FrontMatterAction,
     options: &Options,
     meta: &RuleMeta,
     warnings: &mut Vec<PostWarning>,
     first_line: usize,
-) -> u32 {
+) -> (u32, Option<&'a str>) {
     match action {
         FrontMatterAction::RemoveFields {
             names,
@@ -248,6 +286,7 @@ fn apply_front_matter_rule(
             value_matches,
         } => {
             let mut n = 0;
+            let mut first = None;
             for name in names {
                 let Some(value) = fm.get(name) else { continue };
                 let text = value_text(value);
@@ -256,33 +295,34 @@ fn apply_front_matter_rule(
                 let by_pattern = value_matches.as_ref().is_none_or(|p| p.is_match(&text));
                 if by_contains && by_pattern && fm.remove(name) {
                     n += 1;
+                    first = first.or(Some(name.as_str()));
                 }
             }
-            n
+            (n, first)
         }
-        FrontMatterAction::RenameField { from, to } => u32::from(fm.rename(from, to)),
+        FrontMatterAction::RenameField { from, to } => (u32::from(fm.rename(from, to)), Some(from)),
         FrontMatterAction::SetField {
             name,
             value,
             if_missing,
         } => {
             if *if_missing && fm.contains(name) {
-                return 0;
+                return (0, None);
             }
-            u32::from(fm.set(name, value.clone()))
+            (u32::from(fm.set(name, value.clone())), Some(name))
         }
         FrontMatterAction::NormalizeDate {
             field,
             timezone,
             invalid,
         } => {
-            let Some(value) = fm.get(field) else { return 0 };
+            let Some(value) = fm.get(field) else { return (0, None) };
             let raw = value_text(value);
             let tz = timezone.as_ref().unwrap_or(&options.timezone);
             match dates::parse_date(&raw, tz) {
                 Some(date) => {
                     let formatted = dates::format_date(&date, options.target.date_style());
-                    u32::from(fm.set(field, Value::String(formatted)))
+                    (u32::from(fm.set(field, Value::String(formatted))), Some(field))
                 }
                 None => {
                     let line = fm.text().lines().position(|l| l.starts_with(&format!("{field}:"))).map(|i| first_line + i);
@@ -293,7 +333,7 @@ fn apply_front_matter_rule(
                                 rule_id: meta.id.clone(),
                                 message: format!("`{field}: {raw}` is not a date: field removed"),
                             });
-                            u32::from(fm.remove(field))
+                            (u32::from(fm.remove(field)), Some(field))
                         }
                         InvalidDate::Keep => {
                             warnings.push(PostWarning {
@@ -301,7 +341,7 @@ fn apply_front_matter_rule(
                                 rule_id: meta.id.clone(),
                                 message: format!("`{field}: {raw}` is not a date: left as it is (fix it by hand, or set `invalid: remove` on the rule)"),
                             });
-                            0
+                            (0, None)
                         }
                     }
                 }
@@ -338,8 +378,17 @@ mod tests {
             p.output,
             "---\ntitle: t\ndate: 2021-08-13 15:51:58\neditor: 李墨轩\n---\n\n<div><p>a</p></div>\n"
         );
-        let ids: Vec<&str> = p.fired.iter().map(|(m, _)| m.id.as_str()).collect();
-        assert_eq!(ids, ["quote-placeholder", "editor-trailer", "qr-cover", "date"]);
+        let ids: Vec<(&str, Option<usize>)> =
+            p.fired.iter().map(|f| (f.meta.id.as_str(), f.line)).collect();
+        assert_eq!(
+            ids,
+            [
+                ("quote-placeholder", Some(8)),
+                ("editor-trailer", Some(8)),
+                ("qr-cover", Some(4)),
+                ("date", Some(5))
+            ]
+        );
         // Idempotent.
         let again = process(&p.output, "x.md", &rules, &options).unwrap();
         assert_eq!(again.output, p.output);

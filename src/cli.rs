@@ -1,0 +1,224 @@
+//! The command line, as clap sees it: raw flags, no decisions.
+//!
+//! `config.rs` turns these into a resolved [`crate::config::Config`]; nothing below it knows
+//! clap exists.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  done; nothing (left) to change
+  1  check/diff: some posts would change
+  2  error: bad rule or config file (nothing processed), or a post that could not be
+     read, parsed or written (reported and left untouched; the others were processed)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "postscrub",
+    version,
+    about = "Turn content folders full of scraped HTML into clean Markdown posts",
+    long_about = "Turn content folders full of scraped HTML into clean Markdown posts.\n\n\
+Rule files (YAML) remove ad stylesheets, QR-code blocks, stock-ticker links, tracking comments \
+and other cruft with a streaming HTML rewriter; the cleaned HTML becomes CommonMark + GFM; front \
+matter is normalized. Preview with `diff`, lint in CI with `check`, write with `convert`.",
+    after_help = EXIT_CODES,
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Clean and convert posts, writing to --out DIR or --in-place
+    #[command(after_help = concat!("Examples:
+  postscrub convert posts/ --out clean/        mirror posts/ into clean/
+  postscrub convert content/ --in-place        rewrite the posts where they are
+  postscrub convert posts/ --dry-run           show the diff, write nothing
+  postscrub convert - < post.md > clean.md     one post, stdin to stdout
+
+", "Exit codes:
+  0  done; nothing (left) to change
+  1  --dry-run: some posts would change
+  2  error: bad rule or config file, or a post that could not be read, parsed or written"))]
+    Convert(ConvertArgs),
+    /// Show the unified diff of every post that would change; write nothing
+    #[command(after_help = "Examples:
+  postscrub diff posts/
+  postscrub diff posts/ --rules sina-finance --rules rules/local.yaml | less -R
+
+Exit codes:
+  0  nothing would change
+  1  some posts would change
+  2  error")]
+    Diff(DiffArgs),
+    /// Report posts that would change, for CI (exit code 1 when any would)
+    #[command(after_help = "Examples:
+  postscrub check                         uses postscrub.yaml found from here upward
+  postscrub check content/ --format github
+  postscrub check content/ --format sarif > postscrub.sarif
+
+Exit codes:
+  0  nothing would change
+  1  some posts would change
+  2  error")]
+    Check(CheckArgs),
+    /// List, show and test rule sets
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Posts or folders to convert (`-` reads one post from stdin)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write results under DIR, mirroring relative paths
+    #[arg(long, value_name = "DIR", group = "dest", help_heading = "Output")]
+    pub out: Option<PathBuf>,
+    /// Rewrite the posts in place
+    #[arg(long, group = "dest", help_heading = "Output")]
+    pub in_place: bool,
+    /// Show the diff instead of writing (same as `postscrub diff`)
+    #[arg(long, group = "dest", help_heading = "Output")]
+    pub dry_run: bool,
+    /// Overwrite files that already exist under --out (default: keep them and skip the post)
+    #[arg(long, requires = "out", help_heading = "Output")]
+    pub force: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Posts or folders to compare
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Posts or folders to check
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Report format
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rule sets in use (presets and files) with their rule ids
+    List(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CommonArgs {
+    /// Rule set: a preset name (see `postscrub rules list`) or a YAML file; repeatable
+    #[arg(long = "rules", value_name = "FILE|PRESET", help_heading = "Rules")]
+    pub rules: Vec<String>,
+    /// Project config file (default: postscrub.yaml, searched from the current folder upward)
+    #[arg(long, value_name = "FILE", help_heading = "Rules")]
+    pub config: Option<PathBuf>,
+    /// Ignore any postscrub.yaml
+    #[arg(long, conflicts_with = "config", help_heading = "Rules")]
+    pub no_config: bool,
+    /// What bodies become
+    #[arg(long, value_enum, help_heading = "Conversion")]
+    pub to: Option<To>,
+    /// Site generator: decides date format and template escaping
+    #[arg(long, value_enum, help_heading = "Conversion")]
+    pub target: Option<TargetArg>,
+    /// How to read bodies
+    #[arg(long, value_enum, help_heading = "Conversion")]
+    pub body: Option<BodyArg>,
+    /// Time zone for dates without one and for Hexo dates (`+08:00`, `UTC`, `Asia/Shanghai`)
+    #[arg(long, value_name = "TZ", help_heading = "Conversion")]
+    pub timezone: Option<String>,
+    /// Keep full-width (U+3000) paragraph indents
+    #[arg(long, help_heading = "Conversion")]
+    pub keep_fullwidth_indent: bool,
+    /// Only process files matching this glob (relative to the folder given); repeatable
+    #[arg(long, value_name = "GLOB", help_heading = "Files")]
+    pub include: Vec<String>,
+    /// Skip files matching this glob; repeatable
+    #[arg(long, value_name = "GLOB", help_heading = "Files")]
+    pub exclude: Vec<String>,
+    /// Number of posts processed in parallel (default: the number of CPUs)
+    #[arg(short = 'j', long, value_name = "N", help_heading = "Files")]
+    pub jobs: Option<usize>,
+    /// When to use colors
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Display")]
+    pub color: ColorChoice,
+    /// Print only errors and results
+    #[arg(short, long, help_heading = "Display")]
+    pub quiet: bool,
+    /// Never show a progress bar
+    #[arg(long, help_heading = "Display")]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum To {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TargetArg {
+    Hexo,
+    Hugo,
+    Jekyll,
+    Plain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyArg {
+    Auto,
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,246 @@
+//! From raw command-line flags and `postscrub.yaml` to one resolved configuration.
+//!
+//! Precedence: command line, then the project config file, then defaults. Rules on the command
+//! line replace the config file's list (as `--select` does in ruff). Paths in the config file
+//! are relative to the file. Everything that can be wrong (unknown keys, bad rules, bad time
+//! zone, bad globs) is found here, before any post is read.
+
+use crate::body::BodyMode;
+use crate::cli::{BodyArg, ColorChoice, CommonArgs, Format, TargetArg, To};
+use crate::pipeline::{self, OutputFormat, Target};
+use crate::rules::Rules;
+use crate::walk::Filter;
+use anyhow::{Context, Result, anyhow};
+use serde::Deserialize;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Name of the project config file.
+pub const CONFIG_FILE: &str = "postscrub.yaml";
+
+/// Rule sets used when neither the command line nor a config file names any.
+pub const DEFAULT_RULES: &[&str] = &["rsshub-common", "sina-finance"];
+
+/// `postscrub.yaml`, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Presets and rule files (relative to this file), in order.
+    pub rules: Option<Vec<String>>,
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub target: Option<TargetArg>,
+    pub timezone: Option<String>,
+    pub body: Option<BodyArg>,
+    pub to: Option<To>,
+    /// Default report format of `check`.
+    pub format: Option<Format>,
+    pub keep_fullwidth_indent: Option<bool>,
+}
+
+/// A resolved configuration: what every command runs with.
+#[derive(Debug)]
+pub struct Config {
+    pub rules: Rules,
+    pub options: pipeline::Options,
+    pub filter: Filter,
+    pub jobs: usize,
+    pub color: bool,
+    pub progress: bool,
+    pub quiet: bool,
+    pub format: Option<Format>,
+    /// The config file used, if any.
+    pub config_file: Option<PathBuf>,
+}
+
+/// The typed error of a bad config or rule file: exit code 2, nothing processed.
+#[derive(Debug)]
+pub struct ConfigError(pub anyhow::Error);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:#}", self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// Facts about the environment that decide color and progress, passed in so tests can set them.
+#[derive(Debug, Clone, Copy)]
+pub struct Environment {
+    pub stderr_is_terminal: bool,
+    pub stdout_is_terminal: bool,
+    pub no_color: bool,
+    pub ci: bool,
+}
+
+impl Environment {
+    pub fn detect() -> Environment {
+        Environment {
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+            no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            ci: std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false"),
+        }
+    }
+}
+
+impl Config {
+    pub fn resolve(args: &CommonArgs, cwd: &Path, env: Environment) -> Result<Config, ConfigError> {
+        Self::resolve_inner(args, cwd, env).map_err(ConfigError)
+    }
+
+    fn resolve_inner(args: &CommonArgs, cwd: &Path, env: Environment) -> Result<Config> {
+        let config_file = if args.no_config {
+            None
+        } else if let Some(path) = &args.config {
+            Some(cwd.join(path))
+        } else {
+            find_config(cwd)
+        };
+        let project = match &config_file {
+            None => ProjectConfig::default(),
+            Some(path) => load_config(path)?,
+        };
+        let config_dir = config_file
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
+
+        let rules = if !args.rules.is_empty() {
+            Rules::load(&args.rules, cwd)?
+        } else if let Some(list) = &project.rules {
+            Rules::load(list, &config_dir)?
+        } else {
+            let defaults: Vec<String> = DEFAULT_RULES.iter().map(|s| (*s).to_owned()).collect();
+            Rules::load(&defaults, cwd)?
+        };
+
+        let timezone_spec = args.timezone.as_deref().or(project.timezone.as_deref());
+        let timezone = match timezone_spec {
+            None => jiff::tz::TimeZone::UTC,
+            Some(tz) => crate::dates::parse_timezone(tz).map_err(|e| match (&args.timezone, &config_file) {
+                (None, Some(file)) => anyhow!("{}: {e}", file.display()),
+                _ => anyhow!("--timezone: {e}"),
+            })?,
+        };
+        let target = match args.target.or(project.target).unwrap_or(TargetArg::Plain) {
+            TargetArg::Hexo => Target::Hexo,
+            TargetArg::Hugo => Target::Hugo,
+            TargetArg::Jekyll => Target::Jekyll,
+            TargetArg::Plain => Target::Plain,
+        };
+        let body = match args.body.or(project.body).unwrap_or(BodyArg::Auto) {
+            BodyArg::Auto => BodyMode::Auto,
+            BodyArg::Html => BodyMode::Html,
+            BodyArg::Markdown => BodyMode::Markdown,
+        };
+        let to = match args.to.or(project.to).unwrap_or(To::Markdown) {
+            To::Markdown => OutputFormat::Markdown,
+            To::Html => OutputFormat::Html,
+        };
+        let include = if args.include.is_empty() { &project.include } else { &args.include };
+        let mut exclude = project.exclude.clone();
+        exclude.extend(args.exclude.iter().cloned());
+        let filter = Filter::new(include, &exclude).map_err(|e| anyhow!(e))?;
+
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
+        };
+        let progress = !args.quiet && !args.no_progress && env.stderr_is_terminal && !env.ci;
+        let jobs = args
+            .jobs
+            .filter(|j| *j > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+
+        Ok(Config {
+            rules,
+            options: pipeline::Options {
+                to,
+                target,
+                timezone,
+                body,
+                keep_fullwidth_indent: args.keep_fullwidth_indent
+                    || project.keep_fullwidth_indent.unwrap_or(false),
+            },
+            filter,
+            jobs,
+            color,
+            progress,
+            quiet: args.quiet,
+            format: project.format,
+            config_file,
+        })
+    }
+}
+
+/// `postscrub.yaml` in `start` or the nearest folder above it.
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|dir| dir.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}
+
+fn load_config(path: &Path) -> Result<ProjectConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    if text.trim().is_empty() {
+        return Ok(ProjectConfig::default());
+    }
+    serde_yaml::from_str(&text).map_err(|e| {
+        let position = e
+            .location()
+            .map(|l| format!(":{}:{}", l.line(), l.column()))
+            .unwrap_or_default();
+        let mut message = e.to_string();
+        if let Some(i) = message.find(" at line ") {
+            message.truncate(i);
+        }
+        anyhow!("{}{position}: {message}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENV: Environment = Environment {
+        stderr_is_terminal: false,
+        stdout_is_terminal: false,
+        no_color: false,
+        ci: true,
+    };
+
+    #[test]
+    fn config_found_from_subfolder_and_rules_relative_to_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("rules")).unwrap();
+        std::fs::create_dir_all(root.join("content/deep")).unwrap();
+        std::fs::write(
+            root.join("postscrub.yaml"),
+            "rules: [sina-finance, rules/local.yaml]\ntarget: hexo\ntimezone: '+08:00'\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("rules/local.yaml"), "html:\n  - id: x\n    remove: marquee\n").unwrap();
+        let c = Config::resolve(&CommonArgs::default(), &root.join("content/deep"), ENV).unwrap();
+        assert!(c.rules.find("x").is_some());
+        assert!(c.rules.find("qr-ad-block").is_some());
+        assert_eq!(c.options.target, Target::Hexo);
+    }
+
+    #[test]
+    fn unknown_config_key_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("postscrub.yaml"), "target: hexo\nrulez: []\n").unwrap();
+        let e = Config::resolve(&CommonArgs::default(), dir.path(), ENV).unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.contains("postscrub.yaml:2:"), "{msg}");
+        assert!(msg.contains("rulez"), "{msg}");
+    }
+}

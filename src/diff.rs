@@ -1,0 +1,82 @@
+//! Unified diffs of a post before and after, and the changed line ranges for CI annotations.
+
+use similar::{ChangeTag, TextDiff};
+use std::fmt::Write as _;
+
+/// A unified diff with `--- a/PATH` / `+++ b/PATH` headers and 3 lines of context; ANSI
+/// colors when asked. Empty when the texts are equal.
+pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
+    let diff = TextDiff::from_lines(old, new);
+    let a = format!("a/{path}");
+    let b = format!("b/{path}");
+    let mut text = String::new();
+    let mut unified = diff.unified_diff();
+    unified.context_radius(3).header(&a, &b);
+    if !color {
+        let _ = write!(text, "{unified}");
+        return text;
+    }
+    let _ = writeln!(text, "\x1b[1m--- {a}\x1b[0m\n\x1b[1m+++ {b}\x1b[0m");
+    for hunk in unified.iter_hunks() {
+        let _ = writeln!(text, "\x1b[36m{}\x1b[0m", hunk.header());
+        for change in hunk.iter_changes() {
+            let (sign, style) = match change.tag() {
+                ChangeTag::Delete => ('-', "\x1b[31m"),
+                ChangeTag::Insert => ('+', "\x1b[32m"),
+                ChangeTag::Equal => (' ', ""),
+            };
+            let value = change.value();
+            let line = value.strip_suffix('\n').unwrap_or(value);
+            if style.is_empty() {
+                let _ = writeln!(text, "{sign}{line}");
+            } else {
+                let _ = writeln!(text, "{style}{sign}{line}\x1b[0m");
+            }
+            if change.missing_newline() {
+                let _ = writeln!(text, "\\ No newline at end of file");
+            }
+        }
+    }
+    text
+}
+
+/// 1-based, inclusive line ranges of the original text that the change touches. A pure
+/// insertion is reported at the line it goes before (or the last line).
+pub fn changed_lines(old: &str, new: &str) -> Vec<(usize, usize)> {
+    let diff = TextDiff::from_lines(old, new);
+    let old_lines = old.lines().count().max(1);
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for group in diff.grouped_ops(0) {
+        let (Some(first), Some(last)) = (group.first(), group.last()) else {
+            continue;
+        };
+        let start = first.old_range().start + 1;
+        let end = last.old_range().end.max(start);
+        let range = (start.min(old_lines), end.min(old_lines));
+        match ranges.last_mut() {
+            Some(prev) if prev.1 + 1 >= range.0 => prev.1 = prev.1.max(range.1),
+            _ => ranges.push(range),
+        }
+    }
+    ranges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_and_hunks() {
+        let d = unified("p.md", "a\nb\nc\n", "a\nB\nc\n", false);
+        assert_eq!(d, "--- a/p.md\n+++ b/p.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+        assert_eq!(unified("p.md", "x\n", "x\n", false), "");
+        assert!(unified("p.md", "a\n", "b\n", true).contains("\x1b[31m-a"));
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(changed_lines("a\nb\nc\nd\n", "a\nB\nc\nD\n"), [(2, 2), (4, 4)]);
+        assert_eq!(changed_lines("a\nb\n", "a\nb\nc\n"), [(2, 2)]);
+        assert_eq!(changed_lines("a\nb\nc\n", "c\n"), [(1, 2)]);
+    }
+}
