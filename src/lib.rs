@@ -11,3 +11,5 @@ pub mod cli;
 pub mod config;
 pub mod diff;
 pub mod walk;
+pub mod report;
+pub mod run;

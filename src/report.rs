@@ -1,0 +1,358 @@
+//! Reporters: everything postscrub tells the user about posts goes through here.
+//!
+//! Results go to `out` (stdout), messages and summaries to `err` (stderr), both passed in so
+//! tests capture them. Posts arrive in path order, whatever the number of threads.
+
+use crate::cli::Format;
+use crate::pipeline::PostWarning;
+use crate::rules::Severity;
+use serde_json::json;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// What happened to one post.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Unchanged,
+    /// Would change (diff, check) or was changed and written (convert).
+    Changed,
+    /// Not written because the output file exists (and `--force` was not given).
+    Skipped(String),
+    /// Could not be read, parsed or written: left untouched.
+    Failed(String),
+}
+
+/// A rule that changed a post, owned so results can cross threads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FiredRule {
+    pub id: String,
+    pub count: u32,
+    pub severity: Severity,
+    pub message: Option<String>,
+    pub line: Option<usize>,
+}
+
+/// One post's result, ready to report.
+#[derive(Debug, Clone)]
+pub struct PostResult {
+    /// The post's path for display (as walked).
+    pub path: String,
+    pub status: Status,
+    pub fired: Vec<FiredRule>,
+    pub warnings: Vec<PostWarning>,
+    /// Unified diff, for `diff` and `convert --dry-run`.
+    pub diff: Option<String>,
+    /// Changed line ranges of the original, for `check`.
+    pub changed_lines: Vec<(usize, usize)>,
+}
+
+/// Totals for the final summary line.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    pub seen: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    pub fn add(&mut self, status: &Status) {
+        self.seen += 1;
+        match status {
+            Status::Unchanged => self.unchanged += 1,
+            Status::Changed => self.changed += 1,
+            Status::Skipped(_) => self.skipped += 1,
+            Status::Failed(_) => self.failed += 1,
+        }
+    }
+}
+
+/// What the run was, for the wording of the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Convert,
+    Diff,
+    Check,
+}
+
+pub trait Reporter {
+    fn post(&mut self, result: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()>;
+    fn finish(&mut self, summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Reporter for a command and format.
+pub fn reporter(verb: Verb, format: Format, quiet: bool, color: bool) -> Box<dyn Reporter> {
+    match format {
+        Format::Human => Box::new(Human { verb, quiet, color }),
+        Format::Json => Box::new(Json { first: true }),
+        Format::Github => Box::new(Github),
+        Format::Sarif => Box::new(Sarif::default()),
+    }
+}
+
+/// Post errors and warnings on stderr, the same in every format.
+fn problems(result: &PostResult, err: &mut dyn Write) -> io::Result<()> {
+    if let Status::Failed(message) = &result.status {
+        writeln!(err, "error: {}{message}", prefix(&result.path, message))?;
+    }
+    for w in &result.warnings {
+        let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
+        writeln!(err, "warning: {}{line}: {} [{}]", result.path, w.message, w.rule_id)?;
+    }
+    Ok(())
+}
+
+/// `path: ` unless the message already starts with a `:line` position.
+fn prefix(path: &str, message: &str) -> String {
+    if message.starts_with(':') {
+        path.to_owned()
+    } else {
+        format!("{path}: ")
+    }
+}
+
+/// `qr-ad-block, stock-keyword-link ×2`
+pub fn rule_list(fired: &[FiredRule]) -> String {
+    fired
+        .iter()
+        .map(|f| {
+            if f.count > 1 {
+                format!("{} ×{}", f.id, f.count)
+            } else {
+                f.id.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+struct Human {
+    verb: Verb,
+    quiet: bool,
+    color: bool,
+}
+
+impl Reporter for Human {
+    fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        problems(r, err)?;
+        match (self.verb, &r.status) {
+            (Verb::Diff, Status::Changed) | (Verb::Convert, Status::Changed) if r.diff.is_some() => {
+                let (bold, reset) = if self.color { ("\x1b[1;33m", "\x1b[0m") } else { ("", "") };
+                writeln!(out, "{bold}# {}: {}{reset}", r.path, rule_list(&r.fired))?;
+                out.write_all(r.diff.as_deref().unwrap_or_default().as_bytes())?;
+            }
+            (Verb::Check, Status::Changed) => {
+                let line = r.changed_lines.first().map_or(1, |l| l.0);
+                writeln!(out, "{}:{line}: would change: {}", r.path, rule_list(&r.fired))?;
+            }
+            (Verb::Convert, Status::Skipped(why)) if !self.quiet => {
+                writeln!(err, "skipped: {}: {why}", r.path)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &Summary, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        if self.quiet && s.failed == 0 {
+            return Ok(());
+        }
+        let secs = s.elapsed.as_secs_f64();
+        let posts = |n: usize| if n == 1 { "post" } else { "posts" };
+        let failed = if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() };
+        match self.verb {
+            Verb::Convert => {
+                let skipped = if s.skipped > 0 {
+                    format!(", {} skipped (output exists; --force overwrites)", s.skipped)
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    err,
+                    "{} {} seen: {} changed, {} unchanged{skipped}{failed} in {secs:.2}s",
+                    s.seen, posts(s.seen), s.changed, s.unchanged
+                )
+            }
+            Verb::Diff | Verb::Check => {
+                if s.changed == 0 {
+                    writeln!(err, "{} {} seen: nothing to change{failed} ({secs:.2}s)", s.seen, posts(s.seen))
+                } else {
+                    writeln!(
+                        err,
+                        "{} of {} {} would change{failed} ({secs:.2}s). Run `postscrub convert --in-place` (or `--out DIR`) to apply.",
+                        s.changed, s.seen, posts(s.seen)
+                    )
+                }
+            }
+        }
+    }
+}
+
+/// A JSON array, one object per post, written as posts arrive.
+struct Json {
+    first: bool,
+}
+
+impl Reporter for Json {
+    fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        problems(r, err)?;
+        let (status, error) = match &r.status {
+            Status::Unchanged => ("unchanged", None),
+            Status::Changed => ("changed", None),
+            Status::Skipped(why) => ("skipped", Some(why.as_str())),
+            Status::Failed(why) => ("failed", Some(why.as_str())),
+        };
+        let value = json!({
+            "path": r.path,
+            "status": status,
+            "rules": r.fired.iter().map(|f| json!({
+                "id": f.id,
+                "count": f.count,
+                "severity": f.severity.as_str(),
+                "line": f.line,
+                "message": f.message,
+            })).collect::<Vec<_>>(),
+            "changed_lines": r.changed_lines.iter().map(|(a, b)| json!({"start": a, "end": b})).collect::<Vec<_>>(),
+            "warnings": r.warnings.iter().map(|w| json!({"rule": w.rule_id, "line": w.line, "message": w.message})).collect::<Vec<_>>(),
+            "error": error,
+        });
+        out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
+        self.first = false;
+        serde_json::to_writer(&mut *out, &value)?;
+        Ok(())
+    }
+
+    fn finish(&mut self, _s: &Summary, out: &mut dyn Write, _err: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })
+    }
+}
+
+/// GitHub Actions workflow commands: one annotation per rule per post.
+struct Github;
+
+/// Escape a workflow-command property or message (per the runner's rules).
+fn gh_escape(s: &str, property: bool) -> String {
+    let mut out = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    if property {
+        out = out.replace(':', "%3A").replace(',', "%2C");
+    }
+    out
+}
+
+fn gh_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Off => "notice",
+    }
+}
+
+impl Reporter for Github {
+    fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        problems(r, err)?;
+        if let Status::Failed(message) = &r.status {
+            writeln!(out, "::error file={},title=postscrub::{}", gh_escape(&r.path, true), gh_escape(message, false))?;
+        }
+        if r.status != Status::Changed {
+            return Ok(());
+        }
+        for f in &r.fired {
+            let line = f.line.or_else(|| r.changed_lines.first().map(|l| l.0)).unwrap_or(1);
+            let message = match (&f.message, f.count) {
+                (Some(m), 1) => m.clone(),
+                (Some(m), n) => format!("{m} (×{n})"),
+                (None, n) => format!("rule {} would change this post (×{n})", f.id),
+            };
+            writeln!(
+                out,
+                "::{} file={},line={line},title={}::{}",
+                gh_level(f.severity),
+                gh_escape(&r.path, true),
+                gh_escape(&format!("postscrub/{}", f.id), true),
+                gh_escape(&message, false)
+            )?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, s: &Summary, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        writeln!(err, "{} of {} posts would change", s.changed, s.seen)
+    }
+}
+
+/// SARIF 2.1.0, as GitHub code scanning accepts it. Buffered: SARIF is one document.
+#[derive(Default)]
+struct Sarif {
+    rules: Vec<(String, Severity, Option<String>)>,
+    results: Vec<serde_json::Value>,
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info | Severity::Off => "note",
+    }
+}
+
+impl Reporter for Sarif {
+    fn post(&mut self, r: &PostResult, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        problems(r, err)?;
+        if r.status != Status::Changed {
+            return Ok(());
+        }
+        for f in &r.fired {
+            if !self.rules.iter().any(|(id, _, _)| *id == f.id) {
+                self.rules.push((f.id.clone(), f.severity, f.message.clone()));
+            }
+            let line = f.line.or_else(|| r.changed_lines.first().map(|l| l.0)).unwrap_or(1);
+            let text = match &f.message {
+                Some(m) => format!("{m} ({}×)", f.count),
+                None => format!("rule {} would change this post ({}×)", f.id, f.count),
+            };
+            self.results.push(json!({
+                "ruleId": f.id,
+                "level": sarif_level(f.severity),
+                "message": { "text": text },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": r.path.trim_start_matches("./") },
+                        "region": { "startLine": line }
+                    }
+                }]
+            }));
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _s: &Summary, out: &mut dyn Write, _err: &mut dyn Write) -> io::Result<()> {
+        self.rules.sort_by(|a, b| a.0.cmp(&b.0));
+        let rules: Vec<_> = self
+            .rules
+            .iter()
+            .map(|(id, severity, message)| {
+                json!({
+                    "id": id,
+                    "shortDescription": { "text": message.clone().unwrap_or_else(|| id.clone()) },
+                    "defaultConfiguration": { "level": sarif_level(*severity) }
+                })
+            })
+            .collect();
+        let doc = json!({
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [{
+                "tool": { "driver": {
+                    "name": "postscrub",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules
+                }},
+                "results": std::mem::take(&mut self.results)
+            }]
+        });
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

@@ -1,0 +1,361 @@
+//! The commands: find posts, transform them in parallel, write or report, pick the exit code.
+
+use crate::cli::{Cli, Command, CommonArgs, Format, RulesCommand};
+use crate::config::{Config, Environment};
+use crate::diff;
+use crate::pipeline::{self, Processed};
+use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
+use crate::walk::{self, Post};
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// How a run ended, mapped to the process exit code by `main`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Done,
+    /// Exit 1: `check`/`diff` found posts that would change.
+    WouldChange,
+    /// Exit 2: some post could not be read, parsed or written.
+    PostErrors,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Done => 0,
+            Outcome::WouldChange => 1,
+            Outcome::PostErrors => 2,
+        }
+    }
+}
+
+/// Posts are processed in batches of this many per thread, so memory stays bounded by the
+/// batch (not the corpus) while output keeps path order.
+const BATCH_PER_THREAD: usize = 64;
+
+/// What to do with each transformed post.
+#[derive(Debug, Clone)]
+enum Action {
+    WriteTo { dir: PathBuf, force: bool },
+    InPlace,
+    Diff,
+    Check,
+}
+
+/// Run a parsed command line. `stdin` is used only by `convert -`.
+pub fn run(
+    cli: &Cli,
+    cwd: &Path,
+    env: Environment,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    match &cli.command {
+        Command::Convert(args) => {
+            let action = if args.dry_run {
+                Action::Diff
+            } else if args.in_place {
+                Action::InPlace
+            } else if let Some(dir) = &args.out {
+                Action::WriteTo {
+                    dir: cwd.join(dir),
+                    force: args.force,
+                }
+            } else if args.paths.len() == 1 && args.paths[0].as_os_str() == "-" {
+                return convert_stdin(&args.common, cwd, env, stdin, out, err);
+            } else {
+                bail!(
+                    "`convert` needs to know where to write: give `--out DIR` (a copy), `--in-place` (rewrite the posts), or `--dry-run` (show the diff). It never rewrites inputs unless asked."
+                );
+            };
+            let verb = if matches!(action, Action::Diff) { Verb::Diff } else { Verb::Convert };
+            process_all(&args.paths, &args.common, cwd, env, action, verb, None, out, err)
+        }
+        Command::Diff(args) => process_all(&args.paths, &args.common, cwd, env, Action::Diff, Verb::Diff, None, out, err),
+        Command::Check(args) => process_all(
+            &args.paths,
+            &args.common,
+            cwd,
+            env,
+            Action::Check,
+            Verb::Check,
+            args.format,
+            out,
+            err,
+        ),
+        Command::Rules(RulesCommand::List(args)) => {
+            let config = Config::resolve(&args.common, cwd, env)?;
+            rules_list(&config, out)?;
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
+    let in_use: Vec<String> = config.rules.sets.iter().map(|s| s.source.to_string()).collect();
+    for set in &config.rules.sets {
+        writeln!(out, "{} — {}", set.name, set.source)?;
+        if let Some(d) = &set.description {
+            writeln!(out, "  {d}")?;
+        }
+        for meta in set.metas() {
+            writeln!(
+                out,
+                "  {:<28} {:<8} {}",
+                meta.id,
+                meta.severity.as_str(),
+                meta.message.as_deref().unwrap_or("")
+            )?;
+        }
+    }
+    let unused: Vec<&str> = crate::rules::presets::names()
+        .filter(|n| !in_use.iter().any(|u| u.starts_with(&format!("rules/{n}.yaml"))))
+        .collect();
+    if !unused.is_empty() {
+        writeln!(out, "\nother presets (use with --rules NAME): {}", unused.join(", "))?;
+    }
+    Ok(())
+}
+
+fn convert_stdin(
+    common: &CommonArgs,
+    cwd: &Path,
+    env: Environment,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let config = Config::resolve(common, cwd, env)?;
+    let mut bytes = Vec::new();
+    stdin.read_to_end(&mut bytes).context("cannot read standard input")?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(_) => {
+            writeln!(err, "error: <stdin>: not UTF-8 text: convert it first (e.g. with iconv)")?;
+            return Ok(Outcome::PostErrors);
+        }
+    };
+    match pipeline::process(&text, "stdin.md", &config.rules, &config.options) {
+        Ok(p) => {
+            out.write_all(p.output.as_bytes())?;
+            for w in &p.warnings {
+                let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
+                writeln!(err, "warning: <stdin>{line}: {} [{}]", w.message, w.rule_id)?;
+            }
+            Ok(Outcome::Done)
+        }
+        Err(e) => {
+            writeln!(err, "error: <stdin>{}", position_message(&e))?;
+            Ok(Outcome::PostErrors)
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn process_all(
+    paths: &[PathBuf],
+    common: &CommonArgs,
+    cwd: &Path,
+    env: Environment,
+    action: Action,
+    verb: Verb,
+    format: Option<Format>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let start = Instant::now();
+    let config = Config::resolve(common, cwd, env)?;
+    let roots: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let roots: Vec<PathBuf> = roots
+        .iter()
+        .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+        .collect();
+    let skip = match &action {
+        Action::WriteTo { dir, .. } => Some(dir.as_path()),
+        _ => None,
+    };
+    let (posts, walk_errors) = walk::find_posts(&roots, &config.filter, skip);
+    let format = format.or(config.format).unwrap_or(Format::Human);
+    let mut reporter = report::reporter(verb, format, config.quiet, config.color);
+    let mut summary = Summary::default();
+
+    for e in &walk_errors {
+        writeln!(err, "error: {}: {}", display_path(&e.path, cwd), e.message)?;
+    }
+    if posts.is_empty() && walk_errors.is_empty() && !config.quiet {
+        writeln!(
+            err,
+            "warning: no posts found in {} (looked for *.md, *.markdown, *.html; see --include)",
+            roots.iter().map(|r| display_path(r, cwd)).collect::<Vec<_>>().join(", ")
+        )?;
+    }
+
+    let bar = progress_bar(config.progress, posts.len());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.jobs)
+        .build()
+        .context("cannot start worker threads")?;
+    let batch = BATCH_PER_THREAD * config.jobs;
+    for chunk in posts.chunks(batch.max(1)) {
+        let results: Vec<PostResult> = pool.install(|| {
+            chunk
+                .par_iter()
+                .map(|post| {
+                    let r = handle_post(post, cwd, &config, &action);
+                    bar.inc(1);
+                    r
+                })
+                .collect()
+        });
+        for result in &results {
+            summary.add(&result.status);
+            bar.suspend(|| reporter.post(result, out, err))?;
+        }
+    }
+    bar.finish_and_clear();
+    summary.elapsed = start.elapsed();
+    summary.failed += walk_errors.len();
+    reporter.finish(&summary, out, err)?;
+    out.flush()?;
+
+    Ok(if summary.failed > 0 {
+        Outcome::PostErrors
+    } else if summary.changed > 0 && matches!(verb, Verb::Diff | Verb::Check) {
+        Outcome::WouldChange
+    } else {
+        Outcome::Done
+    })
+}
+
+fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
+    if !enabled {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {bar:30} {pos}/{len} posts · {per_sec} · ETA {eta}",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn display_path(path: &Path, cwd: &Path) -> String {
+    let p = path.strip_prefix(cwd).unwrap_or(path);
+    let s = p.to_string_lossy();
+    if s.is_empty() { ".".into() } else { s.into_owned() }
+}
+
+fn position_message(e: &pipeline::PostError) -> String {
+    match (e.line, e.column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}: {}", e.message),
+        (Some(l), None) => format!(":{l}: {}", e.message),
+        _ => format!(": {}", e.message),
+    }
+}
+
+/// Read, transform and write or compare one post. Never panics on bad input; errors become a
+/// `Failed` status and the post is left untouched.
+fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> PostResult {
+    let path = display_path(&post.path, cwd);
+    let mut result = PostResult {
+        path,
+        status: Status::Unchanged,
+        fired: Vec::new(),
+        warnings: Vec::new(),
+        diff: None,
+        changed_lines: Vec::new(),
+    };
+    let fail = |mut r: PostResult, message: String| {
+        r.status = Status::Failed(message);
+        r
+    };
+    let bytes = match std::fs::read(&post.path) {
+        Ok(b) => b,
+        Err(e) => return fail(result, format!("cannot read: {e}")),
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return fail(result, "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into());
+    };
+    let processed: Processed = match std::panic::catch_unwind(|| {
+        pipeline::process(text, &post.relative, &config.rules, &config.options)
+    }) {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return fail(result, position_message(&e)),
+        Err(_) => {
+            return fail(
+                result,
+                "internal error while converting this post (a bug: please report it with the post); left untouched".into(),
+            );
+        }
+    };
+    let changed = processed.output != text;
+    result.fired = processed
+        .fired
+        .iter()
+        .map(|f| FiredRule {
+            id: f.meta.id.clone(),
+            count: f.count,
+            severity: f.meta.severity,
+            message: f.meta.message.clone(),
+            line: f.line,
+        })
+        .collect();
+    result.warnings = processed.warnings;
+    if changed {
+        result.status = Status::Changed;
+    }
+    match action {
+        Action::Diff if changed => {
+            result.diff = Some(diff::unified(&result.path, text, &processed.output, config.color));
+        }
+        Action::Check if changed => {
+            result.changed_lines = diff::changed_lines(text, &processed.output);
+        }
+        Action::InPlace if changed => {
+            if let Err(e) = write_atomic(&post.path, processed.output.as_bytes()) {
+                return fail(result, format!("cannot write: {e:#}"));
+            }
+        }
+        Action::WriteTo { dir, force } => {
+            let target = dir.join(&post.relative);
+            if !force && target.exists() {
+                result.status = Status::Skipped(format!("{} exists", display_path(&target, cwd)));
+                return result;
+            }
+            if let Err(e) = write_atomic(&target, processed.output.as_bytes()) {
+                return fail(result, format!("cannot write {}: {e:#}", display_path(&target, cwd)));
+            }
+        }
+        _ => {}
+    }
+    result
+}
+
+/// Write through a temporary file in the same folder and rename it over the target, so the
+/// target is always either the old or the new file.
+fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".postscrub-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    if let Ok(meta) = std::fs::metadata(target) {
+        let _ = tmp.as_file().set_permissions(meta.permissions());
+    }
+    tmp.as_file().sync_all()?;
+    tmp.persist(target).map_err(|e| e.error)?;
+    Ok(())
+}
