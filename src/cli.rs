@@ -108,6 +108,10 @@ pub struct CheckArgs {
     /// Report format
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
+    /// Exit 1 only for changes by rules of at least this severity (error, warning, info) or
+    /// with this id; repeatable (default: any change)
+    #[arg(long, value_name = "SEVERITY|RULE", help_heading = "Output")]
+    pub fail_on: Vec<String>,
     #[command(flatten)]
     pub common: CommonArgs,
 }

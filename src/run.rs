@@ -1,6 +1,7 @@
 //! The commands: find posts, transform them in parallel, write or report, pick the exit code.
 
 use crate::cli::{Cli, Command, CommonArgs, Format, RulesCommand};
+use crate::rules::Severity;
 use crate::config::{Config, Environment};
 use crate::diff;
 use crate::pipeline::{self, Processed};
@@ -75,20 +76,22 @@ pub fn run(
                 );
             };
             let verb = if matches!(action, Action::Diff) { Verb::Diff } else { Verb::Convert };
-            process_all(&args.paths, &args.common, cwd, env, action, verb, None, out, err)
+            let run = Run { action, verb, format: None, fail_on: FailOn::default() };
+            process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
-        Command::Diff(args) => process_all(&args.paths, &args.common, cwd, env, Action::Diff, Verb::Diff, None, out, err),
-        Command::Check(args) => process_all(
-            &args.paths,
-            &args.common,
-            cwd,
-            env,
-            Action::Check,
-            Verb::Check,
-            args.format,
-            out,
-            err,
-        ),
+        Command::Diff(args) => {
+            let run = Run { action: Action::Diff, verb: Verb::Diff, format: None, fail_on: FailOn::default() };
+            process_all(&args.paths, &args.common, cwd, env, &run, out, err)
+        }
+        Command::Check(args) => {
+            let run = Run {
+                action: Action::Check,
+                verb: Verb::Check,
+                format: args.format,
+                fail_on: FailOn::parse(&args.fail_on)?,
+            };
+            process_all(&args.paths, &args.common, cwd, env, &run, out, err)
+        }
         Command::Rules(RulesCommand::List(args)) => {
             let config = Config::resolve(&args.common, cwd, env)?;
             rules_list(&config, out)?;
@@ -157,18 +160,56 @@ fn convert_stdin(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One folder run: what to do with posts and how to report.
+struct Run {
+    action: Action,
+    verb: Verb,
+    format: Option<Format>,
+    fail_on: FailOn,
+}
+
+/// Which changes make `check` fail: any (default), or those by rules of a minimum severity or
+/// with given ids.
+#[derive(Debug, Default)]
+struct FailOn {
+    severity: Option<Severity>,
+    ids: Vec<String>,
+}
+
+impl FailOn {
+    fn parse(values: &[String]) -> Result<FailOn> {
+        let mut f = FailOn::default();
+        for v in values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|v| !v.is_empty()) {
+            match v {
+                "error" => f.severity = Some(f.severity.map_or(Severity::Error, |s| s.min(Severity::Error))),
+                "warning" => f.severity = Some(f.severity.map_or(Severity::Warning, |s| s.min(Severity::Warning))),
+                "info" => f.severity = Some(f.severity.map_or(Severity::Info, |s| s.min(Severity::Info))),
+                id => f.ids.push(id.to_owned()),
+            }
+        }
+        Ok(f)
+    }
+
+    fn fails(&self, fired: &[FiredRule]) -> bool {
+        if self.severity.is_none() && self.ids.is_empty() {
+            return true;
+        }
+        fired.iter().any(|f| {
+            self.severity.is_some_and(|min| f.severity >= min) || self.ids.contains(&f.id)
+        })
+    }
+}
+
 fn process_all(
     paths: &[PathBuf],
     common: &CommonArgs,
     cwd: &Path,
     env: Environment,
-    action: Action,
-    verb: Verb,
-    format: Option<Format>,
+    run: &Run,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
+    let (action, verb) = (&run.action, run.verb);
     let start = Instant::now();
     let config = Config::resolve(common, cwd, env)?;
     let roots: Vec<PathBuf> = if paths.is_empty() {
@@ -180,14 +221,15 @@ fn process_all(
         .iter()
         .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
         .collect();
-    let skip = match &action {
+    let skip = match action {
         Action::WriteTo { dir, .. } => Some(dir.as_path()),
         _ => None,
     };
     let (posts, walk_errors) = walk::find_posts(&roots, &config.filter, skip);
-    let format = format.or(config.format).unwrap_or(Format::Human);
+    let format = run.format.or(config.format).unwrap_or(Format::Human);
     let mut reporter = report::reporter(verb, format, config.quiet, config.color);
     let mut summary = Summary::default();
+    let mut failing = 0usize;
 
     for e in &walk_errors {
         writeln!(err, "error: {}: {}", display_path(&e.path, cwd), e.message)?;
@@ -211,7 +253,7 @@ fn process_all(
             chunk
                 .par_iter()
                 .map(|post| {
-                    let r = handle_post(post, cwd, &config, &action);
+                    let r = handle_post(post, cwd, &config, action);
                     bar.inc(1);
                     r
                 })
@@ -219,6 +261,9 @@ fn process_all(
         });
         for result in &results {
             summary.add(&result.status);
+            if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
+                failing += 1;
+            }
             bar.suspend(|| reporter.post(result, out, err))?;
         }
     }
@@ -230,7 +275,7 @@ fn process_all(
 
     Ok(if summary.failed > 0 {
         Outcome::PostErrors
-    } else if summary.changed > 0 && matches!(verb, Verb::Diff | Verb::Check) {
+    } else if failing > 0 && matches!(verb, Verb::Diff | Verb::Check) {
         Outcome::WouldChange
     } else {
         Outcome::Done
