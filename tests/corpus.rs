@@ -1,0 +1,125 @@
+//! Properties of the whole pipeline over every post of the real corpus (../shared/corpus):
+//! deterministic, idempotent, no cruft left, front matter valid with normalized dates.
+
+use postscrub::dates::parse_timezone;
+use postscrub::pipeline::{Options, OutputFormat, Target, process};
+use postscrub::rules::Rules;
+use std::path::{Path, PathBuf};
+
+fn corpus() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/source");
+    assert!(root.is_dir(), "the corpus must be at {}", root.display());
+    let mut posts: Vec<PathBuf> = walkdir::WalkDir::new(&root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| e.into_path())
+        .collect();
+    posts.sort();
+    assert!(posts.len() >= 131, "found only {} posts", posts.len());
+    posts
+}
+
+fn presets() -> Rules {
+    Rules::load(&["sina-finance".into(), "rsshub-common".into()], Path::new(".")).unwrap()
+}
+
+fn options(to: OutputFormat) -> Options {
+    Options {
+        to,
+        target: Target::Hexo,
+        timezone: parse_timezone("+08:00").unwrap(),
+        ..Options::default()
+    }
+}
+
+const CRUFT: &[&str] = &[
+    "appendQr_wrap",
+    "app-kaihu-qr",
+    "<style",
+    "news_keyword_pub",
+    "article_adlist",
+    "id=\"stock_",
+    "id=\"quote_",
+    "class=\"keyword\"",
+    "referrerpolicy",
+    "343233024.png",
+    "copy-code-btn",
+    "<!--",
+];
+
+#[test]
+fn every_post_is_cleaned_idempotently_and_deterministically() {
+    let rules = presets();
+    let hexo_date = regex::Regex::new(r"(?m)^date: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d$").unwrap();
+    for to in [OutputFormat::Html, OutputFormat::Markdown] {
+        let options = options(to);
+        for path in corpus() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            let first = process(&text, &name, &rules, &options)
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let again = process(&text, &name, &rules, &options).unwrap();
+            assert_eq!(first.output, again.output, "{name}: not deterministic");
+            let second = process(&first.output, &name, &rules, &options).unwrap();
+            assert_eq!(second.output, first.output, "{name}: not idempotent ({to:?})");
+            assert!(second.fired.is_empty(), "{name}: rules fired on output: {:?}", second.fired);
+            for marker in CRUFT {
+                assert!(!first.output.contains(marker), "{name}: `{marker}` left ({to:?})");
+            }
+            let doc = postscrub::document::Document::split(&first.output);
+            let fm = doc.front_matter.unwrap_or_else(|| panic!("{name}: front matter lost"));
+            let value: serde_yaml::Value = serde_yaml::from_str(fm).unwrap();
+            assert!(value.is_mapping(), "{name}");
+            assert!(first.output.starts_with("---\n"), "{name}: fence must come first");
+            if value.get("date").is_some() {
+                assert!(hexo_date.is_match(fm), "{name}: date not normalized:\n{fm}");
+            } else {
+                assert!(text.contains("date: Invalid Date"), "{name}: date lost");
+            }
+        }
+    }
+}
+
+#[test]
+fn markdown_output_has_no_html_wrappers() {
+    let rules = presets();
+    let options = options(OutputFormat::Markdown);
+    let tag = regex::Regex::new(r"(?i)<(p|div|span|font|br)[\s/>]").unwrap();
+    for path in corpus() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display().to_string();
+        let out = process(&text, &name, &rules, &options).unwrap().output;
+        // Tags inside fenced code are content.
+        let mut in_fence = false;
+        for line in out.lines() {
+            if line.trim_start().starts_with("```") {
+                in_fence = !in_fence;
+            }
+            if !in_fence {
+                assert!(!tag.is_match(line), "{name}: HTML tag left: {line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sina_fields_are_extracted() {
+    let rules = presets();
+    let path = corpus()
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("2021对话山东"))
+        .unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    let out = process(&text, "seed.md", &rules, &options(OutputFormat::Html)).unwrap();
+    let fm = postscrub::document::Document::split(&out.output).front_matter.unwrap().to_owned();
+    assert!(fm.contains("editor: 李墨轩\n"), "{fm}");
+    assert!(fm.contains("source: 大众日报\n"), "{fm}");
+    assert!(fm.contains("original_title: “2021对话山东—日本·山东产业合作交流会”系列活动正式启动\n"), "{fm}");
+    assert!(!fm.contains("headimg") && !fm.contains("thumbnail"), "{fm}");
+    assert!(fm.contains("date: 2021-08-13 15:51:58\n"), "{fm}");
+    let ids: Vec<&str> = out.fired.iter().map(|f| f.meta.id.as_str()).collect();
+    for id in ["qr-ad-style", "qr-ad-block", "stock-keyword-link", "quote-placeholder", "tracking-comments", "editor-trailer", "qr-cover", "date"] {
+        assert!(ids.contains(&id), "{id} did not fire: {ids:?}");
+    }
+}
