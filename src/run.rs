@@ -1,11 +1,11 @@
 //! The commands: find posts, transform them in parallel, write or report, pick the exit code.
 
 use crate::cli::{Cli, Command, CommonArgs, Format, RulesCommand};
-use crate::rules::Severity;
 use crate::config::{Config, Environment};
 use crate::diff;
 use crate::pipeline::{self, Processed};
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
+use crate::rules::Severity;
 use crate::walk::{self, Post};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -75,12 +75,26 @@ pub fn run(
                     "`convert` needs to know where to write: give `--out DIR` (a copy), `--in-place` (rewrite the posts), or `--dry-run` (show the diff). It never rewrites inputs unless asked."
                 );
             };
-            let verb = if matches!(action, Action::Diff) { Verb::Diff } else { Verb::Convert };
-            let run = Run { action, verb, format: None, fail_on: FailOn::default() };
+            let verb = if matches!(action, Action::Diff) {
+                Verb::Diff
+            } else {
+                Verb::Convert
+            };
+            let run = Run {
+                action,
+                verb,
+                format: None,
+                fail_on: FailOn::default(),
+            };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
         Command::Diff(args) => {
-            let run = Run { action: Action::Diff, verb: Verb::Diff, format: None, fail_on: FailOn::default() };
+            let run = Run {
+                action: Action::Diff,
+                verb: Verb::Diff,
+                format: None,
+                fail_on: FailOn::default(),
+            };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
         Command::Check(args) => {
@@ -101,7 +115,12 @@ pub fn run(
 }
 
 fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
-    let in_use: Vec<String> = config.rules.sets.iter().map(|s| s.source.to_string()).collect();
+    let in_use: Vec<String> = config
+        .rules
+        .sets
+        .iter()
+        .map(|s| s.source.to_string())
+        .collect();
     for set in &config.rules.sets {
         writeln!(out, "{} — {}", set.name, set.source)?;
         if let Some(d) = &set.description {
@@ -118,10 +137,18 @@ fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
         }
     }
     let unused: Vec<&str> = crate::rules::presets::names()
-        .filter(|n| !in_use.iter().any(|u| u.starts_with(&format!("rules/{n}.yaml"))))
+        .filter(|n| {
+            !in_use
+                .iter()
+                .any(|u| u.starts_with(&format!("rules/{n}.yaml")))
+        })
         .collect();
     if !unused.is_empty() {
-        writeln!(out, "\nother presets (use with --rules NAME): {}", unused.join(", "))?;
+        writeln!(
+            out,
+            "\nother presets (use with --rules NAME): {}",
+            unused.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -136,11 +163,16 @@ fn convert_stdin(
 ) -> Result<Outcome> {
     let config = Config::resolve(common, cwd, env)?;
     let mut bytes = Vec::new();
-    stdin.read_to_end(&mut bytes).context("cannot read standard input")?;
+    stdin
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
-            writeln!(err, "error: <stdin>: not UTF-8 text: convert it first (e.g. with iconv)")?;
+            writeln!(
+                err,
+                "error: <stdin>: not UTF-8 text: convert it first (e.g. with iconv)"
+            )?;
             return Ok(Outcome::PostErrors);
         }
     };
@@ -179,11 +211,28 @@ struct FailOn {
 impl FailOn {
     fn parse(values: &[String]) -> Result<FailOn> {
         let mut f = FailOn::default();
-        for v in values.iter().flat_map(|v| v.split(',')).map(str::trim).filter(|v| !v.is_empty()) {
+        for v in values
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             match v {
-                "error" => f.severity = Some(f.severity.map_or(Severity::Error, |s| s.min(Severity::Error))),
-                "warning" => f.severity = Some(f.severity.map_or(Severity::Warning, |s| s.min(Severity::Warning))),
-                "info" => f.severity = Some(f.severity.map_or(Severity::Info, |s| s.min(Severity::Info))),
+                "error" => {
+                    f.severity = Some(
+                        f.severity
+                            .map_or(Severity::Error, |s| s.min(Severity::Error)),
+                    )
+                }
+                "warning" => {
+                    f.severity = Some(
+                        f.severity
+                            .map_or(Severity::Warning, |s| s.min(Severity::Warning)),
+                    )
+                }
+                "info" => {
+                    f.severity = Some(f.severity.map_or(Severity::Info, |s| s.min(Severity::Info)))
+                }
                 id => f.ids.push(id.to_owned()),
             }
         }
@@ -194,9 +243,9 @@ impl FailOn {
         if self.severity.is_none() && self.ids.is_empty() {
             return true;
         }
-        fired.iter().any(|f| {
-            self.severity.is_some_and(|min| f.severity >= min) || self.ids.contains(&f.id)
-        })
+        fired
+            .iter()
+            .any(|f| self.severity.is_some_and(|min| f.severity >= min) || self.ids.contains(&f.id))
     }
 }
 
@@ -219,7 +268,13 @@ fn process_all(
     };
     let roots: Vec<PathBuf> = roots
         .iter()
-        .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+        .map(|p| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        })
         .collect();
     let skip = match action {
         Action::WriteTo { dir, .. } => Some(dir.as_path()),
@@ -238,7 +293,11 @@ fn process_all(
         writeln!(
             err,
             "warning: no posts found in {} (looked for *.md, *.markdown, *.html; see --include)",
-            roots.iter().map(|r| display_path(r, cwd)).collect::<Vec<_>>().join(", ")
+            roots
+                .iter()
+                .map(|r| display_path(r, cwd))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
 
@@ -287,9 +346,9 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {bar:30} {pos}/{len} posts · {per_sec} · ETA {eta}",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} posts · {per_sec} · ETA {eta}")
+    {
         bar.set_style(style);
     }
     bar
@@ -298,7 +357,11 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
 fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     let s = p.to_string_lossy();
-    if s.is_empty() { ".".into() } else { s.into_owned() }
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s.into_owned()
+    }
 }
 
 fn position_message(e: &pipeline::PostError) -> String {
@@ -330,7 +393,10 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
         Err(e) => return fail(result, format!("cannot read: {e}")),
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        return fail(result, "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into());
+        return fail(
+            result,
+            "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into(),
+        );
     };
     let processed: Processed = match std::panic::catch_unwind(|| {
         pipeline::process(text, &post.relative, &config.rules, &config.options)
@@ -362,7 +428,12 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
     }
     match action {
         Action::Diff if changed => {
-            result.diff = Some(diff::unified(&result.path, text, &processed.output, config.color));
+            result.diff = Some(diff::unified(
+                &result.path,
+                text,
+                &processed.output,
+                config.color,
+            ));
         }
         Action::Check if changed => {
             result.changed_lines = diff::changed_lines(text, &processed.output);
@@ -379,7 +450,10 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
                 return result;
             }
             if let Err(e) = write_atomic(&target, processed.output.as_bytes()) {
-                return fail(result, format!("cannot write {}: {e:#}", display_path(&target, cwd)));
+                return fail(
+                    result,
+                    format!("cannot write {}: {e:#}", display_path(&target, cwd)),
+                );
             }
         }
         _ => {}

@@ -21,7 +21,11 @@ fn corpus() -> Vec<PathBuf> {
 }
 
 fn presets() -> Rules {
-    Rules::load(&["sina-finance".into(), "rsshub-common".into()], Path::new(".")).unwrap()
+    Rules::load(
+        &["sina-finance".into(), "rsshub-common".into()],
+        Path::new("."),
+    )
+    .unwrap()
 }
 
 fn options(to: OutputFormat) -> Options {
@@ -57,21 +61,36 @@ fn every_post_is_cleaned_idempotently_and_deterministically() {
         for path in corpus() {
             let text = std::fs::read_to_string(&path).unwrap();
             let name = path.display().to_string();
-            let first = process(&text, &name, &rules, &options)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let first =
+                process(&text, &name, &rules, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
             let again = process(&text, &name, &rules, &options).unwrap();
             assert_eq!(first.output, again.output, "{name}: not deterministic");
             let second = process(&first.output, &name, &rules, &options).unwrap();
-            assert_eq!(second.output, first.output, "{name}: not idempotent ({to:?})");
-            assert!(second.fired.is_empty(), "{name}: rules fired on output: {:?}", second.fired);
+            assert_eq!(
+                second.output, first.output,
+                "{name}: not idempotent ({to:?})"
+            );
+            assert!(
+                second.fired.is_empty(),
+                "{name}: rules fired on output: {:?}",
+                second.fired
+            );
             for marker in CRUFT {
-                assert!(!first.output.contains(marker), "{name}: `{marker}` left ({to:?})");
+                assert!(
+                    !first.output.contains(marker),
+                    "{name}: `{marker}` left ({to:?})"
+                );
             }
             let doc = postscrub::document::Document::split(&first.output);
-            let fm = doc.front_matter.unwrap_or_else(|| panic!("{name}: front matter lost"));
+            let fm = doc
+                .front_matter
+                .unwrap_or_else(|| panic!("{name}: front matter lost"));
             let value: serde_yaml::Value = serde_yaml::from_str(fm).unwrap();
             assert!(value.is_mapping(), "{name}");
-            assert!(first.output.starts_with("---\n"), "{name}: fence must come first");
+            assert!(
+                first.output.starts_with("---\n"),
+                "{name}: fence must come first"
+            );
             if value.get("date").is_some() {
                 assert!(hexo_date.is_match(fm), "{name}: date not normalized:\n{fm}");
             } else {
@@ -112,14 +131,29 @@ fn sina_fields_are_extracted() {
         .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let out = process(&text, "seed.md", &rules, &options(OutputFormat::Html)).unwrap();
-    let fm = postscrub::document::Document::split(&out.output).front_matter.unwrap().to_owned();
+    let fm = postscrub::document::Document::split(&out.output)
+        .front_matter
+        .unwrap()
+        .to_owned();
     assert!(fm.contains("editor: 李墨轩\n"), "{fm}");
     assert!(fm.contains("source: 大众日报\n"), "{fm}");
-    assert!(fm.contains("original_title: “2021对话山东—日本·山东产业合作交流会”系列活动正式启动\n"), "{fm}");
+    assert!(
+        fm.contains("original_title: “2021对话山东—日本·山东产业合作交流会”系列活动正式启动\n"),
+        "{fm}"
+    );
     assert!(!fm.contains("headimg") && !fm.contains("thumbnail"), "{fm}");
     assert!(fm.contains("date: 2021-08-13 15:51:58\n"), "{fm}");
     let ids: Vec<&str> = out.fired.iter().map(|f| f.meta.id.as_str()).collect();
-    for id in ["qr-ad-style", "qr-ad-block", "stock-keyword-link", "quote-placeholder", "tracking-comments", "editor-trailer", "qr-cover", "date"] {
+    for id in [
+        "qr-ad-style",
+        "qr-ad-block",
+        "stock-keyword-link",
+        "quote-placeholder",
+        "tracking-comments",
+        "editor-trailer",
+        "qr-cover",
+        "date",
+    ] {
         assert!(ids.contains(&id), "{id} did not fire: {ids:?}");
     }
 }
