@@ -1,16 +1,272 @@
-//! HTML → CommonMark + GFM (interim: the streaming converter lands on the `converter` branch).
+//! HTML → CommonMark + GFM conversion in one streaming lol_html pass.
+//!
+//! This module is the public face ([`convert`], [`Converter`], [`Options`])
+//! and the lol_html wiring: one `*` element handler (classify the tag, read the
+//! few attributes that matter, register an end-tag handler for elements that
+//! can have content) and one document text handler. Everything else happens
+//! in [`state::Core`] behind an `Rc<RefCell<_>>`; no borrow is held while
+//! lol_html runs. The rewritten HTML itself is discarded.
+//!
+//! Layout: `tags` (what an element means), `text` (chunk buffering, entity
+//! decoding), `state` (element stack, implied end tags, dispatch), `inline`
+//! (a paragraph's tokens, whitespace, emphasis decisions), `escape`
+//! (position-aware Markdown escaping), `block` (containers, blank lines,
+//! prefixes), `table` (recorded tables: GFM or raw HTML), `cjk` and `punct`
+//! (character classes), `nunjucks` (Hexo template safety).
 
+mod block;
+mod cjk;
+mod escape;
+mod inline;
+mod nunjucks;
+mod punct;
+mod state;
+mod table;
+mod tags;
+mod text;
+
+use std::cell::RefCell;
+use std::marker::PhantomData;
+use std::rc::Rc;
+
+use lol_html::html_content::Element;
+use lol_html::{HtmlRewriter, Settings, doc_text, element};
+
+use self::state::Core;
+use self::table::Attrs;
+use self::tags::Tag;
+use self::text::decode_attribute;
+
+/// Conversion options.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// Keep leading U+3000 full-width paragraph indents (default: strip them).
     pub keep_fullwidth_indent: bool,
+    /// Target is Hexo: keep `{{`, `{%`, `{#` from reaching Nunjucks.
     pub nunjucks_safe: bool,
 }
 
-pub fn convert(html: &str, _options: &Options) -> String {
-    let t = html.trim();
-    if t.is_empty() {
-        String::new()
-    } else {
-        format!("{t}\n")
+/// Converts an HTML fragment (a post body) to Markdown.
+///
+/// Returns "" when there is no content, else blocks separated by one blank
+/// line and exactly one final newline. Never panics.
+pub fn convert(html: &str, options: &Options) -> String {
+    let mut c = Converter::new(options);
+    c.write(html.as_bytes());
+    c.finish()
+}
+
+fn discard(_: &[u8]) {}
+
+/// Streaming converter: feed bytes in any pieces; the result does not depend
+/// on how the input was split.
+pub struct Converter<'o> {
+    rewriter: Option<HtmlRewriter<'static, fn(&[u8])>>,
+    core: Rc<RefCell<Core>>,
+    _options: PhantomData<&'o Options>,
+}
+
+impl std::fmt::Debug for Converter<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Converter").finish_non_exhaustive()
+    }
+}
+
+impl<'o> Converter<'o> {
+    /// A converter for one document.
+    pub fn new(options: &'o Options) -> Self {
+        let core = Rc::new(RefCell::new(Core::new(options.clone())));
+        let on_element = Rc::clone(&core);
+        let on_text = Rc::clone(&core);
+        let settings = Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("*", move |el| {
+                handle_element(&on_element, el);
+                Ok(())
+            }))
+            .append_document_content_handler(doc_text!(move |t| {
+                on_text
+                    .borrow_mut()
+                    .text_chunk(t.as_str(), t.text_type(), t.last_in_text_node());
+                Ok(())
+            }));
+        let rewriter = HtmlRewriter::new(settings, discard as fn(&[u8]));
+        Converter {
+            rewriter: Some(rewriter),
+            core,
+            _options: PhantomData,
+        }
+    }
+
+    /// Feeds the next piece of the HTML.
+    pub fn write(&mut self, chunk: &[u8]) {
+        if let Some(r) = &mut self.rewriter
+            && r.write(chunk).is_err()
+        {
+            // A rewriter that failed must not be used again; keep what we have.
+            self.rewriter = None;
+        }
+    }
+
+    /// Ends the input and returns the Markdown.
+    pub fn finish(mut self) -> String {
+        if let Some(r) = self.rewriter.take() {
+            // Errors at the end leave the collected output intact.
+            let _ = r.end();
+        }
+        let core = std::mem::replace(&mut *self.core.borrow_mut(), Core::new(Options::default()));
+        core.finish()
+    }
+}
+
+fn handle_element(core: &Rc<RefCell<Core>>, el: &mut Element<'_, '_>) {
+    let name = el.tag_name();
+    let tag = Tag::from_name(&name);
+    if tag == Tag::Transparent {
+        return;
+    }
+    let has_content = el.can_have_content();
+    let attrs = read_attrs(el, tag);
+    let id = core.borrow_mut().start(tag, attrs, has_content);
+    if let Some(id) = id
+        && has_content
+    {
+        let core = Rc::clone(core);
+        // Only fails for elements that cannot have content, excluded above.
+        let _ = el.on_end_tag(Box::new(move |_| {
+            core.borrow_mut().end(id);
+            Ok(())
+        }));
+    }
+}
+
+fn attr(el: &Element<'_, '_>, name: &str) -> Option<String> {
+    el.get_attribute(name)
+        .map(|v| decode_attribute(&v).trim().to_owned())
+}
+
+/// Reads the attributes `tag` needs, decoded and resolved.
+fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
+    let mut a = Attrs::default();
+    match tag {
+        Tag::Link => {
+            a.href = attr(el, "href").filter(|h| !h.is_empty() && !is_script_url(h));
+            a.title = attr(el, "title");
+        }
+        Tag::Image => {
+            a.src = image_source(el);
+            a.alt = attr(el, "alt");
+            a.title = attr(el, "title");
+        }
+        Tag::Pre | Tag::Code => {
+            a.lang = attr(el, "class").and_then(|c| lang_from_class(&c));
+        }
+        Tag::List { ordered: true } => {
+            a.start = attr(el, "start").and_then(|s| s.parse().ok());
+        }
+        Tag::Cell { .. } => {
+            a.colspan = attr(el, "colspan")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+            a.rowspan = attr(el, "rowspan")
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(1);
+        }
+        Tag::Frame | Tag::Embed | Tag::Media(_) => {
+            a.src = attr(el, "src")
+                .or_else(|| attr(el, "data-src"))
+                .or_else(|| attr(el, "data"))
+                .filter(|s| !s.is_empty() && !is_script_url(s));
+        }
+        Tag::Source => {
+            a.src = attr(el, "src").or_else(|| {
+                let name = attr(el, "name")?.to_ascii_lowercase();
+                matches!(name.as_str(), "movie" | "src" | "url")
+                    .then(|| attr(el, "value"))
+                    .flatten()
+            });
+        }
+        _ => {}
+    }
+    a
+}
+
+fn is_script_url(url: &str) -> bool {
+    let lower: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(11)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    lower.starts_with("javascript:") || lower.starts_with("vbscript:")
+}
+
+/// The real source of an image: lazy-loading attributes win over a missing
+/// or placeholder `src`.
+fn image_source(el: &Element<'_, '_>) -> Option<String> {
+    let src = attr(el, "src").filter(|s| !is_placeholder(s));
+    src.or_else(|| {
+        [
+            "data-src",
+            "data-original",
+            "_src",
+            "data-actualsrc",
+            "data-lazy-src",
+        ]
+        .iter()
+        .find_map(|n| attr(el, n).filter(|s| !is_placeholder(s)))
+    })
+    .or_else(|| {
+        let set = attr(el, "srcset").or_else(|| attr(el, "data-srcset"))?;
+        let first = set.split(',').next()?.split_whitespace().next()?.to_owned();
+        (!first.is_empty()).then_some(first)
+    })
+}
+
+fn is_placeholder(src: &str) -> bool {
+    src.is_empty() || src.starts_with("data:") || src == "about:blank" || src == "#"
+}
+
+/// `language-rust`, `lang-rust`, `highlight-rust` → `rust`.
+fn lang_from_class(class: &str) -> Option<String> {
+    class.split_ascii_whitespace().find_map(|c| {
+        let lang = c
+            .strip_prefix("language-")
+            .or_else(|| c.strip_prefix("lang-"))
+            .or_else(|| c.strip_prefix("highlight-"))?;
+        let clean: String = lang
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
+            .collect();
+        (!clean.is_empty()).then_some(clean)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(html: &str) -> String {
+        convert(html, &Options::default())
+    }
+
+    #[test]
+    fn empty_input() {
+        assert_eq!(md(""), "");
+        assert_eq!(md("<div> </div>"), "");
+    }
+
+    #[test]
+    fn implied_paragraph_ends() {
+        assert_eq!(md("<p>a<p>b"), "a\n\nb\n");
+        assert_eq!(md("<ul><li>x<li>y</ul>"), "- x\n- y\n");
+    }
+
+    #[test]
+    fn lang_classes() {
+        assert_eq!(lang_from_class("hljs language-rust"), Some("rust".into()));
+        assert_eq!(lang_from_class("lang-js x"), Some("js".into()));
+        assert_eq!(lang_from_class("plain"), None);
+        assert!(is_script_url(" JavaScript:void(0)"));
     }
 }

@@ -1,0 +1,476 @@
+//! Minimal Markdown escaping: a backslash only where a character would
+//! otherwise change meaning in its exact position.
+//!
+//! Escaping everything that *could* be syntax (`\*`, `\_`, `\#` everywhere)
+//! makes CJK and code-heavy prose unreadable, and escaping too little loses
+//! text. The escaper therefore looks at each special character together with
+//! its neighbours in the final output (the caller passes the character before
+//! the run and the one after it, including marker characters): `snake_case`
+//! keeps its underscore, `a * b` keeps its asterisk, `#tag` its hash, while
+//! `2021. 年` at a line start becomes `2021\. 年`. A byte table skips the
+//! common case (no special ASCII byte) in one scan.
+//!
+//! Also here: link destinations and titles, code spans, and HTML escaping for
+//! the raw-HTML table fallback.
+
+use super::cjk::{Class, class_of, left_flanking, right_flanking};
+use super::punct::is_ascii_punctuation;
+
+/// Where a run of text sits in the output.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Context {
+    /// Nothing has been written on this output line yet.
+    pub line_start: bool,
+    /// The output character just before the run (`None` at a line start).
+    pub prev: Option<char>,
+    /// The output character just after the run (`None` at a line end).
+    pub next: Option<char>,
+    /// Inside link text or image alt text: brackets are always escaped.
+    pub link_text: bool,
+    /// Inside a GFM table cell: `|` is always escaped.
+    pub table: bool,
+}
+
+/// ASCII bytes that may need a backslash somewhere (digits only at a line start).
+const SPECIAL: [bool; 128] = {
+    let mut t = [false; 128];
+    let s = b"\\`*_~[]<>&#-+=|:";
+    let mut i = 0;
+    while i < s.len() {
+        t[s[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn is_special(b: u8) -> bool {
+    b < 128 && SPECIAL[b as usize]
+}
+
+/// Appends `text` (plain visible text, no line breaks) to `out`, escaped for
+/// its position.
+pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return;
+    }
+    let first_is_digit = ctx.line_start && bytes[0].is_ascii_digit();
+    if !first_is_digit && !bytes.iter().any(|&b| is_special(b)) {
+        out.push_str(text);
+        return;
+    }
+    // Position of an ordered-list delimiter (`1.`/`1)`) that must be escaped.
+    let list_delim = if first_is_digit {
+        ordered_marker_delimiter(text, ctx.next)
+    } else {
+        None
+    };
+    let mut flushed = 0;
+    let mut prev = ctx.prev;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !(is_special(b) || Some(i) == list_delim) {
+            continue;
+        }
+        let c = b as char;
+        if i > 0 {
+            prev = text[..i].chars().next_back();
+        }
+        let next = text[i + 1..].chars().next().or(ctx.next);
+        let at_start = i == 0 && ctx.line_start;
+        if Some(i) == list_delim || needs_escape(c, &text[i..], prev, next, at_start, ctx) {
+            out.push_str(&text[flushed..i]);
+            out.push('\\');
+            flushed = i;
+        }
+    }
+    out.push_str(&text[flushed..]);
+}
+
+/// Byte index of the `.`/`)` in a line-start `123.` that would start a list.
+fn ordered_marker_delimiter(text: &str, after: Option<char>) -> Option<usize> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 9 {
+        return None;
+    }
+    let delim = *text.as_bytes().get(digits)?;
+    if delim != b'.' && delim != b')' {
+        return None;
+    }
+    let follow = text[digits + 1..].chars().next().or(after);
+    matches!(follow, None | Some(' ' | '\t')).then_some(digits)
+}
+
+/// Whether the special character `c` (the first char of `rest`) needs a backslash.
+fn needs_escape(
+    c: char,
+    rest: &str,
+    prev: Option<char>,
+    next: Option<char>,
+    at_start: bool,
+    ctx: &Context,
+) -> bool {
+    let before = if at_start {
+        Class::Space
+    } else {
+        class_of(prev)
+    };
+    let after = class_of(next);
+    match c {
+        '\\' => next.is_none_or(|n| n.is_ascii() && is_ascii_punctuation(n as u8)),
+        '`' => true,
+        '*' => {
+            (at_start && matches!(next, None | Some(' ' | '\t')))
+                || left_flanking(before, after)
+                || right_flanking(before, after)
+        }
+        '~' => at_start || left_flanking(before, after) || right_flanking(before, after),
+        '_' => {
+            if at_start && matches!(next, None | Some('_' | ' ' | '\t')) {
+                return true;
+            }
+            let lf = left_flanking(before, after);
+            let rf = right_flanking(before, after);
+            let can_open = lf && (!rf || before == Class::Punct);
+            let can_close = rf && (!lf || after == Class::Punct);
+            can_open || can_close
+        }
+        '[' => ctx.link_text || at_start,
+        ']' => ctx.link_text || next == Some('('),
+        '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
+        '>' => at_start,
+        '&' => could_be_entity(&rest[1..]),
+        '#' => at_start && is_atx_opening(rest, next),
+        '-' => at_start && matches!(next, None | Some(' ' | '\t' | '-' | '|' | ':')),
+        '+' => at_start && matches!(next, None | Some(' ' | '\t')),
+        '=' => at_start && matches!(next, None | Some(' ' | '\t' | '=')),
+        '|' => ctx.table || at_start,
+        ':' => at_start && next == Some('-'),
+        _ => false,
+    }
+}
+
+/// `&` followed by `name;`, `#123;` or `#x1F;` would be read as an entity.
+fn could_be_entity(after_amp: &str) -> bool {
+    let b = after_amp.as_bytes();
+    let (body, start) = match b.first() {
+        Some(b'#') => match b.get(1) {
+            Some(b'x' | b'X') => (&b[2..], 2),
+            _ => (&b[1..], 1),
+        },
+        _ => (b, 0),
+    };
+    let hex = start == 2;
+    let numeric = start > 0;
+    let n = body
+        .iter()
+        .take_while(|c| {
+            if hex {
+                c.is_ascii_hexdigit()
+            } else if numeric {
+                c.is_ascii_digit()
+            } else {
+                c.is_ascii_alphanumeric()
+            }
+        })
+        .count();
+    n > 0 && body.get(n) == Some(&b';')
+}
+
+/// A line-start run of 1–6 `#` followed by a space or the line end.
+fn is_atx_opening(rest: &str, next_after_text: Option<char>) -> bool {
+    let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+    if hashes > 6 {
+        return false;
+    }
+    let follow = rest[hashes..].chars().next().or(if hashes == rest.len() {
+        next_after_text
+    } else {
+        None
+    });
+    // `follow` is None both at the text end with nothing after, and at the line end.
+    matches!(follow, None | Some(' ' | '\t'))
+}
+
+/// Appends a link or image destination.
+pub(crate) fn push_url(out: &mut String, url: &str) {
+    let angle = url.is_empty()
+        || url
+            .bytes()
+            .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'<' | b'>') || b < 0x20);
+    if angle {
+        out.push('<');
+    }
+    let mut chars = url.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '\n' | '\r' | '\t' => {}
+            c if (c as u32) < 0x20 => {}
+            '\\' => {
+                if chars
+                    .peek()
+                    .is_none_or(|n| n.is_ascii() && is_ascii_punctuation(*n as u8))
+                {
+                    out.push('\\');
+                }
+                out.push('\\');
+            }
+            '&' => {
+                let rest = chars.clone().collect::<String>();
+                if could_be_entity(&rest) {
+                    out.push('\\');
+                }
+                out.push('&');
+            }
+            c => out.push(c),
+        }
+    }
+    if angle {
+        out.push('>');
+    }
+}
+
+/// Appends ` "title"` for a link or image title (nothing when empty).
+pub(crate) fn push_title(out: &mut String, title: &str) {
+    let title = title.trim();
+    if title.is_empty() {
+        return;
+    }
+    out.push_str(" \"");
+    let mut chars = title.chars().peekable();
+    let mut space = false;
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() && c != '\u{A0}' && c != '\u{3000}' {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => {
+                if chars
+                    .peek()
+                    .is_none_or(|n| n.is_ascii() && is_ascii_punctuation(*n as u8))
+                {
+                    out.push('\\');
+                }
+                out.push('\\');
+            }
+            '&' => {
+                let rest = chars.clone().collect::<String>();
+                if could_be_entity(&rest) {
+                    out.push('\\');
+                }
+                out.push('&');
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Appends an inline code span holding `code` verbatim (already whitespace-collapsed).
+pub(crate) fn push_code_span(out: &mut String, code: &str, table: bool) {
+    let fence = longest_run(code, b'`') + 1;
+    let bytes = code.as_bytes();
+    let pad = bytes.first() == Some(&b'`')
+        || bytes.last() == Some(&b'`')
+        || (bytes.first() == Some(&b' ')
+            && bytes.last() == Some(&b' ')
+            && bytes.iter().any(|&b| b != b' '));
+    for _ in 0..fence {
+        out.push('`');
+    }
+    if pad {
+        out.push(' ');
+    }
+    if table {
+        for c in code.chars() {
+            if c == '|' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    } else {
+        out.push_str(code);
+    }
+    if pad {
+        out.push(' ');
+    }
+    for _ in 0..fence {
+        out.push('`');
+    }
+}
+
+/// Length of the longest run of `byte` in `s`.
+pub(crate) fn longest_run(s: &str, byte: u8) -> usize {
+    let mut best = 0;
+    let mut cur = 0;
+    for &b in s.as_bytes() {
+        if b == byte {
+            cur += 1;
+            best = best.max(cur);
+        } else {
+            cur = 0;
+        }
+    }
+    best
+}
+
+/// Appends `s` escaped for HTML text (or a double-quoted attribute value).
+pub(crate) fn push_html_escaped(out: &mut String, s: &str) {
+    let mut flushed = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&s[flushed..i]);
+        out.push_str(rep);
+        flushed = i + 1;
+    }
+    out.push_str(&s[flushed..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn esc(text: &str, line_start: bool, prev: Option<char>, next: Option<char>) -> String {
+        let mut out = String::new();
+        let ctx = Context {
+            line_start,
+            prev,
+            next,
+            ..Context::default()
+        };
+        escape_text(&mut out, text, &ctx);
+        out
+    }
+
+    fn mid(text: &str) -> String {
+        esc(text, false, Some(' '), Some(' '))
+    }
+
+    #[test]
+    fn plain_text_untouched() {
+        assert_eq!(mid("hello world"), "hello world");
+        assert_eq!(mid("中文，测试。"), "中文，测试。");
+        assert_eq!(mid("snake_case_name"), "snake_case_name");
+        assert_eq!(mid("a * b"), "a * b");
+        assert_eq!(mid("#tag and C#"), "#tag and C#");
+        assert_eq!(mid("R&D, a&b"), "R&D, a&b");
+        assert_eq!(mid("1 < 2 > 0"), "1 < 2 > 0");
+        assert_eq!(mid("C:\\Users"), "C:\\Users");
+        assert_eq!(mid("[1] note"), "[1] note");
+    }
+
+    #[test]
+    fn emphasis_characters() {
+        assert_eq!(mid("*bold*"), "\\*bold\\*");
+        assert_eq!(mid("2*3"), "2\\*3");
+        assert_eq!(mid("_init_"), "\\_init\\_");
+        assert_eq!(mid("10~20"), "10\\~20");
+        assert_eq!(mid("~ ok"), "~ ok");
+    }
+
+    #[test]
+    fn code_and_backslashes() {
+        assert_eq!(mid("a `b` c"), "a \\`b\\` c");
+        assert_eq!(mid("\\*"), "\\\\\\*");
+        assert_eq!(esc("end\\", false, Some(' '), None), "end\\\\");
+    }
+
+    #[test]
+    fn links_html_entities() {
+        assert_eq!(mid("[a](b)"), "[a\\](b)");
+        assert_eq!(mid("<div>"), "\\<div>");
+        assert_eq!(mid("a <b"), "a \\<b");
+        assert_eq!(mid("&amp; &#123; &#x7b;"), "\\&amp; \\&#123; \\&#x7b;");
+        assert_eq!(esc("x", false, None, None), "x");
+    }
+
+    #[test]
+    fn line_start_constructs() {
+        assert_eq!(esc("# title", true, None, None), "\\# title");
+        assert_eq!(esc("#hashtag", true, None, None), "#hashtag");
+        assert_eq!(esc("#", true, None, Some(' ')), "\\#");
+        assert_eq!(esc("> quote", true, None, None), "\\> quote");
+        assert_eq!(esc("- item", true, None, None), "\\- item");
+        assert_eq!(esc("-5°C", true, None, None), "-5°C");
+        assert_eq!(esc("+ x", true, None, None), "\\+ x");
+        assert_eq!(esc("===", true, None, None), "\\===");
+        assert_eq!(esc("2021. 年", true, None, None), "2021\\. 年");
+        assert_eq!(esc("2021.", true, None, Some(' ')), "2021\\.");
+        assert_eq!(esc("3.14", true, None, None), "3.14");
+        assert_eq!(esc("1) x", true, None, None), "1\\) x");
+        assert_eq!(esc("* x", true, None, None), "\\* x");
+        assert_eq!(esc("```", true, None, None), "\\`\\`\\`");
+        assert_eq!(esc("~~~", true, None, None), "\\~\\~\\~");
+        assert_eq!(esc("[x]: y", true, None, None), "\\[x]: y");
+        assert_eq!(esc("| a", true, None, None), "\\| a");
+        assert_eq!(esc("- x", false, Some(' '), None), "- x");
+    }
+
+    #[test]
+    fn link_text_and_tables() {
+        let mut out = String::new();
+        let ctx = Context {
+            link_text: true,
+            table: true,
+            prev: Some('['),
+            next: Some(']'),
+            ..Context::default()
+        };
+        escape_text(&mut out, "a [b] | c", &ctx);
+        assert_eq!(out, "a \\[b\\] \\| c");
+    }
+
+    #[test]
+    fn urls_and_titles() {
+        let mut out = String::new();
+        push_url(&mut out, "http://x.com/a b?q=1&b=2");
+        assert_eq!(out, "http://x.com/a%20b?q=1&b=2");
+        out.clear();
+        push_url(&mut out, "https://en.wikipedia.org/wiki/Foo_(bar)");
+        assert_eq!(out, "<https://en.wikipedia.org/wiki/Foo_(bar)>");
+        out.clear();
+        push_url(&mut out, "/x?a&amp;");
+        assert_eq!(out, "/x?a\\&amp;");
+        out.clear();
+        push_title(&mut out, "say \"hi\"");
+        assert_eq!(out, " \"say \\\"hi\\\"\"");
+    }
+
+    #[test]
+    fn code_spans() {
+        let mut out = String::new();
+        push_code_span(&mut out, "a`b", false);
+        assert_eq!(out, "``a`b``");
+        out.clear();
+        push_code_span(&mut out, "`x`", false);
+        assert_eq!(out, "`` `x` ``");
+        out.clear();
+        push_code_span(&mut out, " a ", false);
+        assert_eq!(out, "`  a  `");
+        out.clear();
+        push_code_span(&mut out, "a|b", true);
+        assert_eq!(out, "`a\\|b`");
+    }
+
+    #[test]
+    fn html_escaping() {
+        let mut out = String::new();
+        push_html_escaped(&mut out, "a<b & \"c\"");
+        assert_eq!(out, "a&lt;b &amp; &quot;c&quot;");
+    }
+}

@@ -1,0 +1,873 @@
+//! Inline content of one leaf block (paragraph, heading or table cell),
+//! collected as tokens and written out when the block ends.
+//!
+//! Why buffer a whole paragraph: whether `**` opens or closes emphasis depends
+//! on the characters on both sides of it, and the one after a closer has not
+//! arrived when `</strong>` does; whether a collapsible space survives depends
+//! on the next visible character (dropped between CJK characters, moved outside
+//! markers, dropped at line edges); whether `#` or `1.` needs escaping depends
+//! on the line start. With the block's tokens in hand all of that is decided
+//! exactly, in three steps: [`Inline::normalize`] (spaces, empty markers,
+//! indents, breaks), [`Inline::decide_emphasis`] (CommonMark flanking, CJK
+//! punctuation moved outside the markers or a raw-HTML fallback), and
+//! serialization with position-aware escaping. Memory is bounded by one leaf
+//! block; text lives in one reused arena.
+
+use super::cjk::{Class, class_of, is_cjk, left_flanking, right_flanking};
+use super::escape::{self, Context};
+
+/// An inline formatting span.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Mark {
+    Strong,
+    Emphasis,
+    Strike,
+    Link { href: String, title: String },
+    Raw(&'static str),
+}
+
+impl Mark {
+    fn delimiter(&self) -> Option<char> {
+        match self {
+            Mark::Strong | Mark::Emphasis => Some('*'),
+            Mark::Strike => Some('~'),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    /// Visible text (no whitespace runs), a range of the arena.
+    Text(u32, u32),
+    /// A collapsible whitespace run; `newline` when it held a line break.
+    Space { newline: bool },
+    /// A hard line break.
+    Break,
+    /// Opens mark `n` of this block.
+    Open(u16),
+    /// Closes mark `n` of this block.
+    Close(u16),
+    /// An inline code span, a range of the arena.
+    Code(u32, u32),
+    /// Image `n` of this block.
+    Image(u16),
+}
+
+#[derive(Debug)]
+struct MarkSlot {
+    mark: Mark,
+    /// Written as raw HTML (`<strong>`) because `**` would not parse here.
+    html: bool,
+}
+
+#[derive(Debug)]
+struct Image {
+    alt: String,
+    src: String,
+    title: String,
+}
+
+/// Output settings for one flush.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Flush {
+    /// Escape `|` (GFM table cell).
+    pub table: bool,
+    /// Keep leading U+3000 indents.
+    pub keep_indent: bool,
+}
+
+/// The token buffer of the current leaf block plus the marks that stay open
+/// across blocks (`<b><p>a</p><p>b</p></b>` bolds both paragraphs).
+#[derive(Debug, Default)]
+pub(crate) struct Inline {
+    toks: Vec<Tok>,
+    arena: String,
+    marks: Vec<MarkSlot>,
+    images: Vec<Image>,
+    /// Marks open in the HTML, with their index in the current block.
+    open: Vec<(Mark, u16)>,
+    content: bool,
+    /// Content tokens pushed since creation (never reset).
+    count: u32,
+    scratch: Vec<Tok>,
+}
+
+impl Inline {
+    /// True when the block holds visible content.
+    pub(crate) fn has_content(&self) -> bool {
+        self.content
+    }
+
+    /// A counter that grows with every piece of visible content.
+    pub(crate) fn content_count(&self) -> u32 {
+        self.count
+    }
+
+    /// Opens a mark; returns its handle (a depth in the open stack).
+    pub(crate) fn open_mark(&mut self, mark: Mark) -> usize {
+        let idx = self.new_slot(mark.clone());
+        self.toks.push(Tok::Open(idx));
+        self.open.push((mark, idx));
+        self.open.len() - 1
+    }
+
+    /// Closes the mark opened with `handle` (and any still open above it).
+    pub(crate) fn close_mark(&mut self, handle: usize) {
+        while self.open.len() > handle {
+            if let Some((_, idx)) = self.open.pop() {
+                self.toks.push(Tok::Close(idx));
+            }
+        }
+    }
+
+    /// True when a mark equal in kind to `mark` is open (nested duplicates are dropped).
+    pub(crate) fn is_open(&self, mark: &Mark) -> bool {
+        self.open.iter().any(|(m, _)| match (m, mark) {
+            (Mark::Link { .. }, Mark::Link { .. }) => true,
+            (a, b) => a == b,
+        })
+    }
+
+    /// True while inside a link (its text is being collected).
+    pub(crate) fn in_link(&self) -> bool {
+        self.open
+            .iter()
+            .any(|(m, _)| matches!(m, Mark::Link { .. }))
+    }
+
+    fn new_slot(&mut self, mark: Mark) -> u16 {
+        self.marks.push(MarkSlot { mark, html: false });
+        u16::try_from(self.marks.len() - 1).unwrap_or(u16::MAX)
+    }
+
+    /// Appends HTML text: whitespace runs collapse into single space tokens.
+    pub(crate) fn text(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if is_html_space(bytes[i]) {
+                let mut newline = false;
+                while i < bytes.len() && is_html_space(bytes[i]) {
+                    newline |= bytes[i] == b'\n' || bytes[i] == b'\r';
+                    i += 1;
+                }
+                self.space(newline);
+            } else {
+                let start = i;
+                while i < bytes.len() && !is_html_space(bytes[i]) {
+                    i += 1;
+                }
+                self.push_text(&s[start..i]);
+            }
+        }
+    }
+
+    fn push_text(&mut self, s: &str) {
+        let start = self.arena.len();
+        self.arena.push_str(s);
+        let end = self.arena.len();
+        let (start, end) = (to_u32(start), to_u32(end));
+        if let Some(Tok::Text(_, e)) = self.toks.last_mut()
+            && *e == start
+        {
+            *e = end;
+        } else {
+            self.toks.push(Tok::Text(start, end));
+        }
+        self.content = true;
+        self.count = self.count.wrapping_add(1);
+    }
+
+    /// Appends a collapsible space.
+    pub(crate) fn space(&mut self, newline: bool) {
+        if let Some(Tok::Space { newline: n }) = self.toks.last_mut() {
+            *n |= newline;
+        } else {
+            self.toks.push(Tok::Space { newline });
+        }
+    }
+
+    /// Appends a hard line break.
+    pub(crate) fn hard_break(&mut self) {
+        self.toks.push(Tok::Break);
+    }
+
+    /// True when the last significant token is a hard break (`<br><br>` detection).
+    pub(crate) fn ends_with_break(&self) -> bool {
+        for t in self.toks.iter().rev() {
+            match t {
+                Tok::Break => return true,
+                Tok::Space { .. } | Tok::Open(_) | Tok::Close(_) => {}
+                _ => return false,
+            }
+        }
+        false
+    }
+
+    /// Appends an inline code span (content already collapsed).
+    pub(crate) fn code(&mut self, code: &str) {
+        let start = to_u32(self.arena.len());
+        self.arena.push_str(code);
+        self.toks.push(Tok::Code(start, to_u32(self.arena.len())));
+        self.content = true;
+        self.count = self.count.wrapping_add(1);
+    }
+
+    /// Appends an image.
+    pub(crate) fn image(&mut self, alt: String, src: String, title: String) {
+        self.images.push(Image { alt, src, title });
+        let idx = u16::try_from(self.images.len() - 1).unwrap_or(u16::MAX);
+        self.toks.push(Tok::Image(idx));
+        self.content = true;
+        self.count = self.count.wrapping_add(1);
+    }
+
+    /// Writes the block's Markdown into `out` (lines joined by `\n`), resets the
+    /// buffer, and reopens the marks still open. Returns false when the block
+    /// had no visible content (nothing was written).
+    pub(crate) fn flush(&mut self, out: &mut String, flush: Flush) -> bool {
+        let wrote = if self.content {
+            for k in (0..self.open.len()).rev() {
+                let idx = self.open[k].1;
+                self.toks.push(Tok::Close(idx));
+            }
+            self.normalize(flush.keep_indent);
+            self.drop_cjk_breaks();
+            self.decide_emphasis();
+            let before = out.len();
+            self.serialize(out, flush);
+            out.len() > before
+        } else {
+            false
+        };
+        self.toks.clear();
+        self.arena.clear();
+        self.marks.clear();
+        self.images.clear();
+        self.content = false;
+        let open = std::mem::take(&mut self.open);
+        for (mark, _) in open {
+            let idx = self.new_slot(mark.clone());
+            self.toks.push(Tok::Open(idx));
+            self.open.push((mark, idx));
+        }
+        wrote
+    }
+
+    fn text_of(&self, a: u32, b: u32) -> &str {
+        &self.arena[a as usize..b as usize]
+    }
+
+    /// Spaces move outside markers and vanish at line edges and around breaks;
+    /// empty marker pairs vanish; U+3000 indents at line starts go; breaks are
+    /// kept only between content.
+    fn normalize(&mut self, keep_indent: bool) {
+        let toks = std::mem::take(&mut self.toks);
+        let mut v = std::mem::take(&mut self.scratch);
+        v.clear();
+        // Alias: a mark merged into an adjacent earlier one of the same kind.
+        let mut alias: Vec<u16> = (0..to_u16(self.marks.len())).collect();
+        let mut line_content = false;
+        let mut pending_break = false;
+        for &t in &toks {
+            match t {
+                Tok::Space { newline } => {
+                    if !line_content {
+                        continue;
+                    }
+                    // Insert before trailing opens.
+                    let mut at = v.len();
+                    while at > 0 && matches!(v[at - 1], Tok::Open(_)) {
+                        at -= 1;
+                    }
+                    match at.checked_sub(1).map(|i| v[i]) {
+                        Some(Tok::Space { newline: n }) => {
+                            v[at - 1] = Tok::Space {
+                                newline: n | newline,
+                            };
+                        }
+                        Some(Tok::Break) | None => {}
+                        _ => v.insert(at, Tok::Space { newline }),
+                    }
+                }
+                Tok::Break => {
+                    if line_content {
+                        pending_break = true;
+                    }
+                }
+                Tok::Open(i) => {
+                    // Merge with an adjacent closer of the same kind.
+                    if let Some(&Tok::Close(j)) = v.last() {
+                        let j = alias[j as usize];
+                        if self.marks[j as usize].mark == self.marks[i as usize].mark
+                            && !matches!(self.marks[i as usize].mark, Mark::Link { .. })
+                        {
+                            v.pop();
+                            alias[i as usize] = j;
+                            continue;
+                        }
+                    }
+                    v.push(Tok::Open(i));
+                }
+                Tok::Close(i) => {
+                    let i = alias[i as usize];
+                    // Trailing space moves outside.
+                    let mut space = None;
+                    if let Some(&Tok::Space { newline }) = v.last() {
+                        v.pop();
+                        space = Some(newline);
+                    }
+                    if let Some(&Tok::Open(j)) = v.last()
+                        && alias[j as usize] == i
+                    {
+                        v.pop();
+                    } else {
+                        v.push(Tok::Close(i));
+                    }
+                    if let Some(newline) = space {
+                        match v.last_mut() {
+                            Some(Tok::Space { newline: n }) => *n |= newline,
+                            _ => v.push(Tok::Space { newline }),
+                        }
+                    }
+                }
+                Tok::Text(mut a, b) => {
+                    if (!line_content || pending_break) && !keep_indent {
+                        let s = self.text_of(a, b);
+                        let trimmed = s.trim_start_matches('\u{3000}');
+                        a += to_u32(s.len() - trimmed.len());
+                        if a == b {
+                            continue;
+                        }
+                    }
+                    self.push_content(&mut v, Tok::Text(a, b), &mut pending_break);
+                    line_content = true;
+                }
+                Tok::Code(..) | Tok::Image(_) => {
+                    self.push_content(&mut v, t, &mut pending_break);
+                    line_content = true;
+                }
+            }
+        }
+        // Trailing spaces (possibly before closers) go.
+        let mut i = v.len();
+        while i > 0 {
+            match v[i - 1] {
+                Tok::Space { .. } => {
+                    v.remove(i - 1);
+                }
+                Tok::Close(_) | Tok::Open(_) => {}
+                _ => break,
+            }
+            i -= 1;
+        }
+        self.toks = v;
+        self.scratch = toks;
+        self.scratch.clear();
+    }
+
+    fn push_content(&self, v: &mut Vec<Tok>, t: Tok, pending_break: &mut bool) {
+        if *pending_break {
+            // The break goes before any opens that precede this content, and
+            // drops the space before it.
+            let mut at = v.len();
+            while at > 0 && matches!(v[at - 1], Tok::Open(_)) {
+                at -= 1;
+            }
+            let mut sp = at;
+            while sp > 0 && matches!(v[sp - 1], Tok::Space { .. } | Tok::Close(_)) {
+                sp -= 1;
+            }
+            // Remove spaces between the last content and the break position.
+            let mut k = sp;
+            while k < at {
+                if matches!(v[k], Tok::Space { .. }) {
+                    v.remove(k);
+                    at -= 1;
+                } else {
+                    k += 1;
+                }
+            }
+            v.insert(at, Tok::Break);
+            // Spaces right after the break (before the opens) go too.
+            *pending_break = false;
+        }
+        v.push(t);
+    }
+
+    /// A line break in the source between two CJK characters is dropped
+    /// (CSS segment-break rules), instead of becoming a space.
+    fn drop_cjk_breaks(&mut self) {
+        let mut i = 0;
+        while i < self.toks.len() {
+            if let Tok::Space { newline: true } = self.toks[i]
+                && self.visible_before(i).is_some_and(is_cjk)
+                && self.visible_after(i).is_some_and(is_cjk)
+            {
+                self.toks.remove(i);
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    fn visible_before(&self, i: usize) -> Option<char> {
+        for t in self.toks[..i].iter().rev() {
+            match *t {
+                Tok::Text(a, b) => return self.text_of(a, b).chars().next_back(),
+                Tok::Open(_) | Tok::Close(_) => {}
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    fn visible_after(&self, i: usize) -> Option<char> {
+        for t in &self.toks[i + 1..] {
+            match *t {
+                Tok::Text(a, b) => return self.text_of(a, b).chars().next(),
+                Tok::Open(_) | Tok::Close(_) => {}
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// First output character of token `t` (approximate but class-exact).
+    fn first_char(&self, t: Tok) -> Option<char> {
+        match t {
+            Tok::Text(a, b) => self.text_of(a, b).chars().next(),
+            Tok::Space { .. } => Some(' '),
+            Tok::Break => Some('\\'),
+            Tok::Code(..) => Some('`'),
+            Tok::Image(_) => Some('!'),
+            Tok::Open(i) => Some(self.open_char(i)),
+            Tok::Close(i) => Some(self.close_first_char(i)),
+        }
+    }
+
+    /// Last output character of token `t`; `None` after a line break.
+    fn last_char(&self, t: Tok) -> Option<char> {
+        match t {
+            Tok::Text(a, b) => self.text_of(a, b).chars().next_back(),
+            Tok::Space { .. } => Some(' '),
+            Tok::Break => None,
+            Tok::Code(..) => Some('`'),
+            Tok::Image(_) => Some(')'),
+            Tok::Open(i) => {
+                let s = &self.marks[i as usize];
+                match (&s.mark, s.html) {
+                    (Mark::Link { .. }, _) => Some('['),
+                    (m, false) if m.delimiter().is_some() => m.delimiter(),
+                    _ => Some('>'),
+                }
+            }
+            Tok::Close(i) => {
+                let s = &self.marks[i as usize];
+                match (&s.mark, s.html) {
+                    (Mark::Link { .. }, _) => Some(')'),
+                    (m, false) if m.delimiter().is_some() => m.delimiter(),
+                    _ => Some('>'),
+                }
+            }
+        }
+    }
+
+    fn open_char(&self, i: u16) -> char {
+        let s = &self.marks[i as usize];
+        match (&s.mark, s.html) {
+            (Mark::Link { .. }, _) => '[',
+            (m, false) => m.delimiter().unwrap_or('<'),
+            _ => '<',
+        }
+    }
+
+    fn close_first_char(&self, i: u16) -> char {
+        let s = &self.marks[i as usize];
+        match (&s.mark, s.html) {
+            (Mark::Link { .. }, _) => ']',
+            (m, false) => m.delimiter().unwrap_or('<'),
+            _ => '<',
+        }
+    }
+
+    /// The delimiter character of token `t` when it is a Markdown emphasis marker.
+    fn delim_of(&self, t: Tok) -> Option<char> {
+        match t {
+            Tok::Open(i) | Tok::Close(i) => {
+                let s = &self.marks[i as usize];
+                if s.html { None } else { s.mark.delimiter() }
+            }
+            _ => None,
+        }
+    }
+
+    /// The classes around the delimiter run containing token `i`, and
+    /// whether that run mixes openers and closers.
+    fn run_context(&self, i: usize) -> (Class, Class, bool) {
+        let d = self.delim_of(self.toks[i]);
+        let mut a = i;
+        while a > 0 && self.delim_of(self.toks[a - 1]) == d {
+            a -= 1;
+        }
+        let mut b = i + 1;
+        while b < self.toks.len() && self.delim_of(self.toks[b]) == d {
+            b += 1;
+        }
+        let before = if a == 0 {
+            None
+        } else {
+            self.last_char(self.toks[a - 1])
+        };
+        let after = self.toks.get(b).and_then(|&t| self.first_char(t));
+        let opens = self.toks[a..b].iter().any(|t| matches!(t, Tok::Open(_)));
+        let closes = self.toks[a..b].iter().any(|t| matches!(t, Tok::Close(_)));
+        (class_of(before), class_of(after), opens && closes)
+    }
+
+    /// Makes every `*`/`~` marker parse as intended: punctuation at the inner
+    /// edge of a span moves outside it when that makes it parse (`**时间，**请`
+    /// → `**时间**，请`); otherwise the span is written as raw HTML.
+    fn decide_emphasis(&mut self) {
+        let limit = self.toks.len() * 2 + 4;
+        for _ in 0..limit {
+            if !self.fix_one() {
+                return;
+            }
+        }
+        // Give up on Markdown delimiters altogether: still correct output.
+        for s in &mut self.marks {
+            if s.mark.delimiter().is_some() {
+                s.html = true;
+            }
+        }
+    }
+
+    /// Fixes the first invalid marker; returns false when all are valid.
+    fn fix_one(&mut self) -> bool {
+        for i in 0..self.toks.len() {
+            let t = self.toks[i];
+            if self.delim_of(t).is_none() {
+                continue;
+            }
+            let (before, after, mixed) = self.run_context(i);
+            match t {
+                Tok::Open(m) => {
+                    if !mixed && left_flanking(before, after) {
+                        continue;
+                    }
+                    if !mixed && self.move_leading_out(i) {
+                        return true;
+                    }
+                    self.marks[m as usize].html = true;
+                    return true;
+                }
+                Tok::Close(m) => {
+                    if !mixed && right_flanking(before, after) {
+                        continue;
+                    }
+                    if !mixed && self.move_trailing_out(i) {
+                        return true;
+                    }
+                    self.marks[m as usize].html = true;
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// For an opener before text starting with punctuation: moves that
+    /// punctuation in front of the run of openers. False when impossible.
+    fn move_leading_out(&mut self, i: usize) -> bool {
+        let mut j = i;
+        while j < self.toks.len() && self.delim_of(self.toks[j]).is_some() {
+            if !matches!(self.toks[j], Tok::Open(_)) {
+                return false;
+            }
+            j += 1;
+        }
+        let Some(&Tok::Text(a, b)) = self.toks.get(j) else {
+            return false;
+        };
+        let s = self.text_of(a, b);
+        let Some((k, _)) = s
+            .char_indices()
+            .find(|&(_, c)| class_of(Some(c)) == Class::Other)
+        else {
+            return false;
+        };
+        if k == 0 {
+            return false;
+        }
+        let mid = a + to_u32(k);
+        let mut start = i;
+        while start > 0 && matches!(self.toks[start - 1], Tok::Open(_)) {
+            start -= 1;
+        }
+        self.toks[j] = Tok::Text(mid, b);
+        self.toks.insert(start, Tok::Text(a, mid));
+        true
+    }
+
+    /// For a closer after text ending with punctuation: moves that punctuation
+    /// after the run of closers. False when impossible.
+    fn move_trailing_out(&mut self, i: usize) -> bool {
+        let mut j = i;
+        while j > 0 && self.delim_of(self.toks[j - 1]).is_some() {
+            if !matches!(self.toks[j - 1], Tok::Close(_)) {
+                return false;
+            }
+            j -= 1;
+        }
+        if j == 0 {
+            return false;
+        }
+        let Tok::Text(a, b) = self.toks[j - 1] else {
+            return false;
+        };
+        let s = self.text_of(a, b);
+        let Some((k, c)) = s
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| class_of(Some(c)) == Class::Other)
+        else {
+            return false;
+        };
+        let cut = a + to_u32(k + c.len_utf8());
+        if cut == b {
+            return false;
+        }
+        let mut end = i + 1;
+        while end < self.toks.len() && matches!(self.toks[end], Tok::Close(_)) {
+            end += 1;
+        }
+        self.toks[j - 1] = Tok::Text(a, cut);
+        self.toks.insert(end, Tok::Text(cut, b));
+        true
+    }
+
+    fn serialize(&self, out: &mut String, flush: Flush) {
+        let mut line_start = true;
+        let mut prev: Option<char> = None;
+        let mut link_depth = 0u32;
+        for (i, &t) in self.toks.iter().enumerate() {
+            match t {
+                Tok::Text(a, b) => {
+                    let ctx = Context {
+                        line_start,
+                        prev,
+                        next: self.toks.get(i + 1).and_then(|&n| self.first_char(n)),
+                        link_text: link_depth > 0,
+                        table: flush.table,
+                    };
+                    escape::escape_text(out, self.text_of(a, b), &ctx);
+                }
+                Tok::Space { .. } => out.push(' '),
+                Tok::Break => out.push_str("\\\n"),
+                Tok::Code(a, b) => escape::push_code_span(out, self.text_of(a, b), flush.table),
+                Tok::Image(n) => {
+                    let img = &self.images[n as usize];
+                    out.push_str("![");
+                    let ctx = Context {
+                        line_start: false,
+                        prev: Some('['),
+                        next: Some(']'),
+                        link_text: true,
+                        table: flush.table,
+                    };
+                    escape::escape_text(out, &img.alt, &ctx);
+                    out.push_str("](");
+                    push_destination(out, &img.src, flush.table);
+                    escape::push_title(out, &img.title);
+                    out.push(')');
+                }
+                Tok::Open(m) => {
+                    let s = &self.marks[m as usize];
+                    match (&s.mark, s.html) {
+                        (Mark::Strong, false) => out.push_str("**"),
+                        (Mark::Emphasis, false) => out.push('*'),
+                        (Mark::Strike, false) => out.push_str("~~"),
+                        (Mark::Strong, true) => out.push_str("<strong>"),
+                        (Mark::Emphasis, true) => out.push_str("<em>"),
+                        (Mark::Strike, true) => out.push_str("<del>"),
+                        (Mark::Link { .. }, _) => {
+                            out.push('[');
+                            link_depth += 1;
+                        }
+                        (Mark::Raw(tag), _) => {
+                            out.push('<');
+                            out.push_str(tag);
+                            out.push('>');
+                        }
+                    }
+                }
+                Tok::Close(m) => {
+                    let s = &self.marks[m as usize];
+                    match (&s.mark, s.html) {
+                        (Mark::Strong, false) => out.push_str("**"),
+                        (Mark::Emphasis, false) => out.push('*'),
+                        (Mark::Strike, false) => out.push_str("~~"),
+                        (Mark::Strong, true) => out.push_str("</strong>"),
+                        (Mark::Emphasis, true) => out.push_str("</em>"),
+                        (Mark::Strike, true) => out.push_str("</del>"),
+                        (Mark::Link { href, title }, _) => {
+                            out.push_str("](");
+                            push_destination(out, href, flush.table);
+                            escape::push_title(out, title);
+                            out.push(')');
+                            link_depth = link_depth.saturating_sub(1);
+                        }
+                        (Mark::Raw(tag), _) => {
+                            out.push_str("</");
+                            out.push_str(tag);
+                            out.push('>');
+                        }
+                    }
+                }
+            }
+            let last = self.last_char(t);
+            line_start = matches!(t, Tok::Break);
+            prev = last;
+        }
+    }
+}
+
+/// A link destination; in a table `|` must not end the cell.
+fn push_destination(out: &mut String, url: &str, table: bool) {
+    if table && url.contains('|') {
+        escape::push_url(out, &url.replace('|', "%7C"));
+    } else {
+        escape::push_url(out, url);
+    }
+}
+
+fn is_html_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+fn to_u16(n: usize) -> u16 {
+    u16::try_from(n).unwrap_or(u16::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(build: impl FnOnce(&mut Inline)) -> String {
+        let mut inline = Inline::default();
+        build(&mut inline);
+        let mut out = String::new();
+        inline.flush(&mut out, Flush::default());
+        out
+    }
+
+    #[test]
+    fn whitespace_collapses_across_markers() {
+        let md = render(|i| {
+            i.text("foo ");
+            let h = i.open_mark(Mark::Strong);
+            i.text(" bar ");
+            i.close_mark(h);
+            i.text("baz");
+        });
+        assert_eq!(md, "foo **bar** baz");
+    }
+
+    #[test]
+    fn empty_emphasis_vanishes() {
+        let md = render(|i| {
+            i.text("a");
+            let h = i.open_mark(Mark::Emphasis);
+            i.text("  ");
+            i.close_mark(h);
+            i.text("b");
+        });
+        assert_eq!(md, "a b");
+    }
+
+    #[test]
+    fn cjk_line_break_dropped_space_kept() {
+        assert_eq!(render(|i| i.text("中文\n中文")), "中文中文");
+        assert_eq!(render(|i| i.text("中文 中文")), "中文 中文");
+        assert_eq!(render(|i| i.text("中文\nabc")), "中文 abc");
+    }
+
+    #[test]
+    fn cjk_punctuation_moves_outside_strong() {
+        let md = render(|i| {
+            let h = i.open_mark(Mark::Strong);
+            i.text("时间，");
+            i.close_mark(h);
+            i.text("请");
+        });
+        assert_eq!(md, "**时间**，请");
+        let md = render(|i| {
+            i.text("他说");
+            let h = i.open_mark(Mark::Strong);
+            i.text("“双方”");
+            i.close_mark(h);
+            i.text("都");
+        });
+        assert_eq!(md, "他说“**双方**”都");
+    }
+
+    #[test]
+    fn punctuation_only_emphasis_falls_back_to_html() {
+        let md = render(|i| {
+            i.text("甲");
+            let h = i.open_mark(Mark::Strong);
+            i.text("：");
+            i.close_mark(h);
+            i.text("乙");
+        });
+        assert_eq!(md, "甲<strong>：</strong>乙");
+    }
+
+    #[test]
+    fn english_colon_stays_inside() {
+        let md = render(|i| {
+            let h = i.open_mark(Mark::Strong);
+            i.text("Note:");
+            i.close_mark(h);
+            i.text(" text");
+        });
+        assert_eq!(md, "**Note:** text");
+    }
+
+    #[test]
+    fn adjacent_same_marks_merge() {
+        let md = render(|i| {
+            let h = i.open_mark(Mark::Strong);
+            i.text("a");
+            i.close_mark(h);
+            let h = i.open_mark(Mark::Strong);
+            i.text("b");
+            i.close_mark(h);
+        });
+        assert_eq!(md, "**ab**");
+    }
+
+    #[test]
+    fn breaks_only_between_content() {
+        let md = render(|i| {
+            i.hard_break();
+            i.text("a ");
+            i.hard_break();
+            i.text(" b");
+            i.hard_break();
+        });
+        assert_eq!(md, "a\\\nb");
+    }
+
+    #[test]
+    fn fullwidth_indent_stripped() {
+        assert_eq!(render(|i| i.text("\u{3000}\u{3000}正文")), "正文");
+    }
+}

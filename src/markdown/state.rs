@@ -1,0 +1,909 @@
+//! The converter's own element stack and the dispatch of start tags, end
+//! tags and text to the block and inline writers.
+//!
+//! lol_html has no tree builder: `<p>a<p>b` nests, end-tag handlers fire late
+//! (at an ancestor's end tag) or never (elements open at EOF), and text inside
+//! `<script>` or removed content still arrives. This module keeps its own
+//! stack of frames with unique ids and applies the HTML standard's implied end
+//! tags on it (`p` closed by block starts, `li`/`dt`/`dd`/`tr`/`td`/`option`
+//! closed by their siblings); an end event closes its frame and everything
+//! above it, idempotently, and [`Core::finish`] closes whatever is left.
+//! Text is buffered until `last_in_text_node` ([`super::text`]). Tables are
+//! recorded as events and replayed once their shape is known
+//! ([`super::table`]); `<pre>` and `<code>` capture their text verbatim.
+
+use lol_html::html_content::TextType;
+
+use super::Options;
+use super::block::Blocks;
+use super::inline::{Flush, Inline, Mark};
+use super::nunjucks;
+use super::table::{self, Attrs, Event, Shape};
+use super::tags::Tag;
+use super::text::TextBuffer;
+
+#[derive(Debug)]
+enum Act {
+    /// A block boundary at start and end.
+    Plain,
+    Heading(u8),
+    Quote,
+    List,
+    Item,
+    /// `dt`: a bold paragraph (the mark handle).
+    Term(usize),
+    Pre,
+    Code,
+    /// An inline mark (handle in the inline open stack).
+    Mark(usize),
+    /// Content dropped.
+    Suppress,
+    /// `video`/`audio`/`object`: content dropped, a link written at the end.
+    Media(&'static str, Option<String>),
+    /// Inside a table being recorded.
+    Recorded,
+    /// The table being recorded.
+    TableRoot,
+    /// A cell of a GFM table being replayed.
+    GfmCell,
+    /// Nothing to do at the end.
+    Inert,
+}
+
+#[derive(Debug)]
+struct Frame {
+    id: u32,
+    tag: Tag,
+    act: Act,
+}
+
+#[derive(Debug, Default)]
+struct Pre {
+    lang: Option<String>,
+    buf: String,
+    /// Nothing seen since `<pre>`: a leading newline is dropped.
+    fresh: bool,
+}
+
+#[derive(Debug, Default)]
+struct Gfm {
+    rows: Vec<Vec<String>>,
+    complex: bool,
+    in_cell: bool,
+    /// Content count at the last block boundary inside the current cell.
+    boundary_at: Option<u32>,
+}
+
+/// Replay entry for a recorded `Start` that has an `End`.
+enum Entry {
+    Frame(Option<u32>, bool),
+}
+
+/// The converter state shared by all lol_html handlers.
+#[derive(Debug)]
+pub(crate) struct Core {
+    opts: Options,
+    frames: Vec<Frame>,
+    next_id: u32,
+    suppress: u32,
+    single_line: u32,
+    heading: Option<u8>,
+    inline: Inline,
+    blocks: Blocks,
+    para: String,
+    text_buf: TextBuffer,
+    pre: Option<Pre>,
+    code: Option<String>,
+    rec: Option<Vec<Event>>,
+    gfm: Option<Gfm>,
+}
+
+impl Core {
+    pub(crate) fn new(opts: Options) -> Self {
+        Core {
+            opts,
+            frames: Vec::new(),
+            next_id: 0,
+            suppress: 0,
+            single_line: 0,
+            heading: None,
+            inline: Inline::default(),
+            blocks: Blocks::default(),
+            para: String::new(),
+            text_buf: TextBuffer::default(),
+            pre: None,
+            code: None,
+            rec: None,
+            gfm: None,
+        }
+    }
+
+    /// A raw text chunk from lol_html.
+    pub(crate) fn text_chunk(&mut self, chunk: &str, text_type: TextType, last: bool) {
+        let mut buf = std::mem::take(&mut self.text_buf);
+        buf.push(chunk, text_type, last, |s| self.text(s));
+        self.text_buf = buf;
+    }
+
+    fn flush_text(&mut self) {
+        let mut buf = std::mem::take(&mut self.text_buf);
+        buf.flush(|s| self.text(s));
+        self.text_buf = buf;
+    }
+
+    fn push_frame(&mut self, tag: Tag, act: Act) -> u32 {
+        let id = self.next_id;
+        self.next_id = self.next_id.wrapping_add(1);
+        self.frames.push(Frame { id, tag, act });
+        id
+    }
+
+    /// A start tag. Returns the frame id when an end event must be reported.
+    pub(crate) fn start(&mut self, tag: Tag, attrs: Attrs, has_content: bool) -> Option<u32> {
+        self.flush_text();
+        if self.suppress > 0 {
+            if tag == Tag::Source
+                && let Some(Frame {
+                    act: Act::Media(_, src @ None),
+                    ..
+                }) = self.frames.last_mut()
+            {
+                *src = attrs.src;
+            }
+            return None;
+        }
+        if self.pre.is_some() || self.code.is_some() {
+            return self.start_in_code(tag, attrs, has_content);
+        }
+        if !has_content {
+            self.void(tag, attrs);
+            return None;
+        }
+        if matches!(tag, Tag::Transparent | Tag::Nothing | Tag::Source) {
+            return None;
+        }
+        self.implied_end_tags(tag);
+        if self.rec.is_some() {
+            return Some(self.start_recorded(tag, attrs));
+        }
+        self.open(tag, attrs)
+    }
+
+    fn start_in_code(&mut self, tag: Tag, attrs: Attrs, has_content: bool) -> Option<u32> {
+        if let Some(pre) = &mut self.pre {
+            pre.fresh = false;
+            if tag == Tag::Code && pre.lang.is_none() {
+                pre.lang = attrs.lang.clone();
+            }
+        }
+        match tag {
+            Tag::Break => {
+                if let Some(pre) = &mut self.pre {
+                    pre.buf.push('\n');
+                } else if let Some(code) = &mut self.code {
+                    code.push(' ');
+                }
+                None
+            }
+            Tag::Suppress if has_content => {
+                self.suppress += 1;
+                Some(self.push_frame(tag, Act::Suppress))
+            }
+            Tag::Media(label) if has_content => {
+                self.suppress += 1;
+                Some(self.push_frame(tag, Act::Media(label, attrs.src)))
+            }
+            _ => None,
+        }
+    }
+
+    fn start_recorded(&mut self, tag: Tag, attrs: Attrs) -> u32 {
+        match tag {
+            Tag::Suppress => {
+                self.suppress += 1;
+                self.push_frame(tag, Act::Suppress)
+            }
+            Tag::Media(label) => {
+                self.suppress += 1;
+                self.push_frame(tag, Act::Media(label, attrs.src))
+            }
+            Tag::Frame => {
+                self.emit_embed("iframe", attrs.src);
+                self.push_frame(tag, Act::Inert)
+            }
+            _ => {
+                if let Some(rec) = &mut self.rec {
+                    rec.push(Event::Start {
+                        tag,
+                        attrs: Box::new(attrs),
+                        has_end: true,
+                    });
+                }
+                self.push_frame(tag, Act::Recorded)
+            }
+        }
+    }
+
+    fn void(&mut self, tag: Tag, attrs: Attrs) {
+        if let Some(rec) = &mut self.rec {
+            match tag {
+                Tag::Break | Tag::Image | Tag::Rule => rec.push(Event::Start {
+                    tag,
+                    attrs: Box::new(attrs),
+                    has_end: false,
+                }),
+                Tag::Embed => self.emit_embed("embed", attrs.src),
+                _ => {}
+            }
+            return;
+        }
+        match tag {
+            Tag::Break => self.line_break(),
+            Tag::Image => {
+                if let Some(src) = attrs.src {
+                    self.inline.image(
+                        attrs.alt.unwrap_or_default(),
+                        src,
+                        attrs.title.unwrap_or_default(),
+                    );
+                }
+            }
+            Tag::Rule => {
+                if self.single_line > 0 {
+                    self.mark_complex();
+                    self.boundary();
+                } else {
+                    self.flush_inline();
+                    self.blocks.rule();
+                }
+            }
+            Tag::Embed => self.emit_embed("embed", attrs.src),
+            Tag::Paragraph | Tag::Block | Tag::Heading(_) => self.boundary(),
+            _ => {}
+        }
+    }
+
+    fn line_break(&mut self) {
+        if self.single_line > 0 {
+            if self.inline.has_content() {
+                self.inline.space(false);
+            }
+        } else if self.inline.ends_with_break() {
+            self.flush_inline();
+        } else if self.inline.has_content() {
+            self.inline.hard_break();
+        }
+    }
+
+    /// Applies the implied end tags of the HTML standard that matter here.
+    fn implied_end_tags(&mut self, tag: Tag) {
+        if tag.closes_paragraph() {
+            self.close_in_scope(|t| t == Tag::Paragraph, Tag::is_scope_boundary);
+        }
+        match tag {
+            Tag::Heading(_) => {
+                if let Some(f) = self.frames.last()
+                    && matches!(f.tag, Tag::Heading(_))
+                {
+                    let id = f.id;
+                    self.end(id);
+                }
+            }
+            Tag::ListItem => {
+                self.close_in_scope(|t| t == Tag::ListItem, Tag::stops_item_search);
+            }
+            Tag::Term | Tag::Definition => {
+                self.close_in_scope(
+                    |t| matches!(t, Tag::Term | Tag::Definition),
+                    Tag::stops_item_search,
+                );
+            }
+            Tag::Row | Tag::TableSection | Tag::Caption => {
+                let target = |t: Tag| matches!(t, Tag::Row | Tag::Cell { .. } | Tag::Caption);
+                let stop = |t: Tag| t == Tag::Table;
+                if tag == Tag::Row {
+                    self.close_in_scope(target, stop);
+                } else {
+                    self.close_in_scope(|t| target(t) || t == Tag::TableSection, stop);
+                }
+            }
+            Tag::Cell { .. } => {
+                self.close_in_scope(
+                    |t| matches!(t, Tag::Cell { .. } | Tag::Caption),
+                    |t| matches!(t, Tag::Table | Tag::Row),
+                );
+            }
+            Tag::Option => {
+                if let Some(f) = self.frames.last()
+                    && f.tag == Tag::Option
+                {
+                    let id = f.id;
+                    self.end(id);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the nearest frame matching `target`, searching down the stack
+    /// until a frame for which `stop` holds.
+    fn close_in_scope(&mut self, target: impl Fn(Tag) -> bool, stop: impl Fn(Tag) -> bool) {
+        for f in self.frames.iter().rev() {
+            if target(f.tag) {
+                let id = f.id;
+                self.end(id);
+                return;
+            }
+            if stop(f.tag) {
+                return;
+            }
+        }
+    }
+
+    fn mark_complex(&mut self) {
+        if let Some(g) = &mut self.gfm
+            && g.in_cell
+        {
+            g.complex = true;
+        }
+    }
+
+    /// Opens an element in normal (streaming) mode.
+    fn open(&mut self, tag: Tag, attrs: Attrs) -> Option<u32> {
+        let act = match tag {
+            Tag::Paragraph
+            | Tag::Block
+            | Tag::DefinitionList
+            | Tag::Definition
+            | Tag::Option
+            | Tag::Caption
+            | Tag::TableSection
+            | Tag::Row
+            | Tag::Cell { .. } => {
+                self.boundary();
+                Act::Plain
+            }
+            Tag::Term => {
+                self.boundary();
+                Act::Term(self.inline.open_mark(Mark::Strong))
+            }
+            Tag::Heading(level) => {
+                if self.single_line > 0 {
+                    self.mark_complex();
+                    self.boundary();
+                    Act::Plain
+                } else {
+                    self.flush_inline();
+                    self.heading = Some(level);
+                    self.single_line += 1;
+                    Act::Heading(level)
+                }
+            }
+            Tag::Blockquote | Tag::List { .. } | Tag::ListItem if self.single_line > 0 => {
+                self.mark_complex();
+                self.boundary();
+                Act::Plain
+            }
+            Tag::Blockquote => {
+                self.flush_inline();
+                self.blocks.start_quote();
+                Act::Quote
+            }
+            Tag::List { ordered } => {
+                self.flush_inline();
+                self.blocks
+                    .start_list(ordered, if ordered { attrs.start.unwrap_or(1) } else { 1 });
+                Act::List
+            }
+            Tag::ListItem => {
+                self.flush_inline();
+                let in_list = self
+                    .frames
+                    .iter()
+                    .rev()
+                    .find(|f| matches!(f.tag, Tag::List { .. } | Tag::Table | Tag::Cell { .. }))
+                    .is_some_and(|f| matches!(f.tag, Tag::List { .. }));
+                if in_list {
+                    self.blocks.start_item();
+                    Act::Item
+                } else {
+                    Act::Plain
+                }
+            }
+            Tag::Pre => {
+                if self.single_line > 0 {
+                    self.mark_complex();
+                    self.boundary();
+                } else {
+                    self.flush_inline();
+                }
+                self.pre = Some(Pre {
+                    lang: attrs.lang,
+                    buf: String::new(),
+                    fresh: true,
+                });
+                Act::Pre
+            }
+            Tag::Code => {
+                self.code = Some(String::new());
+                Act::Code
+            }
+            Tag::Strong | Tag::Emphasis | Tag::Strike | Tag::RawInline(_) => {
+                let mark = match tag {
+                    Tag::Strong => Mark::Strong,
+                    Tag::Emphasis => Mark::Emphasis,
+                    Tag::Strike => Mark::Strike,
+                    Tag::RawInline(t) => Mark::Raw(t),
+                    _ => Mark::Strong,
+                };
+                if self.inline.is_open(&mark) {
+                    Act::Inert
+                } else {
+                    Act::Mark(self.inline.open_mark(mark))
+                }
+            }
+            Tag::Link => match attrs.href {
+                Some(href) if !self.inline.in_link() => {
+                    Act::Mark(self.inline.open_mark(Mark::Link {
+                        href,
+                        title: attrs.title.unwrap_or_default(),
+                    }))
+                }
+                _ => Act::Inert,
+            },
+            Tag::Table => {
+                self.flush_inline();
+                self.rec = Some(vec![Event::Start {
+                    tag,
+                    attrs: Box::new(attrs),
+                    has_end: true,
+                }]);
+                Act::TableRoot
+            }
+            Tag::Frame => {
+                self.emit_embed("iframe", attrs.src);
+                Act::Inert
+            }
+            Tag::Media(label) => {
+                self.suppress += 1;
+                Act::Media(label, attrs.src)
+            }
+            Tag::Suppress => {
+                self.suppress += 1;
+                Act::Suppress
+            }
+            Tag::Break | Tag::Image | Tag::Rule | Tag::Embed => {
+                // Written as void elements even if the markup gave them content.
+                self.void(tag, attrs);
+                Act::Inert
+            }
+            Tag::Transparent | Tag::Nothing | Tag::Source => Act::Inert,
+        };
+        Some(self.push_frame(tag, act))
+    }
+
+    /// An end event for frame `id`: closes it and every frame above it.
+    pub(crate) fn end(&mut self, id: u32) {
+        self.flush_text();
+        let Some(pos) = self.frames.iter().rposition(|f| f.id == id) else {
+            return;
+        };
+        while self.frames.len() > pos {
+            if let Some(f) = self.frames.pop() {
+                self.close(f);
+            }
+        }
+    }
+
+    fn close(&mut self, f: Frame) {
+        match f.act {
+            Act::Plain => self.boundary(),
+            Act::Term(h) => {
+                self.inline.close_mark(h);
+                self.boundary();
+            }
+            Act::Heading(level) => {
+                self.single_line = self.single_line.saturating_sub(1);
+                self.heading = None;
+                self.para.clear();
+                let opts = self.flush_opts(false);
+                if self.inline.flush(&mut self.para, opts) {
+                    self.protect_para();
+                    self.blocks.heading(level, &self.para);
+                }
+            }
+            Act::Quote => {
+                self.flush_inline();
+                self.blocks.end_quote();
+            }
+            Act::List => {
+                self.flush_inline();
+                self.blocks.end_list();
+            }
+            Act::Item => {
+                self.flush_inline();
+                self.blocks.end_item();
+            }
+            Act::Pre => {
+                if let Some(pre) = self.pre.take()
+                    && !pre.buf.trim().is_empty()
+                {
+                    if self.single_line > 0 {
+                        // Only inside table cells: the table falls back to HTML.
+                        self.mark_complex();
+                    } else {
+                        let lang = pre.lang.unwrap_or_default();
+                        self.blocks.code_block(&lang, &pre.buf);
+                    }
+                }
+            }
+            Act::Code => {
+                if let Some(code) = self.code.take() {
+                    let collapsed = collapse_code(&code);
+                    if !collapsed.is_empty() {
+                        self.inline.code(&collapsed);
+                    }
+                }
+            }
+            Act::Mark(h) => self.inline.close_mark(h),
+            Act::Suppress => self.suppress = self.suppress.saturating_sub(1),
+            Act::Media(label, src) => {
+                self.suppress = self.suppress.saturating_sub(1);
+                self.emit_embed(label, src);
+            }
+            Act::Recorded => {
+                if let Some(rec) = &mut self.rec {
+                    rec.push(Event::End);
+                }
+            }
+            Act::TableRoot => {
+                if let Some(mut rec) = self.rec.take() {
+                    rec.push(Event::End);
+                    self.render_table(&rec);
+                }
+            }
+            Act::GfmCell => self.gfm_cell_end(),
+            Act::Inert => {}
+        }
+    }
+
+    fn flush_opts(&self, table: bool) -> Flush {
+        Flush {
+            table,
+            keep_indent: self.opts.keep_fullwidth_indent,
+        }
+    }
+
+    fn protect_para(&mut self) {
+        if self.opts.nunjucks_safe {
+            nunjucks::protect(&mut self.para);
+        }
+    }
+
+    /// A block boundary: ends the current paragraph (a space inside
+    /// single-line contexts).
+    fn boundary(&mut self) {
+        if self.single_line > 0 {
+            if self.inline.has_content() {
+                self.inline.space(false);
+                if let Some(g) = &mut self.gfm
+                    && g.in_cell
+                {
+                    g.boundary_at = Some(self.inline.content_count());
+                }
+            }
+            return;
+        }
+        self.flush_inline();
+    }
+
+    fn flush_inline(&mut self) {
+        if self.single_line > 0 {
+            return;
+        }
+        self.para.clear();
+        let opts = self.flush_opts(false);
+        if self.inline.flush(&mut self.para, opts) {
+            self.protect_para();
+            self.blocks.paragraph(&self.para);
+        }
+    }
+
+    /// Decoded text.
+    fn text(&mut self, s: &str) {
+        if self.suppress > 0 || s.is_empty() {
+            return;
+        }
+        if let Some(pre) = &mut self.pre {
+            let s = if pre.fresh {
+                pre.fresh = false;
+                s.strip_prefix('\n').unwrap_or(s)
+            } else {
+                s
+            };
+            pre.buf.push_str(s);
+            return;
+        }
+        if let Some(code) = &mut self.code {
+            code.push_str(s);
+            return;
+        }
+        if let Some(rec) = &mut self.rec {
+            if let Some(Event::Text(t)) = rec.last_mut() {
+                t.push_str(s);
+            } else {
+                rec.push(Event::Text(s.to_owned()));
+            }
+            return;
+        }
+        self.inline.text(s);
+    }
+
+    /// A media element or iframe: a link to its source, never fetched.
+    fn emit_embed(&mut self, label: &'static str, src: Option<String>) {
+        let Some(src) = src.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) else {
+            return;
+        };
+        let src = match src.strip_prefix("//") {
+            Some(rest) => format!("https://{rest}"),
+            None => src,
+        };
+        let text = match host_of(&src) {
+            Some(host) => format!("{label}: {host}"),
+            None => label.to_owned(),
+        };
+        if let Some(rec) = &mut self.rec {
+            rec.push(Event::Embed(text, src));
+            return;
+        }
+        self.embed_link(&text, src);
+    }
+
+    fn embed_link(&mut self, text: &str, src: String) {
+        if self.inline.in_link() {
+            self.inline.text(text);
+            return;
+        }
+        let h = self.inline.open_mark(Mark::Link {
+            href: src,
+            title: String::new(),
+        });
+        self.inline.text(text);
+        self.inline.close_mark(h);
+    }
+
+    fn render_table(&mut self, events: &[Event]) {
+        match table::shape(events) {
+            Shape::Layout => self.replay(events, Shape::Layout),
+            Shape::Gfm => {
+                let checkpoint = self.blocks.checkpoint();
+                self.gfm = Some(Gfm::default());
+                self.replay(events, Shape::Gfm);
+                self.flush_inline();
+                let gfm = self.gfm.take().unwrap_or_default();
+                if gfm.complex {
+                    self.blocks.restore(checkpoint);
+                    self.html_table(events);
+                } else if let Some(lines) = table::gfm_lines(&gfm.rows) {
+                    self.blocks.raw_lines(&lines);
+                }
+            }
+            Shape::Html => self.html_table(events),
+        }
+    }
+
+    fn html_table(&mut self, events: &[Event]) {
+        if let Some(caption) = caption_range(events) {
+            let id = self.push_frame(Tag::Cell { header: false }, Act::Plain);
+            self.replay_inner(&events[caption.0..caption.1]);
+            self.end(id);
+        }
+        self.flush_inline();
+        let mut html = table::to_html(events);
+        if self.opts.nunjucks_safe {
+            nunjucks::protect(&mut html);
+        }
+        if !html.is_empty() {
+            self.blocks.raw_lines(&html);
+        }
+    }
+
+    /// Replays a recorded table; its own structure is interpreted per `shape`.
+    fn replay(&mut self, events: &[Event], shape: Shape) {
+        let mut stack: Vec<Entry> = Vec::new();
+        let mut level = 0usize;
+        for e in events {
+            match e {
+                Event::Start {
+                    tag,
+                    attrs,
+                    has_end,
+                } => {
+                    let root_part = tag.is_table_part()
+                        && ((level == 0 && *tag == Tag::Table)
+                            || (level == 1 && *tag != Tag::Table));
+                    let is_table = *tag == Tag::Table;
+                    if is_table {
+                        level += 1;
+                    }
+                    let id = if root_part {
+                        Some(self.root_part(*tag, shape))
+                    } else {
+                        self.start(*tag, (**attrs).clone(), *has_end)
+                    };
+                    if *has_end {
+                        stack.push(Entry::Frame(id, is_table));
+                    }
+                }
+                Event::End => {
+                    if let Some(Entry::Frame(id, is_table)) = stack.pop() {
+                        if let Some(id) = id {
+                            self.end(id);
+                        }
+                        if is_table {
+                            level = level.saturating_sub(1);
+                        }
+                    }
+                }
+                Event::Text(t) => {
+                    self.text(t);
+                }
+                Event::Embed(text, src) => {
+                    if let Some(rec) = &mut self.rec {
+                        rec.push(Event::Embed(text.clone(), src.clone()));
+                    } else {
+                        self.embed_link(text, src.clone());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replays events that are not table structure (a caption's content).
+    fn replay_inner(&mut self, events: &[Event]) {
+        let mut stack: Vec<Option<u32>> = Vec::new();
+        for e in events {
+            match e {
+                Event::Start {
+                    tag,
+                    attrs,
+                    has_end,
+                } => {
+                    let id = self.start(*tag, (**attrs).clone(), *has_end);
+                    if *has_end {
+                        stack.push(id);
+                    }
+                }
+                Event::End => {
+                    if let Some(Some(id)) = stack.pop() {
+                        self.end(id);
+                    }
+                }
+                Event::Text(t) => self.text(t),
+                Event::Embed(text, src) => self.embed_link(text, src.clone()),
+            }
+        }
+    }
+
+    /// A frame for the replayed table's own structure.
+    fn root_part(&mut self, tag: Tag, shape: Shape) -> u32 {
+        match (shape, tag) {
+            (Shape::Gfm, Tag::Row) => {
+                self.flush_inline();
+                if let Some(g) = &mut self.gfm {
+                    g.rows.push(Vec::new());
+                }
+                self.push_frame(tag, Act::Inert)
+            }
+            (Shape::Gfm, Tag::Cell { .. }) => {
+                self.flush_inline();
+                if let Some(g) = &mut self.gfm {
+                    if g.rows.is_empty() {
+                        g.rows.push(Vec::new());
+                    }
+                    g.in_cell = true;
+                    g.boundary_at = None;
+                }
+                self.single_line += 1;
+                self.push_frame(tag, Act::GfmCell)
+            }
+            (Shape::Gfm, Tag::Caption) => {
+                self.flush_inline();
+                self.push_frame(tag, Act::Plain)
+            }
+            (Shape::Gfm, _) => self.push_frame(tag, Act::Inert),
+            _ => {
+                self.boundary();
+                self.push_frame(tag, Act::Plain)
+            }
+        }
+    }
+
+    fn gfm_cell_end(&mut self) {
+        self.single_line = self.single_line.saturating_sub(1);
+        let count = self.inline.content_count();
+        self.para.clear();
+        let opts = self.flush_opts(true);
+        self.inline.flush(&mut self.para, opts);
+        self.protect_para();
+        let cell = std::mem::take(&mut self.para);
+        if let Some(g) = &mut self.gfm {
+            if g.boundary_at.is_some_and(|c| count > c) {
+                g.complex = true;
+            }
+            g.in_cell = false;
+            g.boundary_at = None;
+            if let Some(row) = g.rows.last_mut() {
+                row.push(cell);
+            }
+        }
+    }
+
+    /// End of input: closes everything still open and returns the Markdown.
+    pub(crate) fn finish(mut self) -> String {
+        self.flush_text();
+        if let Some(first) = self.frames.first() {
+            let id = first.id;
+            self.end(id);
+        }
+        self.flush_inline();
+        self.blocks.finish()
+    }
+}
+
+/// Inline code: whitespace runs collapse to one space, as HTML renders them.
+fn collapse_code(code: &str) -> String {
+    let mut s = String::with_capacity(code.len());
+    let mut space = false;
+    for c in code.chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}') {
+            space = true;
+        } else {
+            if space && !s.is_empty() {
+                s.push(' ');
+            }
+            space = false;
+            s.push(c);
+        }
+    }
+    s
+}
+
+/// `[start, end)` of the root caption's content events, if any.
+fn caption_range(events: &[Event]) -> Option<(usize, usize)> {
+    let mut level = 0usize;
+    let mut stack: Vec<(bool, Option<usize>)> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start { tag, has_end, .. } => {
+                if *tag == Tag::Table {
+                    level += 1;
+                }
+                if *has_end {
+                    let caption = (*tag == Tag::Caption && level == 1).then_some(i + 1);
+                    stack.push((*tag == Tag::Table, caption));
+                }
+            }
+            Event::End => {
+                if let Some((is_table, caption)) = stack.pop() {
+                    if let Some(start) = caption {
+                        return Some((start, i));
+                    }
+                    if is_table {
+                        level = level.saturating_sub(1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The host of an absolute URL, for embed labels.
+fn host_of(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    (!host.is_empty()).then_some(host)
+}
