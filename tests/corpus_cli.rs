@@ -1,0 +1,70 @@
+//! The binary over the whole real corpus: inputs untouched, output identical whatever `-j`,
+//! and the tool's own output is clean by `check`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+/// Every file under `dir`: relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn postscrub(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .args(args)
+        .env("CI", "true")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn convert_is_deterministic_and_leaves_inputs_alone() {
+    let before = tree(&corpus());
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = corpus();
+    let corpus = corpus.to_str().unwrap();
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = tmp.path().join(format!("j{jobs}"));
+        let run = postscrub(&[
+            "convert", corpus, "--out", out.to_str().unwrap(), "-j", jobs, "--target", "hexo",
+            "--timezone", "+08:00",
+        ]);
+        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        assert!(run.stdout.is_empty());
+        outputs.push(tree(&out));
+    }
+    assert_eq!(outputs[0], outputs[1], "-j 1 and -j 2 differ");
+    assert_eq!(outputs[0].len(), before.len() - 1, "every post has an output (MANIFEST.tsv is not a post)");
+    assert_eq!(tree(&corpus.as_ref()), before, "inputs were modified");
+
+    // The raw corpus would change; the output would not.
+    let raw = postscrub(&["check", corpus, "--target", "hexo", "--timezone", "+08:00", "-q"]);
+    assert_eq!(raw.status.code(), Some(1));
+    let out = tmp.path().join("j1");
+    let clean = postscrub(&["check", out.to_str().unwrap(), "--target", "hexo", "--timezone", "+08:00"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+
+    // Reports are identical whatever -j.
+    let j1 = postscrub(&["check", corpus, "--format", "json", "-j", "1"]);
+    let j2 = postscrub(&["check", corpus, "--format", "json", "-j", "2"]);
+    assert_eq!(j1.stdout, j2.stdout);
+    let diff = postscrub(&["diff", corpus, "-j", "2"]);
+    assert_eq!(diff.status.code(), Some(1));
+    let text = String::from_utf8(diff.stdout).unwrap();
+    assert!(text.contains("\n--- a/") && text.contains("\n+++ b/") && text.contains("\n@@ -"));
+    assert_eq!(tree(&corpus.as_ref()), before, "diff wrote something");
+}
