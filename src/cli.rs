@@ -68,6 +68,16 @@ Exit codes:
     /// List, show and test rule sets
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print a shell completion script
+    #[command(after_help = "Examples:
+  postscrub completions bash > ~/.local/share/bash-completion/completions/postscrub
+  postscrub completions zsh > ~/.zfunc/_postscrub
+  postscrub completions fish > ~/.config/fish/completions/postscrub.fish")]
+    Completions {
+        /// Shell to generate completions for
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Args)]

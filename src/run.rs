@@ -106,6 +106,11 @@ pub fn run(
             };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(*shell, &mut Cli::command(), "postscrub", out);
+            Ok(Outcome::Done)
+        }
         Command::Rules(RulesCommand::List(args)) => {
             let config = Config::resolve(&args.common, cwd, env)?;
             rules_list(&config, out)?;
