@@ -444,7 +444,7 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
             result.changed_lines = diff::changed_lines(text, &processed.output);
         }
         Action::InPlace if changed => {
-            if let Err(e) = write_atomic(&post.path, processed.output.as_bytes()) {
+            if let Err(e) = write_atomic(&post.path, processed.output.as_bytes(), true) {
                 return fail(result, format!("cannot write: {e:#}"));
             }
         }
@@ -454,7 +454,7 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
                 result.status = Status::Skipped(format!("{} exists", display_path(&target, cwd)));
                 return result;
             }
-            if let Err(e) = write_atomic(&target, processed.output.as_bytes()) {
+            if let Err(e) = write_atomic(&target, processed.output.as_bytes(), false) {
                 return fail(
                     result,
                     format!("cannot write {}: {e:#}", display_path(&target, cwd)),
@@ -467,8 +467,10 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
 }
 
 /// Write through a temporary file in the same folder and rename it over the target, so the
-/// target is always either the old or the new file.
-fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
+/// target is always either the old or the new file. `durable` also flushes the data to disk
+/// before the rename, so that even a power loss cannot leave an empty file in place of a post
+/// that existed (used for `--in-place`; `--out` files can simply be written again).
+fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     let dir = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut tmp = tempfile::Builder::new()
@@ -479,7 +481,9 @@ fn write_atomic(target: &Path, bytes: &[u8]) -> Result<()> {
     if let Ok(meta) = std::fs::metadata(target) {
         let _ = tmp.as_file().set_permissions(meta.permissions());
     }
-    tmp.as_file().sync_all()?;
+    if durable {
+        tmp.as_file().sync_all()?;
+    }
     tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
 }
