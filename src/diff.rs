@@ -61,6 +61,16 @@ pub fn changed_lines(old: &str, new: &str) -> Vec<(usize, usize)> {
     ranges
 }
 
+/// 1-based number of the first line of `old` that differs from `new` (cheap: no diff).
+pub fn first_changed_line(old: &str, new: &str) -> usize {
+    let common = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    1 + old.as_bytes()[..common].iter().filter(|&&b| b == b'\n').count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +94,7 @@ mod tests {
         );
         assert_eq!(changed_lines("a\nb\n", "a\nb\nc\n"), [(2, 2)]);
         assert_eq!(changed_lines("a\nb\nc\n", "c\n"), [(1, 2)]);
+        assert_eq!(first_changed_line("a\nb\nc\n", "a\nB\nc\n"), 2);
+        assert_eq!(first_changed_line("\n---\n", "---\n"), 1);
     }
 }

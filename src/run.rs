@@ -45,7 +45,9 @@ enum Action {
     WriteTo { dir: PathBuf, force: bool },
     InPlace,
     Diff,
-    Check,
+    /// `ranges`: compute every changed line range (JSON reports them); otherwise only the
+    /// first changed line, which needs no diff.
+    Check { ranges: bool },
 }
 
 /// Run a parsed command line. `stdin` is used only by `convert -`.
@@ -99,7 +101,7 @@ pub fn run(
         }
         Command::Check(args) => {
             let run = Run {
-                action: Action::Check,
+                action: Action::Check { ranges: false },
                 verb: Verb::Check,
                 format: args.format,
                 fail_on: FailOn::parse(&args.fail_on)?,
@@ -287,6 +289,16 @@ fn process_all(
     };
     let (posts, walk_errors) = walk::find_posts(&roots, &config.filter, skip);
     let format = run.format.or(config.format).unwrap_or(Format::Human);
+    let check_action;
+    let action = match action {
+        Action::Check { .. } => {
+            check_action = Action::Check {
+                ranges: format == Format::Json,
+            };
+            &check_action
+        }
+        other => other,
+    };
     let mut reporter = report::reporter(verb, format, config.quiet, config.color);
     let mut summary = Summary::default();
     let mut failing = 0usize;
@@ -440,8 +452,13 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
                 config.color,
             ));
         }
-        Action::Check if changed => {
-            result.changed_lines = diff::changed_lines(text, &processed.output);
+        Action::Check { ranges } if changed => {
+            result.changed_lines = if *ranges {
+                diff::changed_lines(text, &processed.output)
+            } else {
+                let line = diff::first_changed_line(text, &processed.output);
+                vec![(line, line)]
+            };
         }
         Action::InPlace if changed => {
             if let Err(e) = write_atomic(&post.path, processed.output.as_bytes(), true) {
