@@ -341,7 +341,14 @@ impl Inline {
                             continue;
                         }
                     }
-                    self.push_content(&mut v, Tok::Text(a, b), &mut pending_break);
+                    if !pending_break
+                        && let Some(Tok::Text(_, pb)) = v.last_mut()
+                        && *pb == a
+                    {
+                        *pb = b;
+                    } else {
+                        self.push_content(&mut v, Tok::Text(a, b), &mut pending_break);
+                    }
                     line_content = true;
                 }
                 Tok::Code(..) | Tok::Image(_) => {

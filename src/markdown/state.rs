@@ -539,9 +539,19 @@ impl Core {
             }
             Act::Code => {
                 if let Some(code) = self.code.take() {
+                    // Edge whitespace renders as a space outside the code.
+                    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}');
                     let collapsed = collapse_code(&code);
                     if !collapsed.is_empty() {
+                        if code.starts_with(is_space) {
+                            self.inline.space(false);
+                        }
                         self.inline.code(&collapsed);
+                        if code.ends_with(is_space) {
+                            self.inline.space(false);
+                        }
+                    } else if !code.is_empty() {
+                        self.inline.space(false);
                     }
                 }
             }
