@@ -29,7 +29,11 @@ fn fixtures() -> Vec<(String, PathBuf)> {
         .expect("fixture dir")
         .filter_map(|e| {
             let p = e.ok()?.path();
-            (p.extension()? == "html").then(|| (p.file_stem()?.to_string_lossy().into_owned(), p))
+            if p.extension()? != "html" {
+                return None;
+            }
+            let stem = p.file_stem()?.to_string_lossy().into_owned();
+            Some((stem, p))
         })
         .collect();
     v.sort();
@@ -103,7 +107,7 @@ fn fixtures_round_trip_text_and_structure() {
         } else {
             b.cells == 0
         };
-        if (a.headings, a.items, a.links, a.images) != (b.headings, b.items, b.links, b.images)
+        if (a.headings, a.items, &a.links, a.images) != (b.headings, b.items, &b.links, b.images)
             || !cells_ok
         {
             failures.push(format!(

@@ -58,10 +58,13 @@ pub fn convert(html: &str, options: &Options) -> String {
 
 fn discard(_: &[u8]) {}
 
+/// The rewriter; its HTML output is discarded.
+type Rewriter = HtmlRewriter<'static, fn(&[u8])>;
+
 /// Streaming converter: feed bytes in any pieces; the result does not depend
 /// on how the input was split.
 pub struct Converter<'o> {
-    rewriter: Option<HtmlRewriter<'static, fn(&[u8])>>,
+    rewriter: Option<Rewriter>,
     core: Rc<RefCell<Core>>,
     _options: PhantomData<&'o Options>,
 }

@@ -313,6 +313,13 @@ impl Core {
                     |t| matches!(t, Tag::Table | Tag::Row),
                 );
             }
+            Tag::Link => {
+                // A link start closes an open link (browsers never nest them).
+                self.close_in_scope(
+                    |t| t == Tag::Link,
+                    |t| t.is_table_part() || t.is_scope_boundary(),
+                );
+            }
             Tag::Option => {
                 if let Some(f) = self.frames.last()
                     && f.tag == Tag::Option
@@ -669,17 +676,21 @@ impl Core {
         self.embed_link(&text, src);
     }
 
+    /// Embeds stand as their own paragraph (inline only inside links,
+    /// headings and table cells).
     fn embed_link(&mut self, text: &str, src: String) {
         if self.inline.in_link() {
             self.inline.text(text);
             return;
         }
+        self.boundary();
         let h = self.inline.open_mark(Mark::Link {
             href: src,
             title: String::new(),
         });
         self.inline.text(text);
         self.inline.close_mark(h);
+        self.boundary();
     }
 
     fn render_table(&mut self, events: &[Event]) {
