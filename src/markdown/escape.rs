@@ -29,7 +29,12 @@ pub(crate) struct Context {
     pub link_text: bool,
     /// Inside a GFM table cell: `|` is always escaped.
     pub table: bool,
+    /// Delimiter characters that occur only once in the whole block (bit 0:
+    /// `*`, bit 1: `_`, bit 2: `~`): a lone delimiter can never pair, so it
+    /// needs no backslash away from line starts.
+    pub lone: u8,
 }
+
 
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
 const SPECIAL: [bool; 128] = {
@@ -120,14 +125,21 @@ fn needs_escape(
         '\\' => next.is_none_or(|n| n.is_ascii() && is_ascii_punctuation(n as u8)),
         '`' => true,
         '*' => {
-            (at_start && matches!(next, None | Some(' ' | '\t')))
-                || left_flanking(before, after)
-                || right_flanking(before, after)
+            (at_start && matches!(next, None | Some(' ' | '\t' | '*')))
+                || (ctx.lone & 1 == 0
+                    && (left_flanking(before, after) || right_flanking(before, after)))
         }
-        '~' => at_start || left_flanking(before, after) || right_flanking(before, after),
+        '~' => {
+            at_start
+                || (ctx.lone & 4 == 0
+                    && (left_flanking(before, after) || right_flanking(before, after)))
+        }
         '_' => {
             if at_start && matches!(next, None | Some('_' | ' ' | '\t')) {
                 return true;
+            }
+            if ctx.lone & 2 != 0 {
+                return false;
             }
             let lf = left_flanking(before, after);
             let rf = right_flanking(before, after);
@@ -359,6 +371,19 @@ mod tests {
 
     fn mid(text: &str) -> String {
         esc(text, false, Some(' '), Some(' '))
+    }
+
+    #[test]
+    fn lone_delimiters_need_no_escape() {
+        let mut out = String::new();
+        let ctx = Context {
+            prev: Some('A'),
+            next: Some('是'),
+            lone: 1 | 2 | 4,
+            ..Context::default()
+        };
+        escape_text(&mut out, "A*是 x_ 灯~", &ctx);
+        assert_eq!(out, "A*是 x_ 灯~");
     }
 
     #[test]
