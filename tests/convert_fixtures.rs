@@ -126,3 +126,106 @@ fn fixtures_round_trip_text_and_structure() {
         failures.join("\n\n")
     );
 }
+
+/// Random tag soup: never panics, and chunking never changes the output.
+#[test]
+fn random_tag_soup_is_chunking_independent() {
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<b>",
+        "</b>",
+        "<em>",
+        "</em>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<ol start=3>",
+        "</ol>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "<td>",
+        "<th colspan=2>",
+        "</td>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<br>",
+        "<hr>",
+        "<a href='x y'>",
+        "</a>",
+        "<img src=i.png alt='a*b'>",
+        "<blockquote>",
+        "</blockquote>",
+        "<h2>",
+        "</h2>",
+        "<script>",
+        "</script>",
+        "<select><option>",
+        "<caption>",
+        "<dt>",
+        "<dd>",
+        "<iframe src=//v.com/x>",
+        "</iframe>",
+        "<video>",
+        "<source src=v.mp4>",
+        "</video>",
+        "<!-- c -->",
+        "&amp;",
+        "&#123;",
+        "&nb",
+        "sp;",
+        "中文",
+        "\n",
+        " ",
+        "，",
+        "*",
+        "_",
+        "`",
+        "#",
+        "1.",
+        "-",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{{",
+        "}}",
+        "\u{3000}",
+        "text",
+        "<",
+        ">",
+        "&",
+        "\\",
+        "~",
+        "|",
+    ];
+    let opts = [
+        Options::default(),
+        Options {
+            nunjucks_safe: true,
+            keep_fullwidth_indent: true,
+        },
+    ];
+    let mut rng = harness::Rng::new(7);
+    for case in 0..300 {
+        let mut html = String::new();
+        for _ in 0..(1 + rng.below(60)) {
+            html.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+        }
+        let opt = &opts[case % 2];
+        let whole = convert(&html, opt);
+        assert!(
+            whole.is_empty() || (whole.ends_with('\n') && !whole.ends_with("\n\n")),
+            "{html:?}"
+        );
+        for (label, sizes) in harness::chunkings(2, case % 10 == 0) {
+            let chunked = harness::convert_chunked(&html, opt, sizes);
+            assert_eq!(chunked, whole, "{label} on {html:?}");
+        }
+    }
+}

@@ -35,7 +35,6 @@ pub(crate) struct Context {
     pub lone: u8,
 }
 
-
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
 const SPECIAL: [bool; 128] = {
     let mut t = [false; 128];

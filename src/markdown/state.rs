@@ -176,6 +176,13 @@ impl Core {
                 pre.lang = attrs.lang.clone();
             }
         }
+        if self.pre.is_none()
+            && (tag.closes_paragraph() || tag.is_table_part())
+            && let Some(code) = &mut self.code
+        {
+            // A block inside inline code still separates its text.
+            code.push(' ');
+        }
         match tag {
             Tag::Break => {
                 if let Some(pre) = &mut self.pre {
