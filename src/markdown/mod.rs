@@ -4,7 +4,7 @@
 //! and the lol_html wiring: one `*` element handler (classify the tag, read the
 //! few attributes that matter, register an end-tag handler for elements that
 //! can have content) and one document text handler. Everything else happens
-//! in [`state::Core`] behind an `Rc<RefCell<_>>`; no borrow is held while
+//! in `state::Core` behind an `Rc<RefCell<_>>`; no borrow is held while
 //! lol_html runs. The rewritten HTML itself is discarded.
 //!
 //! Layout: `tags` (what an element means), `text` (chunk buffering, entity
