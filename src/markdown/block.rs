@@ -14,6 +14,8 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Paragraph,
+    /// A fenced code block: may follow an item's first paragraph tightly.
+    Code,
     Other,
 }
 
@@ -199,7 +201,20 @@ impl Blocks {
                 }
             }
         } else {
-            if k > 0 && parent_blocks > 0 {
+            let tight_code = kind == Kind::Code
+                && k > 0
+                && k == self.containers.len()
+                && matches!(
+                    self.containers[k - 1],
+                    Container::Item {
+                        blocks: 1,
+                        first_is_paragraph: true,
+                        ..
+                    }
+                );
+            if tight_code {
+                blank = false;
+            } else if k > 0 && parent_blocks > 0 {
                 self.loosen(k - 1);
             }
             for l in &mut self.lists {
@@ -311,7 +326,7 @@ impl Blocks {
 
     /// Writes a fenced code block.
     pub(crate) fn code_block(&mut self, lang: &str, code: &str) {
-        self.begin(Kind::Other);
+        self.begin(Kind::Code);
         let fence_len = super::escape::longest_run(code, b'`').max(2) + 1;
         let fence = "`".repeat(fence_len);
         let mut open = fence.clone();

@@ -29,6 +29,10 @@ pub(crate) struct Context {
     pub link_text: bool,
     /// Inside a GFM table cell: `|` is always escaped.
     pub table: bool,
+    /// Delimiter characters that occur only once in the whole block (bit 0:
+    /// `*`, bit 1: `_`, bit 2: `~`): a lone delimiter can never pair, so it
+    /// needs no backslash away from line starts.
+    pub lone: u8,
 }
 
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
@@ -120,14 +124,21 @@ fn needs_escape(
         '\\' => next.is_none_or(|n| n.is_ascii() && is_ascii_punctuation(n as u8)),
         '`' => true,
         '*' => {
-            (at_start && matches!(next, None | Some(' ' | '\t')))
-                || left_flanking(before, after)
-                || right_flanking(before, after)
+            (at_start && matches!(next, None | Some(' ' | '\t' | '*')))
+                || (ctx.lone & 1 == 0
+                    && (left_flanking(before, after) || right_flanking(before, after)))
         }
-        '~' => at_start || left_flanking(before, after) || right_flanking(before, after),
+        '~' => {
+            at_start
+                || (ctx.lone & 4 == 0
+                    && (left_flanking(before, after) || right_flanking(before, after)))
+        }
         '_' => {
             if at_start && matches!(next, None | Some('_' | ' ' | '\t')) {
                 return true;
+            }
+            if ctx.lone & 2 != 0 {
+                return false;
             }
             let lf = left_flanking(before, after);
             let rf = right_flanking(before, after);
@@ -192,44 +203,44 @@ fn is_atx_opening(rest: &str, next_after_text: Option<char>) -> bool {
     matches!(follow, None | Some(' ' | '\t'))
 }
 
-/// Appends a link or image destination.
+/// Appends a link or image destination: spaces and angle brackets are
+/// percent-encoded, and the `<…>` form is used when parentheses or brackets
+/// remain (so that the output is the same when read back).
 pub(crate) fn push_url(out: &mut String, url: &str) {
-    let angle = url.is_empty()
-        || url
-            .bytes()
-            .any(|b| matches!(b, b'(' | b')' | b'[' | b']' | b'<' | b'>') || b < 0x20);
-    if angle {
-        out.push('<');
-    }
+    let mut enc = String::with_capacity(url.len() + 8);
     let mut chars = url.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            ' ' => out.push_str("%20"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '\n' | '\r' | '\t' => {}
-            c if (c as u32) < 0x20 => {}
+            ' ' => enc.push_str("%20"),
+            '<' => enc.push_str("%3C"),
+            '>' => enc.push_str("%3E"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {}
             '\\' => {
                 if chars
                     .peek()
                     .is_none_or(|n| n.is_ascii() && is_ascii_punctuation(*n as u8))
                 {
-                    out.push('\\');
+                    enc.push('\\');
                 }
-                out.push('\\');
+                enc.push('\\');
             }
             '&' => {
-                let rest = chars.clone().collect::<String>();
+                let rest: String = chars.clone().take(40).collect();
                 if could_be_entity(&rest) {
-                    out.push('\\');
+                    enc.push('\\');
                 }
-                out.push('&');
+                enc.push('&');
             }
-            c => out.push(c),
+            c => enc.push(c),
         }
     }
+    let angle = enc.is_empty() || enc.bytes().any(|b| matches!(b, b'(' | b')' | b'[' | b']'));
     if angle {
+        out.push('<');
+        out.push_str(&enc);
         out.push('>');
+    } else {
+        out.push_str(&enc);
     }
 }
 
@@ -263,7 +274,7 @@ pub(crate) fn push_title(out: &mut String, title: &str) {
                 out.push('\\');
             }
             '&' => {
-                let rest = chars.clone().collect::<String>();
+                let rest: String = chars.clone().take(40).collect();
                 if could_be_entity(&rest) {
                     out.push('\\');
                 }
@@ -359,6 +370,19 @@ mod tests {
 
     fn mid(text: &str) -> String {
         esc(text, false, Some(' '), Some(' '))
+    }
+
+    #[test]
+    fn lone_delimiters_need_no_escape() {
+        let mut out = String::new();
+        let ctx = Context {
+            prev: Some('A'),
+            next: Some('是'),
+            lone: 1 | 2 | 4,
+            ..Context::default()
+        };
+        escape_text(&mut out, "A*是 x_ 灯~", &ctx);
+        assert_eq!(out, "A*是 x_ 灯~");
     }
 
     #[test]

@@ -341,7 +341,14 @@ impl Inline {
                             continue;
                         }
                     }
-                    self.push_content(&mut v, Tok::Text(a, b), &mut pending_break);
+                    if !pending_break
+                        && let Some(Tok::Text(_, pb)) = v.last_mut()
+                        && *pb == a
+                    {
+                        *pb = b;
+                    } else {
+                        self.push_content(&mut v, Tok::Text(a, b), &mut pending_break);
+                    }
                     line_content = true;
                 }
                 Tok::Code(..) | Tok::Image(_) => {
@@ -649,7 +656,42 @@ impl Inline {
         true
     }
 
+    /// Which of `*`, `_`, `~` occur at most once in the block's output.
+    fn lone_delimiters(&self) -> u8 {
+        fn add(counts: &mut [usize; 3], s: &str) {
+            for b in s.bytes() {
+                match b {
+                    b'*' => counts[0] += 1,
+                    b'_' => counts[1] += 1,
+                    b'~' => counts[2] += 1,
+                    _ => {}
+                }
+            }
+        }
+        let mut counts = [0usize; 3];
+        for &t in &self.toks {
+            match t {
+                Tok::Text(a, b) => add(&mut counts, self.text_of(a, b)),
+                Tok::Image(n) => add(&mut counts, &self.images[n as usize].alt),
+                Tok::Open(_) | Tok::Close(_) => match self.delim_of(t) {
+                    Some('*') => counts[0] += 2,
+                    Some('~') => counts[2] += 2,
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+        let mut lone = 0;
+        for (i, &n) in counts.iter().enumerate() {
+            if n <= 1 {
+                lone |= 1 << i;
+            }
+        }
+        lone
+    }
+
     fn serialize(&self, out: &mut String, flush: Flush) {
+        let lone = self.lone_delimiters();
         let mut line_start = true;
         let mut prev: Option<char> = None;
         let mut link_depth = 0u32;
@@ -662,6 +704,7 @@ impl Inline {
                         next: self.toks.get(i + 1).and_then(|&n| self.first_char(n)),
                         link_text: link_depth > 0,
                         table: flush.table,
+                        lone,
                     };
                     escape::escape_text(out, self.text_of(a, b), &ctx);
                 }
@@ -677,6 +720,7 @@ impl Inline {
                         next: Some(']'),
                         link_text: true,
                         table: flush.table,
+                        lone,
                     };
                     escape::escape_text(out, &img.alt, &ctx);
                     out.push_str("](");

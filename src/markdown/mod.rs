@@ -4,7 +4,7 @@
 //! and the lol_html wiring: one `*` element handler (classify the tag, read the
 //! few attributes that matter, register an end-tag handler for elements that
 //! can have content) and one document text handler. Everything else happens
-//! in [`state::Core`] behind an `Rc<RefCell<_>>`; no borrow is held while
+//! in `state::Core` behind an `Rc<RefCell<_>>`; no borrow is held while
 //! lol_html runs. The rewritten HTML itself is discarded.
 //!
 //! Layout: `tags` (what an element means), `text` (chunk buffering, entity
@@ -58,10 +58,13 @@ pub fn convert(html: &str, options: &Options) -> String {
 
 fn discard(_: &[u8]) {}
 
+/// The rewriter; its HTML output is discarded.
+type Rewriter = HtmlRewriter<'static, fn(&[u8])>;
+
 /// Streaming converter: feed bytes in any pieces; the result does not depend
 /// on how the input was split.
 pub struct Converter<'o> {
-    rewriter: Option<HtmlRewriter<'static, fn(&[u8])>>,
+    rewriter: Option<Rewriter>,
     core: Rc<RefCell<Core>>,
     _options: PhantomData<&'o Options>,
 }

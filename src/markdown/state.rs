@@ -176,6 +176,13 @@ impl Core {
                 pre.lang = attrs.lang.clone();
             }
         }
+        if self.pre.is_none()
+            && (tag.closes_paragraph() || tag.is_table_part())
+            && let Some(code) = &mut self.code
+        {
+            // A block inside inline code still separates its text.
+            code.push(' ');
+        }
         match tag {
             Tag::Break => {
                 if let Some(pre) = &mut self.pre {
@@ -311,6 +318,13 @@ impl Core {
                 self.close_in_scope(
                     |t| matches!(t, Tag::Cell { .. } | Tag::Caption),
                     |t| matches!(t, Tag::Table | Tag::Row),
+                );
+            }
+            Tag::Link => {
+                // A link start closes an open link (browsers never nest them).
+                self.close_in_scope(
+                    |t| t == Tag::Link,
+                    |t| t.is_table_part() || t.is_scope_boundary(),
                 );
             }
             Tag::Option => {
@@ -539,9 +553,19 @@ impl Core {
             }
             Act::Code => {
                 if let Some(code) = self.code.take() {
+                    // Edge whitespace renders as a space outside the code.
+                    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}');
                     let collapsed = collapse_code(&code);
                     if !collapsed.is_empty() {
+                        if code.starts_with(is_space) {
+                            self.inline.space(false);
+                        }
                         self.inline.code(&collapsed);
+                        if code.ends_with(is_space) {
+                            self.inline.space(false);
+                        }
+                    } else if !code.is_empty() {
+                        self.inline.space(false);
                     }
                 }
             }
@@ -659,17 +683,21 @@ impl Core {
         self.embed_link(&text, src);
     }
 
+    /// Embeds stand as their own paragraph (inline only inside links,
+    /// headings and table cells).
     fn embed_link(&mut self, text: &str, src: String) {
         if self.inline.in_link() {
             self.inline.text(text);
             return;
         }
+        self.boundary();
         let h = self.inline.open_mark(Mark::Link {
             href: src,
             title: String::new(),
         });
         self.inline.text(text);
         self.inline.close_mark(h);
+        self.boundary();
     }
 
     fn render_table(&mut self, events: &[Event]) {

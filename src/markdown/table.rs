@@ -95,10 +95,8 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
                     stack.push(*tag == Tag::Table);
                 }
             }
-            Event::End => {
-                if stack.pop() == Some(true) {
-                    level = level.saturating_sub(1);
-                }
+            Event::End if stack.pop() == Some(true) => {
+                level = level.saturating_sub(1);
             }
             _ => {}
         }
@@ -176,15 +174,16 @@ pub(crate) fn to_html(events: &[Event]) -> String {
                 attrs,
                 has_end,
             } => {
+                if *tag == Tag::Caption && level == 1 && *has_end {
+                    skip_caption = Some(stack.len());
+                    stack.push("");
+                    continue;
+                }
                 let close = w.start(*tag, attrs, level);
                 if *tag == Tag::Table {
                     level += 1;
                 }
                 if *has_end {
-                    if *tag == Tag::Caption && level == 1 {
-                        skip_caption = Some(stack.len());
-                        w.discard_space();
-                    }
                     stack.push(close);
                 }
             }
@@ -235,10 +234,6 @@ impl HtmlWriter {
         self.last = None;
     }
 
-    fn discard_space(&mut self) {
-        self.space = None;
-    }
-
     fn flush_space(&mut self) {
         if self.space.take().is_some() && self.last.is_some() {
             self.out.push(' ');
@@ -258,11 +253,11 @@ impl HtmlWriter {
                 self.after_structure();
                 "</table>"
             }
-            Tag::TableSection | Tag::Row | Tag::Caption if structural => {
+            Tag::TableSection if structural => "",
+            Tag::Row | Tag::Caption if structural => {
                 let (open, close) = match tag {
                     Tag::Row => ("<tr>", "</tr>"),
-                    Tag::Caption => ("<caption>", "</caption>"),
-                    _ => ("<tbody>", "</tbody>"),
+                    _ => ("<caption>", "</caption>"),
                 };
                 if self.in_cell == 0 {
                     self.newline();
@@ -398,10 +393,7 @@ impl HtmlWriter {
             self.last = if self.in_cell > 0 { Some('>') } else { None };
             return;
         }
-        if matches!(close, "</tr>" | "</tbody>" | "</caption>" | "</table>")
-            && structural
-            && self.in_cell == 0
-        {
+        if matches!(close, "</tr>" | "</caption>" | "</table>") && structural && self.in_cell == 0 {
             self.newline();
             self.out.push_str(close);
             return;

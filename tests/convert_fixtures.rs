@@ -1,0 +1,231 @@
+//! Golden-file tests for the HTML → Markdown converter.
+//!
+//! Every `tests/fixtures/convert/<case>.html` must convert to `<case>.md`,
+//! whole and fed in random chunk sizes (several seeds, 1..64 bytes) and byte
+//! by byte. Names choose options: `hexo-*` turns on `nunjucks_safe`,
+//! `keep-indent-*` turns on `keep_fullwidth_indent`.
+//!
+//! - `POSTSCRUB_BLESS=1` rewrites the `.md` goldens from the current output.
+//! - `POSTSCRUB_CHUNK_SIZE=n` replays one chunk size instead of the set.
+//!
+//! A second test renders each golden back to HTML (pulldown-cmark, tables and
+//! strikethrough) and checks that the visible text and the counts of
+//! headings, list items, table cells, links and images match the input.
+
+#[path = "fixtures/convert/harness.rs"]
+mod harness;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use postscrub::markdown::{Options, convert};
+
+fn fixture_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert")
+}
+
+fn fixtures() -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = fs::read_dir(fixture_dir())
+        .expect("fixture dir")
+        .filter_map(|e| {
+            let p = e.ok()?.path();
+            if p.extension()? != "html" {
+                return None;
+            }
+            let stem = p.file_stem()?.to_string_lossy().into_owned();
+            Some((stem, p))
+        })
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no fixtures found");
+    v
+}
+
+fn options_for(name: &str) -> Options {
+    Options {
+        nunjucks_safe: name.starts_with("hexo-"),
+        keep_fullwidth_indent: name.starts_with("keep-indent-"),
+    }
+}
+
+#[test]
+fn fixtures_convert_to_goldens_under_any_chunking() {
+    let bless = std::env::var_os("POSTSCRUB_BLESS").is_some();
+    let mut failures = Vec::new();
+    for (name, path) in fixtures() {
+        let html = fs::read_to_string(&path).expect("read fixture");
+        let opts = options_for(&name);
+        let whole = convert(&html, &opts);
+        let golden_path = path.with_extension("md");
+        if bless {
+            fs::write(&golden_path, &whole).expect("write golden");
+        } else {
+            match fs::read_to_string(&golden_path) {
+                Ok(golden) if golden == whole => {}
+                Ok(golden) => failures.push(format!(
+                    "{name}: output differs from golden\n--- expected\n{golden}\n--- actual\n{whole}"
+                )),
+                Err(_) => failures.push(format!("{name}: missing golden (run with POSTSCRUB_BLESS=1)\n{whole}")),
+            }
+        }
+        for (label, sizes) in harness::chunkings(4, true) {
+            let chunked = harness::convert_chunked(&html, &opts, sizes);
+            if chunked != whole {
+                failures.push(format!(
+                    "{name}: {label} gives different output\n--- whole\n{whole}\n--- chunked\n{chunked}"
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+#[test]
+fn fixtures_round_trip_text_and_structure() {
+    let mut failures = Vec::new();
+    for (name, path) in fixtures() {
+        let html = fs::read_to_string(&path).expect("read fixture");
+        let md = convert(&html, &options_for(&name));
+        let back = harness::render(&md);
+        let want = harness::visible_text(&html);
+        let got = harness::visible_text(&back);
+        if want != got {
+            failures.push(format!(
+                "{name}: visible text differs {}",
+                harness::first_difference(&want, &got)
+            ));
+        }
+        let a = harness::counts(&html);
+        let b = harness::counts(&back);
+        let cells_ok = if a.max_row_cells >= 2 {
+            a.max_row_cells == b.max_row_cells
+        } else {
+            b.cells == 0
+        };
+        if (a.headings, a.items, &a.links, a.images) != (b.headings, b.items, &b.links, b.images)
+            || !cells_ok
+        {
+            failures.push(format!(
+                "{name}: structure differs\n  html: {a:?}\n  md:   {b:?}"
+            ));
+        }
+        let forbidden = harness::forbidden_tags(&md);
+        if !forbidden.is_empty() {
+            failures.push(format!("{name}: forbidden raw HTML {forbidden:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
+
+/// Random tag soup: never panics, and chunking never changes the output.
+#[test]
+fn random_tag_soup_is_chunking_independent() {
+    const PIECES: &[&str] = &[
+        "<p>",
+        "</p>",
+        "<div>",
+        "</div>",
+        "<b>",
+        "</b>",
+        "<em>",
+        "</em>",
+        "<li>",
+        "<ul>",
+        "</ul>",
+        "<ol start=3>",
+        "</ol>",
+        "<table>",
+        "</table>",
+        "<tr>",
+        "<td>",
+        "<th colspan=2>",
+        "</td>",
+        "<pre>",
+        "</pre>",
+        "<code>",
+        "</code>",
+        "<br>",
+        "<hr>",
+        "<a href='x y'>",
+        "</a>",
+        "<img src=i.png alt='a*b'>",
+        "<blockquote>",
+        "</blockquote>",
+        "<h2>",
+        "</h2>",
+        "<script>",
+        "</script>",
+        "<select><option>",
+        "<caption>",
+        "<dt>",
+        "<dd>",
+        "<iframe src=//v.com/x>",
+        "</iframe>",
+        "<video>",
+        "<source src=v.mp4>",
+        "</video>",
+        "<!-- c -->",
+        "&amp;",
+        "&#123;",
+        "&nb",
+        "sp;",
+        "中文",
+        "\n",
+        " ",
+        "，",
+        "*",
+        "_",
+        "`",
+        "#",
+        "1.",
+        "-",
+        "[",
+        "]",
+        "(",
+        ")",
+        "{{",
+        "}}",
+        "\u{3000}",
+        "text",
+        "<",
+        ">",
+        "&",
+        "\\",
+        "~",
+        "|",
+    ];
+    let opts = [
+        Options::default(),
+        Options {
+            nunjucks_safe: true,
+            keep_fullwidth_indent: true,
+        },
+    ];
+    let mut rng = harness::Rng::new(7);
+    for case in 0..300 {
+        let mut html = String::new();
+        for _ in 0..(1 + rng.below(60)) {
+            html.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+        }
+        let opt = &opts[case % 2];
+        let whole = convert(&html, opt);
+        assert!(
+            whole.is_empty() || (whole.ends_with('\n') && !whole.ends_with("\n\n")),
+            "{html:?}"
+        );
+        for (label, sizes) in harness::chunkings(2, case % 10 == 0) {
+            let chunked = harness::convert_chunked(&html, opt, sizes);
+            assert_eq!(chunked, whole, "{label} on {html:?}");
+        }
+    }
+}
