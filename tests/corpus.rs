@@ -1,6 +1,9 @@
 //! Properties of the whole pipeline over every post of the real corpus (../shared/corpus):
 //! deterministic, idempotent, no cruft left, front matter valid with normalized dates.
 
+#[path = "fixtures/convert/harness.rs"]
+mod harness;
+
 use postscrub::dates::parse_timezone;
 use postscrub::pipeline::{Options, OutputFormat, Target, process};
 use postscrub::rules::Rules;
@@ -155,5 +158,28 @@ fn sina_fields_are_extracted() {
         "date",
     ] {
         assert!(ids.contains(&id), "{id} did not fire: {ids:?}");
+    }
+}
+
+/// Invariant 2 through the whole pipeline: the visible text of the cleaned HTML (`--to html`)
+/// equals the visible text of the Markdown (`--to markdown`) rendered back by pulldown-cmark.
+#[test]
+fn no_text_lost_between_cleaned_html_and_markdown() {
+    let rules = presets();
+    let (html_options, md_options) = (options(OutputFormat::Html), options(OutputFormat::Markdown));
+    for path in corpus() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.display().to_string();
+        let html = process(&text, &name, &rules, &html_options).unwrap().output;
+        let md = process(&text, &name, &rules, &md_options).unwrap().output;
+        let html_body = postscrub::document::Document::split(&html).body;
+        let md_body = postscrub::document::Document::split(&md).body;
+        let expected = harness::visible_text(html_body);
+        let actual = harness::visible_text(&harness::render(md_body));
+        assert!(
+            expected == actual,
+            "{name}: text differs: {}",
+            harness::first_difference(&expected, &actual)
+        );
     }
 }
