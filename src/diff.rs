@@ -68,7 +68,10 @@ pub fn first_changed_line(old: &str, new: &str) -> usize {
         .zip(new.bytes())
         .take_while(|(a, b)| a == b)
         .count();
-    1 + old.as_bytes()[..common].iter().filter(|&&b| b == b'\n').count()
+    1 + old.as_bytes()[..common]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
 }
 
 #[cfg(test)]

@@ -42,12 +42,17 @@ const BATCH_PER_THREAD: usize = 64;
 /// What to do with each transformed post.
 #[derive(Debug, Clone)]
 enum Action {
-    WriteTo { dir: PathBuf, force: bool },
+    WriteTo {
+        dir: PathBuf,
+        force: bool,
+    },
     InPlace,
     Diff,
     /// `ranges`: compute every changed line range (JSON reports them); otherwise only the
     /// first changed line, which needs no diff.
-    Check { ranges: bool },
+    Check {
+        ranges: bool,
+    },
 }
 
 /// Run a parsed command line. `stdin` is used only by `convert -`.

@@ -16,7 +16,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -40,23 +45,60 @@ fn convert_is_deterministic_and_leaves_inputs_alone() {
     for jobs in ["1", "2"] {
         let out = tmp.path().join(format!("j{jobs}"));
         let run = postscrub(&[
-            "convert", corpus, "--out", out.to_str().unwrap(), "-j", jobs, "--target", "hexo",
-            "--timezone", "+08:00",
+            "convert",
+            corpus,
+            "--out",
+            out.to_str().unwrap(),
+            "-j",
+            jobs,
+            "--target",
+            "hexo",
+            "--timezone",
+            "+08:00",
         ]);
-        assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+        assert_eq!(
+            run.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
         assert!(run.stdout.is_empty());
         outputs.push(tree(&out));
     }
     assert_eq!(outputs[0], outputs[1], "-j 1 and -j 2 differ");
-    assert_eq!(outputs[0].len(), before.len() - 1, "every post has an output (MANIFEST.tsv is not a post)");
-    assert_eq!(tree(&corpus.as_ref()), before, "inputs were modified");
+    assert_eq!(
+        outputs[0].len(),
+        before.len() - 1,
+        "every post has an output (MANIFEST.tsv is not a post)"
+    );
+    assert_eq!(tree(corpus.as_ref()), before, "inputs were modified");
 
     // The raw corpus would change; the output would not.
-    let raw = postscrub(&["check", corpus, "--target", "hexo", "--timezone", "+08:00", "-q"]);
+    let raw = postscrub(&[
+        "check",
+        corpus,
+        "--target",
+        "hexo",
+        "--timezone",
+        "+08:00",
+        "-q",
+    ]);
     assert_eq!(raw.status.code(), Some(1));
     let out = tmp.path().join("j1");
-    let clean = postscrub(&["check", out.to_str().unwrap(), "--target", "hexo", "--timezone", "+08:00"]);
-    assert_eq!(clean.status.code(), Some(0), "{}", String::from_utf8_lossy(&clean.stdout));
+    let clean = postscrub(&[
+        "check",
+        out.to_str().unwrap(),
+        "--target",
+        "hexo",
+        "--timezone",
+        "+08:00",
+    ]);
+    assert_eq!(
+        clean.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clean.stdout)
+    );
 
     // Reports are identical whatever -j.
     let j1 = postscrub(&["check", corpus, "--format", "json", "-j", "1"]);
@@ -66,5 +108,5 @@ fn convert_is_deterministic_and_leaves_inputs_alone() {
     assert_eq!(diff.status.code(), Some(1));
     let text = String::from_utf8(diff.stdout).unwrap();
     assert!(text.contains("\n--- a/") && text.contains("\n+++ b/") && text.contains("\n@@ -"));
-    assert_eq!(tree(&corpus.as_ref()), before, "diff wrote something");
+    assert_eq!(tree(corpus.as_ref()), before, "diff wrote something");
 }

@@ -22,12 +22,59 @@ impl Rng {
 }
 
 const FRAGMENTS: &[&str] = &[
-    "<", ">", "</", "<p>", "</p>", "<li>", "<ul>", "<ol start=\"-3\">", "<table>", "<td colspan=\"99999\">",
-    "<tr>", "<pre>", "</pre>", "<code>", "`", "```", "&", "&#", "&#x110000;", "&amp", "&nbsp;",
-    "<!--", "-->", "<script>", "</script>", "<style>", "*", "**", "_", "[", "](", "![", "\\", "---\n",
-    "\n", "\r\n", "　", "，", "<br>", "<img src=\"x\" data-src=\"\">", "<a href=\"javascript:x\">",
-    "{{", "{%", "&#123;", "<h1>", "<blockquote>", "<svg>", "<textarea>", "\u{0}", "\u{feff}",
-    "<div class=\"appendQr_wrap\">", "<span id=\"stock_x\">", "<p class=\"article-editor\">责任编辑：",
+    "<",
+    ">",
+    "</",
+    "<p>",
+    "</p>",
+    "<li>",
+    "<ul>",
+    "<ol start=\"-3\">",
+    "<table>",
+    "<td colspan=\"99999\">",
+    "<tr>",
+    "<pre>",
+    "</pre>",
+    "<code>",
+    "`",
+    "```",
+    "&",
+    "&#",
+    "&#x110000;",
+    "&amp",
+    "&nbsp;",
+    "<!--",
+    "-->",
+    "<script>",
+    "</script>",
+    "<style>",
+    "*",
+    "**",
+    "_",
+    "[",
+    "](",
+    "![",
+    "\\",
+    "---\n",
+    "\n",
+    "\r\n",
+    "　",
+    "，",
+    "<br>",
+    "<img src=\"x\" data-src=\"\">",
+    "<a href=\"javascript:x\">",
+    "{{",
+    "{%",
+    "&#123;",
+    "<h1>",
+    "<blockquote>",
+    "<svg>",
+    "<textarea>",
+    "\u{0}",
+    "\u{feff}",
+    "<div class=\"appendQr_wrap\">",
+    "<span id=\"stock_x\">",
+    "<p class=\"article-editor\">责任编辑：",
 ];
 
 fn mutate(rng: &mut Rng, text: &str, donor: &str) -> String {
@@ -63,21 +110,44 @@ fn no_input_panics() {
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
     posts.sort();
-    let rules = Rules::load(&["sina-finance".into(), "rsshub-common".into()], Path::new(".")).unwrap();
-    let seed = std::env::var("POSTSCRUB_FUZZ_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(0x5eed_cafe);
-    let rounds: usize = std::env::var("POSTSCRUB_FUZZ_ROUNDS").ok().and_then(|s| s.parse().ok()).unwrap_or(1000);
+    let rules = Rules::load(
+        &["sina-finance".into(), "rsshub-common".into()],
+        Path::new("."),
+    )
+    .unwrap();
+    let seed = std::env::var("POSTSCRUB_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x5eed_cafe);
+    let rounds: usize = std::env::var("POSTSCRUB_FUZZ_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
     let mut rng = Rng(seed);
     for round in 0..rounds {
         let post = &posts[rng.below(posts.len())];
         let donor = &posts[rng.below(posts.len())];
         let input = mutate(&mut rng, post, donor);
         let options = Options {
-            to: if round % 3 == 0 { OutputFormat::Html } else { OutputFormat::Markdown },
-            target: if round % 2 == 0 { Target::Hexo } else { Target::Hugo },
+            to: if round % 3 == 0 {
+                OutputFormat::Html
+            } else {
+                OutputFormat::Markdown
+            },
+            target: if round % 2 == 0 {
+                Target::Hexo
+            } else {
+                Target::Hugo
+            },
             body: [BodyMode::Auto, BodyMode::Html, BodyMode::Markdown][round % 3],
             ..Options::default()
         };
-        let result = std::panic::catch_unwind(|| process(&input, "fuzz.md", &rules, &options).map(|p| p.output));
-        assert!(result.is_ok(), "panic at round {round} (seed {seed}); input:\n{input}");
+        let result = std::panic::catch_unwind(|| {
+            process(&input, "fuzz.md", &rules, &options).map(|p| p.output)
+        });
+        assert!(
+            result.is_ok(),
+            "panic at round {round} (seed {seed}); input:\n{input}"
+        );
     }
 }
