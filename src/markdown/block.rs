@@ -332,7 +332,8 @@ impl Blocks {
         let mut open = fence.clone();
         open.push_str(lang);
         self.line(&open);
-        let body = code.strip_suffix('\n').unwrap_or(code);
+        // Trailing blank lines are layout, not code.
+        let body = code.trim_end_matches(['\n', '\r']);
         for l in body.split('\n') {
             self.code_line(l);
         }

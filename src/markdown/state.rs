@@ -63,6 +63,9 @@ struct Pre {
     buf: String,
     /// Nothing seen since `<pre>`: a leading newline is dropped.
     fresh: bool,
+    /// The last thing seen was a `<br>`: a newline right after it is the same line break
+    /// (scrapers turn each code line's newline into `<br>\n`), so it is dropped.
+    after_break: bool,
 }
 
 #[derive(Debug, Default)]
@@ -187,6 +190,7 @@ impl Core {
             Tag::Break => {
                 if let Some(pre) = &mut self.pre {
                     pre.buf.push('\n');
+                    pre.after_break = true;
                 } else if let Some(code) = &mut self.code {
                     code.push(' ');
                 }
@@ -435,6 +439,7 @@ impl Core {
                     lang: attrs.lang,
                     buf: String::new(),
                     fresh: true,
+                    after_break: false,
                 });
                 Act::Pre
             }
@@ -639,9 +644,10 @@ impl Core {
             return;
         }
         if let Some(pre) = &mut self.pre {
-            let s = if pre.fresh {
+            let s = if pre.fresh || pre.after_break {
                 pre.fresh = false;
-                s.strip_prefix('\n').unwrap_or(s)
+                pre.after_break = false;
+                s.strip_prefix("\r\n").or_else(|| s.strip_prefix('\n')).unwrap_or(s)
             } else {
                 s
             };
