@@ -56,11 +56,12 @@ pub fn html_islands(markdown: &str) -> Vec<Range<usize>> {
     // An inline run: starts and ends at inline HTML, may hold plain text between.
     let mut run: Option<Range<usize>> = None;
     let mut run_end_html = 0;
-    let close_run = |run: &mut Option<Range<usize>>, end: usize, islands: &mut Vec<Range<usize>>| {
-        if let Some(r) = run.take() {
-            islands.push(r.start..end);
-        }
-    };
+    let close_run =
+        |run: &mut Option<Range<usize>>, end: usize, islands: &mut Vec<Range<usize>>| {
+            if let Some(r) = run.take() {
+                islands.push(r.start..end);
+            }
+        };
     for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
         match event {
             Event::Start(Tag::HtmlBlock) => {
@@ -111,9 +112,15 @@ mod tests {
     #[test]
     fn auto_detection() {
         assert_eq!(BodyMode::Auto.resolve("\n<div>x</div>   "), BodyMode::Html);
-        assert_eq!(BodyMode::Auto.resolve("# Title\n\n<p>x</p>"), BodyMode::Markdown);
+        assert_eq!(
+            BodyMode::Auto.resolve("# Title\n\n<p>x</p>"),
+            BodyMode::Markdown
+        );
         assert_eq!(BodyMode::Auto.resolve("a <b>c</b>"), BodyMode::Markdown);
-        assert_eq!(BodyMode::Auto.resolve("<!-- c --> text <br>"), BodyMode::Html);
+        assert_eq!(
+            BodyMode::Auto.resolve("<!-- c --> text <br>"),
+            BodyMode::Html
+        );
         assert_eq!(BodyMode::Auto.resolve("<http://x.y>"), BodyMode::Markdown);
         assert_eq!(BodyMode::Html.resolve("# x"), BodyMode::Html);
     }
@@ -124,7 +131,10 @@ mod tests {
         let islands: Vec<&str> = html_islands(md).into_iter().map(|r| &md[r]).collect();
         assert_eq!(
             islands,
-            ["<span id=\"quote_1\">q</span>", "<div class=\"ad\">\nx\n</div>\n"]
+            [
+                "<span id=\"quote_1\">q</span>",
+                "<div class=\"ad\">\nx\n</div>\n"
+            ]
         );
     }
 

@@ -10,9 +10,7 @@
 use crate::rules::compile::RAW_TEXT_ELEMENTS;
 use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
 use lol_html::html_content::{Comment, Element, TextChunk};
-use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings,
-};
+use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -230,11 +228,7 @@ fn remove_attributes<'h>(count: &'h Tally, names: &'h [String]) -> Handler<'h> {
     })
 }
 
-fn set_attribute<'h>(
-    count: &'h Tally,
-    name: &'h str,
-    value: &'h AttributeValue,
-) -> Handler<'h> {
+fn set_attribute<'h>(count: &'h Tally, name: &'h str, value: &'h AttributeValue) -> Handler<'h> {
     Box::new(move |el| {
         if el.removed() {
             return Ok(());
@@ -340,7 +334,10 @@ fn scan_extracts(
                     }
                     Ok(())
                 });
-            settings = settings.append_element_content_handler((Cow::Borrowed(&e.selector as &Selector), handlers));
+            settings = settings.append_element_content_handler((
+                Cow::Borrowed(&e.selector as &Selector),
+                handlers,
+            ));
         }
         let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
         rewriter.write(body.as_bytes())?;
@@ -397,7 +394,10 @@ mod tests {
         let c = clean(body, &sets).unwrap();
         (
             c.html,
-            c.fired.iter().map(|f| (f.meta.id.clone(), f.count)).collect(),
+            c.fired
+                .iter()
+                .map(|f| (f.meta.id.clone(), f.count))
+                .collect(),
             c.extracted
                 .iter()
                 .map(|e| (e.field.to_owned(), e.value.clone()))

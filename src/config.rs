@@ -121,9 +121,11 @@ impl Config {
         let timezone_spec = args.timezone.as_deref().or(project.timezone.as_deref());
         let timezone = match timezone_spec {
             None => jiff::tz::TimeZone::UTC,
-            Some(tz) => crate::dates::parse_timezone(tz).map_err(|e| match (&args.timezone, &config_file) {
-                (None, Some(file)) => anyhow!("{}: {e}", file.display()),
-                _ => anyhow!("--timezone: {e}"),
+            Some(tz) => crate::dates::parse_timezone(tz).map_err(|e| {
+                match (&args.timezone, &config_file) {
+                    (None, Some(file)) => anyhow!("{}: {e}", file.display()),
+                    _ => anyhow!("--timezone: {e}"),
+                }
             })?,
         };
         let target = match args.target.or(project.target).unwrap_or(TargetArg::Plain) {
@@ -141,7 +143,11 @@ impl Config {
             To::Markdown => OutputFormat::Markdown,
             To::Html => OutputFormat::Html,
         };
-        let include = if args.include.is_empty() { &project.include } else { &args.include };
+        let include = if args.include.is_empty() {
+            &project.include
+        } else {
+            &args.include
+        };
         let mut exclude = project.exclude.clone();
         exclude.extend(args.exclude.iter().cloned());
         let filter = Filter::new(include, &exclude).map_err(|e| anyhow!(e))?;
@@ -227,7 +233,11 @@ mod tests {
             "rules: [sina-finance, rules/local.yaml]\ntarget: hexo\ntimezone: '+08:00'\n",
         )
         .unwrap();
-        std::fs::write(root.join("rules/local.yaml"), "html:\n  - id: x\n    remove: marquee\n").unwrap();
+        std::fs::write(
+            root.join("rules/local.yaml"),
+            "html:\n  - id: x\n    remove: marquee\n",
+        )
+        .unwrap();
         let c = Config::resolve(&CommonArgs::default(), &root.join("content/deep"), ENV).unwrap();
         assert!(c.rules.find("x").is_some());
         assert!(c.rules.find("qr-ad-block").is_some());
@@ -237,7 +247,11 @@ mod tests {
     #[test]
     fn unknown_config_key_names_file_and_line() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("postscrub.yaml"), "target: hexo\nrulez: []\n").unwrap();
+        std::fs::write(
+            dir.path().join("postscrub.yaml"),
+            "target: hexo\nrulez: []\n",
+        )
+        .unwrap();
         let e = Config::resolve(&CommonArgs::default(), dir.path(), ENV).unwrap_err();
         let msg = e.to_string();
         assert!(msg.contains("postscrub.yaml:2:"), "{msg}");

@@ -71,7 +71,10 @@ pub fn parse_date(value: &str, tz: &TimeZone) -> Option<ZonedDateTime> {
     }
     for format in ["%Y-%m-%d", "%Y/%m/%d"] {
         if let Ok(date) = jiff::civil::Date::strptime(format, s) {
-            return date.to_datetime(jiff::civil::Time::midnight()).to_zoned_datetime(tz.clone()).ok();
+            return date
+                .to_datetime(jiff::civil::Time::midnight())
+                .to_zoned_datetime(tz.clone())
+                .ok();
         }
     }
     None
@@ -115,7 +118,12 @@ mod tests {
             Some("2021-08-13 15:51:58")
         );
         assert_eq!(
-            norm("Fri, 13 Aug 2021 07:51:58 GMT", "Asia/Shanghai", DateStyle::Rfc3339).as_deref(),
+            norm(
+                "Fri, 13 Aug 2021 07:51:58 GMT",
+                "Asia/Shanghai",
+                DateStyle::Rfc3339
+            )
+            .as_deref(),
             Some("2021-08-13T15:51:58+08:00")
         );
     }
@@ -159,6 +167,10 @@ mod tests {
         assert!(parse_timezone("+0800").is_ok());
         assert!(parse_timezone("-05:30").is_ok());
         assert!(parse_timezone("Europe/Paris").is_ok());
-        assert!(parse_timezone("Mars/Olympus").unwrap_err().contains("Mars/Olympus"));
+        assert!(
+            parse_timezone("Mars/Olympus")
+                .unwrap_err()
+                .contains("Mars/Olympus")
+        );
     }
 }

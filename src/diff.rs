@@ -68,14 +68,20 @@ mod tests {
     #[test]
     fn headers_and_hunks() {
         let d = unified("p.md", "a\nb\nc\n", "a\nB\nc\n", false);
-        assert_eq!(d, "--- a/p.md\n+++ b/p.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+        assert_eq!(
+            d,
+            "--- a/p.md\n+++ b/p.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+        );
         assert_eq!(unified("p.md", "x\n", "x\n", false), "");
         assert!(unified("p.md", "a\n", "b\n", true).contains("\x1b[31m-a"));
     }
 
     #[test]
     fn ranges() {
-        assert_eq!(changed_lines("a\nb\nc\nd\n", "a\nB\nc\nD\n"), [(2, 2), (4, 4)]);
+        assert_eq!(
+            changed_lines("a\nb\nc\nd\n", "a\nB\nc\nD\n"),
+            [(2, 2), (4, 4)]
+        );
         assert_eq!(changed_lines("a\nb\n", "a\nb\nc\n"), [(2, 2)]);
         assert_eq!(changed_lines("a\nb\nc\n", "c\n"), [(1, 2)]);
     }

@@ -141,7 +141,11 @@ fn skip_blank_lines(text: &str) -> &str {
         }
         pos = next;
     }
-    if text[pos..].trim().is_empty() { "" } else { &text[pos..] }
+    if text[pos..].trim().is_empty() {
+        ""
+    } else {
+        &text[pos..]
+    }
 }
 
 /// The line starting at `pos` (without its line break) and the position after its line break.
@@ -151,7 +155,9 @@ fn next_line(text: &str, pos: usize) -> Option<(&str, usize)> {
     }
     match text[pos..].find('\n') {
         Some(i) => {
-            let content = text[pos..pos + i].strip_suffix('\r').unwrap_or(&text[pos..pos + i]);
+            let content = text[pos..pos + i]
+                .strip_suffix('\r')
+                .unwrap_or(&text[pos..pos + i]);
             Some((content, pos + i + 1))
         }
         None => Some((&text[pos..], text.len())),
@@ -211,6 +217,9 @@ mod tests {
         let d = Document::split("---\n---\nbody");
         assert_eq!(d.front_matter, Some(""));
         assert_eq!(d.body, "body");
-        assert_eq!(Document::join(false, Some(""), "", LineEnding::Lf), "---\n---\n");
+        assert_eq!(
+            Document::join(false, Some(""), "", LineEnding::Lf),
+            "---\n---\n"
+        );
     }
 }

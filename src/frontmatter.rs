@@ -130,7 +130,8 @@ impl FrontMatter {
         let old = std::mem::take(&mut self.values);
         for (k, v) in old {
             if k.as_str() == Some(from) {
-                self.values.insert(Value::String(to.to_owned()), value.clone());
+                self.values
+                    .insert(Value::String(to.to_owned()), value.clone());
             } else {
                 self.values.insert(k, v);
             }
@@ -179,7 +180,10 @@ fn is_continuation(line: &str) -> bool {
     let first = line.as_bytes().first().copied();
     match first {
         None | Some(b' ' | b'\t' | b'\n' | b'\r') => true,
-        Some(b'-') => !line.starts_with("---") && (line.len() == 1 || line.as_bytes()[1].is_ascii_whitespace()),
+        Some(b'-') => {
+            !line.starts_with("---")
+                && (line.len() == 1 || line.as_bytes()[1].is_ascii_whitespace())
+        }
         Some(b'#') => true,
         _ => false,
     }
@@ -284,7 +288,10 @@ mod tests {
         assert!(fm.set("date", Value::String("2021-08-13 15:51:58".into())));
         assert!(!fm.set("date", Value::String("2021-08-13 15:51:58".into())));
         assert!(fm.set("editor", Value::String("李墨轩".into())));
-        assert!(fm.text().contains("# note\ndate: 2021-08-13 15:51:58\nthumbnail"));
+        assert!(
+            fm.text()
+                .contains("# note\ndate: 2021-08-13 15:51:58\nthumbnail")
+        );
         assert!(fm.text().ends_with("editor: 李墨轩\n"));
         FrontMatter::parse(fm.text()).unwrap();
     }

@@ -1,15 +1,15 @@
 //! postscrub: turn scraped-HTML posts into clean Markdown posts.
+pub mod body;
+pub mod clean;
+pub mod cli;
+pub mod config;
 pub mod dates;
+pub mod diff;
 pub mod document;
 pub mod frontmatter;
 pub mod markdown;
-pub mod clean;
-pub mod rules;
-pub mod body;
 pub mod pipeline;
-pub mod cli;
-pub mod config;
-pub mod diff;
-pub mod walk;
 pub mod report;
+pub mod rules;
 pub mod run;
+pub mod walk;

@@ -15,11 +15,23 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let mut err = io::stderr();
-    let result = postscrub::run::run(&cli, &cwd, Environment::detect(), &mut io::stdin(), &mut out, &mut err);
+    let result = postscrub::run::run(
+        &cli,
+        &cwd,
+        Environment::detect(),
+        &mut io::stdin(),
+        &mut out,
+        &mut err,
+    );
     let flushed = out.flush();
     match result {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
-        Err(e) if is_broken_pipe(&e) || flushed.as_ref().is_err_and(|f| f.kind() == io::ErrorKind::BrokenPipe) => {
+        Err(e)
+            if is_broken_pipe(&e)
+                || flushed
+                    .as_ref()
+                    .is_err_and(|f| f.kind() == io::ErrorKind::BrokenPipe) =>
+        {
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -33,7 +45,10 @@ fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 #[allow(clippy::print_stderr)]

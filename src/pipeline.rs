@@ -167,7 +167,12 @@ pub fn process<'r>(
         BodyMode::Html | BodyMode::Auto => {
             let cleaned = clean::clean(doc.body, &sets).map_err(clean_error)?;
             for f in &cleaned.fired {
-                merge(&mut fired, f.meta, f.count, f.offset.and_then(|o| line_at(body_start + o)));
+                merge(
+                    &mut fired,
+                    f.meta,
+                    f.count,
+                    f.offset.and_then(|o| line_at(body_start + o)),
+                );
             }
             extracted = cleaned.extracted;
             match options.to {
@@ -182,7 +187,12 @@ pub fn process<'r>(
             let island_start = island.as_ptr() as usize - text.as_ptr() as usize;
             let cleaned = clean::clean(island, &sets)?;
             for f in &cleaned.fired {
-                merge(&mut fired, f.meta, f.count, f.offset.and_then(|o| line_at(island_start + o)));
+                merge(
+                    &mut fired,
+                    f.meta,
+                    f.count,
+                    f.offset.and_then(|o| line_at(island_start + o)),
+                );
             }
             extracted.extend(cleaned.extracted);
             Ok(cleaned.html)
@@ -204,7 +214,14 @@ pub fn process<'r>(
         }
         for set in &sets {
             for rule in &set.front_matter {
-                let (n, field) = apply_front_matter_rule(fm, &rule.action, options, &rule.meta, &mut warnings, doc.front_matter_line);
+                let (n, field) = apply_front_matter_rule(
+                    fm,
+                    &rule.action,
+                    options,
+                    &rule.meta,
+                    &mut warnings,
+                    doc.front_matter_line,
+                );
                 if n > 0 {
                     let line = field
                         .and_then(|f| field_lines.iter().find(|(k, _)| k == f))
@@ -316,16 +333,25 @@ fn apply_front_matter_rule<'a>(
             timezone,
             invalid,
         } => {
-            let Some(value) = fm.get(field) else { return (0, None) };
+            let Some(value) = fm.get(field) else {
+                return (0, None);
+            };
             let raw = value_text(value);
             let tz = timezone.as_ref().unwrap_or(&options.timezone);
             match dates::parse_date(&raw, tz) {
                 Some(date) => {
                     let formatted = dates::format_date(&date, options.target.date_style());
-                    (u32::from(fm.set(field, Value::String(formatted))), Some(field))
+                    (
+                        u32::from(fm.set(field, Value::String(formatted))),
+                        Some(field),
+                    )
                 }
                 None => {
-                    let line = fm.text().lines().position(|l| l.starts_with(&format!("{field}:"))).map(|i| first_line + i);
+                    let line = fm
+                        .text()
+                        .lines()
+                        .position(|l| l.starts_with(&format!("{field}:")))
+                        .map(|i| first_line + i);
                     match invalid {
                         InvalidDate::Remove => {
                             warnings.push(PostWarning {
@@ -378,8 +404,11 @@ mod tests {
             p.output,
             "---\ntitle: t\ndate: 2021-08-13 15:51:58\neditor: 李墨轩\n---\n\n<div><p>a</p></div>\n"
         );
-        let ids: Vec<(&str, Option<usize>)> =
-            p.fired.iter().map(|f| (f.meta.id.as_str(), f.line)).collect();
+        let ids: Vec<(&str, Option<usize>)> = p
+            .fired
+            .iter()
+            .map(|f| (f.meta.id.as_str(), f.line))
+            .collect();
         assert_eq!(
             ids,
             [
@@ -398,8 +427,13 @@ mod tests {
     #[test]
     fn broken_yaml_is_an_error_with_file_line() {
         let rules = presets();
-        let e = process("\n---\ntitle: [a\n---\nbody", "x.md", &rules, &Options::default())
-            .unwrap_err();
+        let e = process(
+            "\n---\ntitle: [a\n---\nbody",
+            "x.md",
+            &rules,
+            &Options::default(),
+        )
+        .unwrap_err();
         assert!(e.line.is_some_and(|l| l >= 3), "{e:?}");
         assert!(e.message.contains("invalid YAML"));
     }
@@ -418,7 +452,13 @@ mod tests {
     #[test]
     fn invalid_date_is_reported() {
         let rules = presets();
-        let p = process("---\ndate: Invalid Date\n---\n", "x.md", &rules, &Options::default()).unwrap();
+        let p = process(
+            "---\ndate: Invalid Date\n---\n",
+            "x.md",
+            &rules,
+            &Options::default(),
+        )
+        .unwrap();
         assert_eq!(p.output, "---\n---\n");
         assert_eq!(p.warnings.len(), 1);
         assert_eq!(p.warnings[0].line, Some(2));

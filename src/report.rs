@@ -78,8 +78,18 @@ pub enum Verb {
 }
 
 pub trait Reporter {
-    fn post(&mut self, result: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()>;
-    fn finish(&mut self, summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()>;
+    fn post(
+        &mut self,
+        result: &PostResult,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()>;
+    fn finish(
+        &mut self,
+        summary: &Summary,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()>;
 }
 
 /// Reporter for a command and format.
@@ -99,7 +109,11 @@ fn problems(result: &PostResult, err: &mut dyn Write) -> io::Result<()> {
     }
     for w in &result.warnings {
         let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
-        writeln!(err, "warning: {}{line}: {} [{}]", result.path, w.message, w.rule_id)?;
+        writeln!(
+            err,
+            "warning: {}{line}: {} [{}]",
+            result.path, w.message, w.rule_id
+        )?;
     }
     Ok(())
 }
@@ -138,14 +152,25 @@ impl Reporter for Human {
     fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         problems(r, err)?;
         match (self.verb, &r.status) {
-            (Verb::Diff, Status::Changed) | (Verb::Convert, Status::Changed) if r.diff.is_some() => {
-                let (bold, reset) = if self.color { ("\x1b[1;33m", "\x1b[0m") } else { ("", "") };
+            (Verb::Diff, Status::Changed) | (Verb::Convert, Status::Changed)
+                if r.diff.is_some() =>
+            {
+                let (bold, reset) = if self.color {
+                    ("\x1b[1;33m", "\x1b[0m")
+                } else {
+                    ("", "")
+                };
                 writeln!(out, "{bold}# {}: {}{reset}", r.path, rule_list(&r.fired))?;
                 out.write_all(r.diff.as_deref().unwrap_or_default().as_bytes())?;
             }
             (Verb::Check, Status::Changed) => {
                 let line = r.changed_lines.first().map_or(1, |l| l.0);
-                writeln!(out, "{}:{line}: would change: {}", r.path, rule_list(&r.fired))?;
+                writeln!(
+                    out,
+                    "{}:{line}: would change: {}",
+                    r.path,
+                    rule_list(&r.fired)
+                )?;
             }
             (Verb::Convert, Status::Skipped(why)) if !self.quiet => {
                 writeln!(err, "skipped: {}: {why}", r.path)?;
@@ -161,28 +186,45 @@ impl Reporter for Human {
         }
         let secs = s.elapsed.as_secs_f64();
         let posts = |n: usize| if n == 1 { "post" } else { "posts" };
-        let failed = if s.failed > 0 { format!(", {} failed", s.failed) } else { String::new() };
+        let failed = if s.failed > 0 {
+            format!(", {} failed", s.failed)
+        } else {
+            String::new()
+        };
         match self.verb {
             Verb::Convert => {
                 let skipped = if s.skipped > 0 {
-                    format!(", {} skipped (output exists; --force overwrites)", s.skipped)
+                    format!(
+                        ", {} skipped (output exists; --force overwrites)",
+                        s.skipped
+                    )
                 } else {
                     String::new()
                 };
                 writeln!(
                     err,
                     "{} {} seen: {} changed, {} unchanged{skipped}{failed} in {secs:.2}s",
-                    s.seen, posts(s.seen), s.changed, s.unchanged
+                    s.seen,
+                    posts(s.seen),
+                    s.changed,
+                    s.unchanged
                 )
             }
             Verb::Diff | Verb::Check => {
                 if s.changed == 0 {
-                    writeln!(err, "{} {} seen: nothing to change{failed} ({secs:.2}s)", s.seen, posts(s.seen))
+                    writeln!(
+                        err,
+                        "{} {} seen: nothing to change{failed} ({secs:.2}s)",
+                        s.seen,
+                        posts(s.seen)
+                    )
                 } else {
                     writeln!(
                         err,
                         "{} of {} {} would change{failed} ({secs:.2}s). Run `postscrub convert --in-place` (or `--out DIR`) to apply.",
-                        s.changed, s.seen, posts(s.seen)
+                        s.changed,
+                        s.seen,
+                        posts(s.seen)
                     )
                 }
             }
@@ -224,7 +266,12 @@ impl Reporter for Json {
         Ok(())
     }
 
-    fn finish(&mut self, _s: &Summary, out: &mut dyn Write, _err: &mut dyn Write) -> io::Result<()> {
+    fn finish(
+        &mut self,
+        _s: &Summary,
+        out: &mut dyn Write,
+        _err: &mut dyn Write,
+    ) -> io::Result<()> {
         out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })
     }
 }
@@ -234,7 +281,10 @@ struct Github;
 
 /// Escape a workflow-command property or message (per the runner's rules).
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
+    let mut out = s
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
     if property {
         out = out.replace(':', "%3A").replace(',', "%2C");
     }
@@ -253,13 +303,21 @@ impl Reporter for Github {
     fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         problems(r, err)?;
         if let Status::Failed(message) = &r.status {
-            writeln!(out, "::error file={},title=postscrub::{}", gh_escape(&r.path, true), gh_escape(message, false))?;
+            writeln!(
+                out,
+                "::error file={},title=postscrub::{}",
+                gh_escape(&r.path, true),
+                gh_escape(message, false)
+            )?;
         }
         if r.status != Status::Changed {
             return Ok(());
         }
         for f in &r.fired {
-            let line = f.line.or_else(|| r.changed_lines.first().map(|l| l.0)).unwrap_or(1);
+            let line = f
+                .line
+                .or_else(|| r.changed_lines.first().map(|l| l.0))
+                .unwrap_or(1);
             let message = match (&f.message, f.count) {
                 (Some(m), 1) => m.clone(),
                 (Some(m), n) => format!("{m} (×{n})"),
@@ -298,16 +356,25 @@ fn sarif_level(severity: Severity) -> &'static str {
 }
 
 impl Reporter for Sarif {
-    fn post(&mut self, r: &PostResult, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+    fn post(
+        &mut self,
+        r: &PostResult,
+        _out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
         problems(r, err)?;
         if r.status != Status::Changed {
             return Ok(());
         }
         for f in &r.fired {
             if !self.rules.iter().any(|(id, _, _)| *id == f.id) {
-                self.rules.push((f.id.clone(), f.severity, f.message.clone()));
+                self.rules
+                    .push((f.id.clone(), f.severity, f.message.clone()));
             }
-            let line = f.line.or_else(|| r.changed_lines.first().map(|l| l.0)).unwrap_or(1);
+            let line = f
+                .line
+                .or_else(|| r.changed_lines.first().map(|l| l.0))
+                .unwrap_or(1);
             let text = match &f.message {
                 Some(m) => format!("{m} ({}×)", f.count),
                 None => format!("rule {} would change this post ({}×)", f.id, f.count),
@@ -327,7 +394,12 @@ impl Reporter for Sarif {
         Ok(())
     }
 
-    fn finish(&mut self, _s: &Summary, out: &mut dyn Write, _err: &mut dyn Write) -> io::Result<()> {
+    fn finish(
+        &mut self,
+        _s: &Summary,
+        out: &mut dyn Write,
+        _err: &mut dyn Write,
+    ) -> io::Result<()> {
         self.rules.sort_by(|a, b| a.0.cmp(&b.0));
         let rules: Vec<_> = self
             .rules

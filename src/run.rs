@@ -74,10 +74,34 @@ pub fn run(
                     "`convert` needs to know where to write: give `--out DIR` (a copy), `--in-place` (rewrite the posts), or `--dry-run` (show the diff). It never rewrites inputs unless asked."
                 );
             };
-            let verb = if matches!(action, Action::Diff) { Verb::Diff } else { Verb::Convert };
-            process_all(&args.paths, &args.common, cwd, env, action, verb, None, out, err)
+            let verb = if matches!(action, Action::Diff) {
+                Verb::Diff
+            } else {
+                Verb::Convert
+            };
+            process_all(
+                &args.paths,
+                &args.common,
+                cwd,
+                env,
+                action,
+                verb,
+                None,
+                out,
+                err,
+            )
         }
-        Command::Diff(args) => process_all(&args.paths, &args.common, cwd, env, Action::Diff, Verb::Diff, None, out, err),
+        Command::Diff(args) => process_all(
+            &args.paths,
+            &args.common,
+            cwd,
+            env,
+            Action::Diff,
+            Verb::Diff,
+            None,
+            out,
+            err,
+        ),
         Command::Check(args) => process_all(
             &args.paths,
             &args.common,
@@ -98,7 +122,12 @@ pub fn run(
 }
 
 fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
-    let in_use: Vec<String> = config.rules.sets.iter().map(|s| s.source.to_string()).collect();
+    let in_use: Vec<String> = config
+        .rules
+        .sets
+        .iter()
+        .map(|s| s.source.to_string())
+        .collect();
     for set in &config.rules.sets {
         writeln!(out, "{} — {}", set.name, set.source)?;
         if let Some(d) = &set.description {
@@ -115,10 +144,18 @@ fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
         }
     }
     let unused: Vec<&str> = crate::rules::presets::names()
-        .filter(|n| !in_use.iter().any(|u| u.starts_with(&format!("rules/{n}.yaml"))))
+        .filter(|n| {
+            !in_use
+                .iter()
+                .any(|u| u.starts_with(&format!("rules/{n}.yaml")))
+        })
         .collect();
     if !unused.is_empty() {
-        writeln!(out, "\nother presets (use with --rules NAME): {}", unused.join(", "))?;
+        writeln!(
+            out,
+            "\nother presets (use with --rules NAME): {}",
+            unused.join(", ")
+        )?;
     }
     Ok(())
 }
@@ -133,11 +170,16 @@ fn convert_stdin(
 ) -> Result<Outcome> {
     let config = Config::resolve(common, cwd, env)?;
     let mut bytes = Vec::new();
-    stdin.read_to_end(&mut bytes).context("cannot read standard input")?;
+    stdin
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
-            writeln!(err, "error: <stdin>: not UTF-8 text: convert it first (e.g. with iconv)")?;
+            writeln!(
+                err,
+                "error: <stdin>: not UTF-8 text: convert it first (e.g. with iconv)"
+            )?;
             return Ok(Outcome::PostErrors);
         }
     };
@@ -178,7 +220,13 @@ fn process_all(
     };
     let roots: Vec<PathBuf> = roots
         .iter()
-        .map(|p| if p.is_absolute() { p.clone() } else { cwd.join(p) })
+        .map(|p| {
+            if p.is_absolute() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        })
         .collect();
     let skip = match &action {
         Action::WriteTo { dir, .. } => Some(dir.as_path()),
@@ -196,7 +244,11 @@ fn process_all(
         writeln!(
             err,
             "warning: no posts found in {} (looked for *.md, *.markdown, *.html; see --include)",
-            roots.iter().map(|r| display_path(r, cwd)).collect::<Vec<_>>().join(", ")
+            roots
+                .iter()
+                .map(|r| display_path(r, cwd))
+                .collect::<Vec<_>>()
+                .join(", ")
         )?;
     }
 
@@ -242,9 +294,9 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} {bar:30} {pos}/{len} posts · {per_sec} · ETA {eta}",
-    ) {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} posts · {per_sec} · ETA {eta}")
+    {
         bar.set_style(style);
     }
     bar
@@ -253,7 +305,11 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
 fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     let s = p.to_string_lossy();
-    if s.is_empty() { ".".into() } else { s.into_owned() }
+    if s.is_empty() {
+        ".".into()
+    } else {
+        s.into_owned()
+    }
 }
 
 fn position_message(e: &pipeline::PostError) -> String {
@@ -285,7 +341,10 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
         Err(e) => return fail(result, format!("cannot read: {e}")),
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
-        return fail(result, "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into());
+        return fail(
+            result,
+            "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into(),
+        );
     };
     let processed: Processed = match std::panic::catch_unwind(|| {
         pipeline::process(text, &post.relative, &config.rules, &config.options)
@@ -317,7 +376,12 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
     }
     match action {
         Action::Diff if changed => {
-            result.diff = Some(diff::unified(&result.path, text, &processed.output, config.color));
+            result.diff = Some(diff::unified(
+                &result.path,
+                text,
+                &processed.output,
+                config.color,
+            ));
         }
         Action::Check if changed => {
             result.changed_lines = diff::changed_lines(text, &processed.output);
@@ -334,7 +398,10 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
                 return result;
             }
             if let Err(e) = write_atomic(&target, processed.output.as_bytes()) {
-                return fail(result, format!("cannot write {}: {e:#}", display_path(&target, cwd)));
+                return fail(
+                    result,
+                    format!("cannot write {}: {e:#}", display_path(&target, cwd)),
+                );
             }
         }
         _ => {}

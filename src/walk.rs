@@ -62,7 +62,11 @@ fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, String> {
     let mut builder = GlobSetBuilder::new();
     for g in globs {
         // `*.md` should match at any depth, as in .gitignore.
-        let pattern = if g.contains('/') { g.clone() } else { format!("**/{g}") };
+        let pattern = if g.contains('/') {
+            g.clone()
+        } else {
+            format!("**/{g}")
+        };
         builder.add(Glob::new(&pattern).map_err(|e| format!("invalid glob `{g}`: {e}"))?);
         if !g.contains('/') {
             builder.add(Glob::new(g).map_err(|e| format!("invalid glob `{g}`: {e}"))?);
@@ -80,7 +84,11 @@ pub struct WalkError {
 
 /// Every post under `roots`, sorted by path, plus the paths that could not be read.
 /// Files named directly are taken whatever their extension, unless excluded.
-pub fn find_posts(roots: &[PathBuf], filter: &Filter, skip: Option<&Path>) -> (Vec<Post>, Vec<WalkError>) {
+pub fn find_posts(
+    roots: &[PathBuf],
+    filter: &Filter,
+    skip: Option<&Path>,
+) -> (Vec<Post>, Vec<WalkError>) {
     let skip = skip.and_then(|s| s.canonicalize().ok());
     let mut posts = Vec::new();
     let mut errors = Vec::new();
@@ -115,7 +123,9 @@ pub fn find_posts(roots: &[PathBuf], filter: &Filter, skip: Option<&Path>) -> (V
             .filter_entry(|e| {
                 let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
                 let is_skip = e.file_type().is_dir()
-                    && skip.as_ref().is_some_and(|s| e.path().canonicalize().is_ok_and(|p| &p == s));
+                    && skip
+                        .as_ref()
+                        .is_some_and(|s| e.path().canonicalize().is_ok_and(|p| &p == s));
                 !hidden && !is_skip
             });
         for entry in walker {
@@ -124,7 +134,11 @@ pub fn find_posts(roots: &[PathBuf], filter: &Filter, skip: Option<&Path>) -> (V
                 Err(e) => {
                     errors.push(WalkError {
                         path: e.path().map_or_else(|| root.clone(), Path::to_path_buf),
-                        message: format!("cannot read: {}", e.io_error().map_or_else(|| e.to_string(), ToString::to_string)),
+                        message: format!(
+                            "cannot read: {}",
+                            e.io_error()
+                                .map_or_else(|| e.to_string(), ToString::to_string)
+                        ),
                     });
                     continue;
                 }
@@ -177,7 +191,8 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
         }
-        let (posts, errors) = find_posts(&[p.to_path_buf()], &Filter::default(), Some(&p.join("out")));
+        let (posts, errors) =
+            find_posts(&[p.to_path_buf()], &Filter::default(), Some(&p.join("out")));
         assert!(errors.is_empty());
         let rel: Vec<&str> = posts.iter().map(|p| p.relative.as_str()).collect();
         assert_eq!(rel, ["a/c.md", "a/z.md", "b.md"]);

@@ -8,5 +8,9 @@ pub struct Options {
 
 pub fn convert(html: &str, _options: &Options) -> String {
     let t = html.trim();
-    if t.is_empty() { String::new() } else { format!("{t}\n") }
+    if t.is_empty() {
+        String::new()
+    } else {
+        format!("{t}\n")
+    }
 }

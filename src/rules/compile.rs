@@ -13,7 +13,15 @@ use std::collections::HashMap;
 
 /// Elements whose content is raw text: unwrapping them would turn that text into live markup.
 pub const RAW_TEXT_ELEMENTS: &[&str] = &[
-    "script", "style", "textarea", "title", "noscript", "iframe", "xmp", "noembed", "noframes",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "noscript",
+    "iframe",
+    "xmp",
+    "noembed",
+    "noframes",
     "plaintext",
 ];
 
@@ -190,7 +198,17 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
     let mut html = Vec::with_capacity(spec.html.len());
     for rule in spec.html {
         let id = rule.id.clone();
-        if is_override(&[rule.remove.is_some(), rule.unwrap.is_some(), rule.remove_comments.is_some(), rule.remove_attributes.is_some(), rule.set_attribute.is_some(), rule.extract.is_some()], rule.severity) {
+        if is_override(
+            &[
+                rule.remove.is_some(),
+                rule.unwrap.is_some(),
+                rule.remove_comments.is_some(),
+                rule.remove_attributes.is_some(),
+                rule.set_attribute.is_some(),
+                rule.extract.is_some(),
+            ],
+            rule.severity,
+        ) {
             disabled.push(id);
             continue;
         }
@@ -209,7 +227,15 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
     let mut front_matter = Vec::with_capacity(spec.front_matter.len());
     for rule in spec.front_matter {
         let id = rule.id.clone();
-        if is_override(&[rule.remove_fields.is_some(), rule.rename_field.is_some(), rule.set_field.is_some(), rule.normalize_date.is_some()], rule.severity) {
+        if is_override(
+            &[
+                rule.remove_fields.is_some(),
+                rule.rename_field.is_some(),
+                rule.set_field.is_some(),
+                rule.normalize_date.is_some(),
+            ],
+            rule.severity,
+        ) {
             disabled.push(id);
             continue;
         }
@@ -260,7 +286,11 @@ fn one_action<T>(actions: Vec<(&str, Option<T>)>, all: &str) -> Result<T, String
         .collect();
     match given.len() {
         0 => Err(format!("rule has no action: give one of {all}")),
-        1 => Ok(given.into_iter().next().map(|(_, a)| a).expect("one action")),
+        1 => Ok(given
+            .into_iter()
+            .next()
+            .map(|(_, a)| a)
+            .expect("one action")),
         _ => Err(format!(
             "rule has several actions ({}): split it into one rule per action",
             given.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
@@ -282,8 +312,14 @@ fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
         vec![
             ("remove", rule.remove.map(HtmlActionSpec::Remove)),
             ("unwrap", rule.unwrap.map(HtmlActionSpec::Unwrap)),
-            ("remove_comments", rule.remove_comments.map(HtmlActionSpec::Comments)),
-            ("remove_attributes", rule.remove_attributes.map(HtmlActionSpec::Attributes)),
+            (
+                "remove_comments",
+                rule.remove_comments.map(HtmlActionSpec::Comments),
+            ),
+            (
+                "remove_attributes",
+                rule.remove_attributes.map(HtmlActionSpec::Attributes),
+            ),
             ("set_attribute", rule.set_attribute.map(HtmlActionSpec::Set)),
             ("extract", rule.extract.map(HtmlActionSpec::Extract)),
         ],
@@ -301,7 +337,9 @@ fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
         }
         HtmlActionSpec::Attributes(a) => {
             if a.names.is_empty() {
-                return Err("`remove_attributes.names` is empty: list the attributes to remove".into());
+                return Err(
+                    "`remove_attributes.names` is empty: list the attributes to remove".into(),
+                );
             }
             HtmlAction::RemoveAttributes {
                 selector: selector(&a.selector)?,
@@ -315,7 +353,10 @@ fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
                     remove: s.remove_from,
                 },
                 (None, Some(v)) => AttributeValue::Literal(v),
-                _ => return Err("`set_attribute` needs exactly one of `from` (an attribute to copy) or `value`".into()),
+                _ => return Err(
+                    "`set_attribute` needs exactly one of `from` (an attribute to copy) or `value`"
+                        .into(),
+                ),
             };
             HtmlAction::SetAttribute {
                 selector: selector(&s.selector)?,
@@ -348,20 +389,32 @@ enum FmActionSpec {
 fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, String> {
     let spec = one_action(
         vec![
-            ("remove_fields", rule.remove_fields.map(FmActionSpec::Remove)),
+            (
+                "remove_fields",
+                rule.remove_fields.map(FmActionSpec::Remove),
+            ),
             ("rename_field", rule.rename_field.map(FmActionSpec::Rename)),
             ("set_field", rule.set_field.map(FmActionSpec::Set)),
-            ("normalize_date", rule.normalize_date.map(FmActionSpec::Date)),
+            (
+                "normalize_date",
+                rule.normalize_date.map(FmActionSpec::Date),
+            ),
         ],
         FRONT_MATTER_ACTIONS,
     )?;
     Ok(match spec {
         FmActionSpec::Remove(r) => FrontMatterAction::RemoveFields {
             names: r.names.into_vec(),
-            value_contains: r.value_contains.map(OneOrMany::into_vec).unwrap_or_default(),
+            value_contains: r
+                .value_contains
+                .map(OneOrMany::into_vec)
+                .unwrap_or_default(),
             value_matches: r.value_matches.as_deref().map(pattern).transpose()?,
         },
-        FmActionSpec::Rename(r) => FrontMatterAction::RenameField { from: r.from, to: r.to },
+        FmActionSpec::Rename(r) => FrontMatterAction::RenameField {
+            from: r.from,
+            to: r.to,
+        },
         FmActionSpec::Set(s) => FrontMatterAction::SetField {
             name: s.name,
             value: s.value,

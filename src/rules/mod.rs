@@ -178,7 +178,9 @@ impl Rules {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.sets.iter().all(|s| s.html.is_empty() && s.front_matter.is_empty())
+        self.sets
+            .iter()
+            .all(|s| s.html.is_empty() && s.front_matter.is_empty())
     }
 }
 
@@ -202,7 +204,11 @@ fn resolve(name: &str, base: &Path) -> Result<(RuleSource, String, PathBuf), Rul
         return Ok((source, text, dir));
     }
     match presets::get(name) {
-        Some(text) => Ok((RuleSource::Preset(name.to_owned()), text.to_owned(), base.to_path_buf())),
+        Some(text) => Ok((
+            RuleSource::Preset(name.to_owned()),
+            text.to_owned(),
+            base.to_path_buf(),
+        )),
         None => Err(RuleError {
             source: RuleSource::Preset(name.to_owned()),
             line: None,
@@ -264,7 +270,8 @@ mod tests {
 
     #[test]
     fn bad_selector_names_rule_and_line() {
-        let e = load("html:\n  - id: ok\n    remove: p\n  - id: bad\n    remove: 'div[' \n").unwrap_err();
+        let e = load("html:\n  - id: ok\n    remove: p\n  - id: bad\n    remove: 'div[' \n")
+            .unwrap_err();
         assert_eq!(e.line, Some(4));
         assert_eq!(e.rule_id.as_deref(), Some("bad"));
         assert!(e.message.contains("invalid selector `div[`"), "{e}");

@@ -5,12 +5,21 @@
 
 /// `(name, YAML)` of every shipped preset, sorted by name.
 pub const PRESETS: &[(&str, &str)] = &[
-    ("rsshub-common", include_str!("../../rules/rsshub-common.yaml")),
-    ("sina-finance", include_str!("../../rules/sina-finance.yaml")),
+    (
+        "rsshub-common",
+        include_str!("../../rules/rsshub-common.yaml"),
+    ),
+    (
+        "sina-finance",
+        include_str!("../../rules/sina-finance.yaml"),
+    ),
 ];
 
 pub fn get(name: &str) -> Option<&'static str> {
-    PRESETS.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    PRESETS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 pub fn names() -> impl Iterator<Item = &'static str> {
