@@ -388,6 +388,7 @@ mod tests {
     use super::*;
     use crate::rules::{RuleSource, Rules};
 
+    #[allow(clippy::type_complexity)]
     fn run(rules: &str, body: &str) -> (String, Vec<(String, u32)>, Vec<(String, String)>) {
         let rules = Rules::from_text(rules, RuleSource::File("t.yaml".into())).unwrap();
         let sets: Vec<&RuleSet> = rules.sets.iter().collect();
