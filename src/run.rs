@@ -1,8 +1,9 @@
 //! The commands: find posts, transform them in parallel, write or report, pick the exit code.
 
-use crate::cli::{Cli, Command, CommonArgs, Format, RulesCommand};
+use crate::cli::{Cli, Command, CommonArgs, Format};
 use crate::config::{Config, Environment};
 use crate::diff;
+use crate::explain::Extras;
 use crate::pipeline::{self, Processed};
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
 use crate::walk::{self, Post};
@@ -20,6 +21,8 @@ pub enum Outcome {
     Done,
     /// Exit 1: `check`/`diff` found posts that would change.
     WouldChange,
+    /// Exit 1: `rules test` found examples that do not hold.
+    TestsFailed,
     /// Exit 2: some post could not be read, parsed or written.
     PostErrors,
 }
@@ -28,7 +31,7 @@ impl Outcome {
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Done => 0,
-            Outcome::WouldChange => 1,
+            Outcome::WouldChange | Outcome::TestsFailed => 1,
             Outcome::PostErrors => 2,
         }
     }
@@ -87,6 +90,10 @@ pub fn run(
                 action,
                 verb,
                 None,
+                Extras {
+                    explain: args.explain,
+                    ..Extras::default()
+                },
                 out,
                 err,
             )
@@ -99,6 +106,10 @@ pub fn run(
             Action::Diff,
             Verb::Diff,
             None,
+            Extras {
+                explain: args.explain,
+                ..Extras::default()
+            },
             out,
             err,
         ),
@@ -110,54 +121,15 @@ pub fn run(
             Action::Check,
             Verb::Check,
             args.format,
+            Extras {
+                statistics: args.statistics,
+                ..Extras::default()
+            },
             out,
             err,
         ),
-        Command::Rules(RulesCommand::List(args)) => {
-            let config = Config::resolve(&args.common, cwd, env)?;
-            rules_list(&config, out)?;
-            Ok(Outcome::Done)
-        }
+        Command::Rules(command) => crate::authoring::run(command, cwd, env, out, err),
     }
-}
-
-fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
-    let in_use: Vec<String> = config
-        .rules
-        .sets
-        .iter()
-        .map(|s| s.source.to_string())
-        .collect();
-    for set in &config.rules.sets {
-        writeln!(out, "{} — {}", set.name, set.source)?;
-        if let Some(d) = &set.description {
-            writeln!(out, "  {d}")?;
-        }
-        for meta in set.metas() {
-            writeln!(
-                out,
-                "  {:<28} {:<8} {}",
-                meta.id,
-                meta.severity.as_str(),
-                meta.message.as_deref().unwrap_or("")
-            )?;
-        }
-    }
-    let unused: Vec<&str> = crate::rules::presets::names()
-        .filter(|n| {
-            !in_use
-                .iter()
-                .any(|u| u.starts_with(&format!("rules/{n}.yaml")))
-        })
-        .collect();
-    if !unused.is_empty() {
-        writeln!(
-            out,
-            "\nother presets (use with --rules NAME): {}",
-            unused.join(", ")
-        )?;
-    }
-    Ok(())
 }
 
 fn convert_stdin(
@@ -208,6 +180,7 @@ fn process_all(
     action: Action,
     verb: Verb,
     format: Option<Format>,
+    extras: Extras,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
@@ -234,7 +207,10 @@ fn process_all(
     };
     let (posts, walk_errors) = walk::find_posts(&roots, &config.filter, skip);
     let format = format.or(config.format).unwrap_or(Format::Human);
-    let mut reporter = report::reporter(verb, format, config.quiet, config.color);
+    let mut reporter = extras.wrap(
+        report::reporter(verb, format, config.quiet, config.color),
+        format,
+    );
     let mut summary = Summary::default();
 
     for e in &walk_errors {
