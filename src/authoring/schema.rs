@@ -20,7 +20,7 @@ pub fn committed_path(kind: SchemaKind) -> &'static str {
 
 /// The schema of `kind` as pretty JSON with a final newline.
 pub fn generate(kind: SchemaKind) -> String {
-    let mut schema = match kind {
+    let schema = match kind {
         SchemaKind::Rules => {
             let mut s = schema_for!(RuleFileSpec);
             s.insert("title".into(), "postscrub rule file".into());
@@ -33,14 +33,6 @@ pub fn generate(kind: SchemaKind) -> String {
             s
         }
     };
-    schema.insert(
-        "$id".into(),
-        format!(
-            "https://postscrub.invalid/{}",
-            committed_path(kind).trim_start_matches("schemas/")
-        )
-        .into(),
-    );
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
     text.push('\n');
     text
