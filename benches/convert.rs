@@ -10,6 +10,8 @@
 //! - `postscrub pipeline`: front matter + cleanup + Markdown, what `convert` does per post;
 //! - `htmd`: the fastest DOM-based Rust converter, on the same raw bodies.
 
+#![allow(clippy::print_stdout)] // a benchmark reports on stdout
+
 use postscrub::dates::parse_timezone;
 use postscrub::document::Document;
 use postscrub::pipeline::{Options, Target, process};
@@ -29,7 +31,10 @@ fn posts() -> Vec<String> {
         .map(|e| e.into_path())
         .collect();
     files.sort();
-    files.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect()
+    files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect()
 }
 
 fn best<F: FnMut()>(rounds: usize, mut f: F) -> Duration {
@@ -48,8 +53,15 @@ fn main() {
     let bodies: Vec<&str> = posts.iter().map(|p| Document::split(p).body).collect();
     let body_bytes: usize = bodies.iter().map(|b| b.len()).sum();
     let post_bytes: usize = posts.iter().map(String::len).sum();
-    let rounds = std::env::var("POSTSCRUB_BENCH_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(15);
-    let rules = Rules::load(&["sina-finance".into(), "rsshub-common".into()], Path::new(".")).unwrap();
+    let rounds = std::env::var("POSTSCRUB_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(15);
+    let rules = Rules::load(
+        &["sina-finance".into(), "rsshub-common".into()],
+        Path::new("."),
+    )
+    .unwrap();
     let sets: Vec<&RuleSet> = rules.sets.iter().collect();
     let options = Options {
         target: Target::Hexo,
@@ -59,43 +71,77 @@ fn main() {
     let md = postscrub::markdown::Options::default();
 
     let layers: Vec<(&str, usize, Duration)> = vec![
-        ("lol_html pass-through", body_bytes, best(rounds, || {
-            for b in &bodies {
-                let mut out = Vec::with_capacity(b.len());
-                let mut rw = lol_html::HtmlRewriter::new(lol_html::Settings::new().with_strict(false), |c: &[u8]| out.extend_from_slice(c));
-                rw.write(b.as_bytes()).unwrap();
-                rw.end().unwrap();
-                black_box(out);
-            }
-        })),
-        ("cleanup (presets)", body_bytes, best(rounds, || {
-            for b in &bodies {
-                black_box(postscrub::clean::clean(b, &sets).unwrap());
-            }
-        })),
-        ("markdown only", body_bytes, best(rounds, || {
-            for b in &bodies {
-                black_box(postscrub::markdown::convert(b, &md));
-            }
-        })),
-        ("postscrub pipeline", post_bytes, best(rounds, || {
-            for p in &posts {
-                black_box(process(p, "bench.md", &rules, &options).unwrap());
-            }
-        })),
-        ("htmd", body_bytes, best(rounds, || {
-            for b in &bodies {
-                black_box(htmd::convert(b).unwrap());
-            }
-        })),
+        (
+            "lol_html pass-through",
+            body_bytes,
+            best(rounds, || {
+                for b in &bodies {
+                    let mut out = Vec::with_capacity(b.len());
+                    let mut rw = lol_html::HtmlRewriter::new(
+                        lol_html::Settings::new().with_strict(false),
+                        |c: &[u8]| out.extend_from_slice(c),
+                    );
+                    rw.write(b.as_bytes()).unwrap();
+                    rw.end().unwrap();
+                    black_box(out);
+                }
+            }),
+        ),
+        (
+            "cleanup (presets)",
+            body_bytes,
+            best(rounds, || {
+                for b in &bodies {
+                    black_box(postscrub::clean::clean(b, &sets).unwrap());
+                }
+            }),
+        ),
+        (
+            "markdown only",
+            body_bytes,
+            best(rounds, || {
+                for b in &bodies {
+                    black_box(postscrub::markdown::convert(b, &md));
+                }
+            }),
+        ),
+        (
+            "postscrub pipeline",
+            post_bytes,
+            best(rounds, || {
+                for p in &posts {
+                    black_box(process(p, "bench.md", &rules, &options).unwrap());
+                }
+            }),
+        ),
+        (
+            "htmd",
+            body_bytes,
+            best(rounds, || {
+                for b in &bodies {
+                    black_box(htmd::convert(b).unwrap());
+                }
+            }),
+        ),
     ];
     let mbs = |bytes: usize, d: Duration| bytes as f64 / d.as_secs_f64() / 1e6;
     let floor = mbs(layers[0].1, layers[0].2);
     let htmd = mbs(layers[4].1, layers[4].2);
-    println!("{} posts, {:.1} MB of bodies, best of {rounds} rounds, one thread", posts.len(), body_bytes as f64 / 1e6);
-    println!("{:<24} {:>9} {:>14} {:>10}", "layer", "MB/s", "× pass-through", "× htmd");
+    println!(
+        "{} posts, {:.1} MB of bodies, best of {rounds} rounds, one thread",
+        posts.len(),
+        body_bytes as f64 / 1e6
+    );
+    println!(
+        "{:<24} {:>9} {:>14} {:>10}",
+        "layer", "MB/s", "× pass-through", "× htmd"
+    );
     for (name, bytes, d) in &layers {
         let speed = mbs(*bytes, *d);
-        println!("{name:<24} {speed:>9.1} {:>14.2} {:>10.2}", floor / speed, speed / htmd);
+        println!(
+            "{name:<24} {speed:>9.1} {:>14.2} {:>10.2}",
+            floor / speed,
+            speed / htmd
+        );
     }
 }

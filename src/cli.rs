@@ -97,6 +97,9 @@ pub struct ConvertArgs {
     /// Overwrite files that already exist under --out (default: keep them and skip the post)
     #[arg(long, requires = "out", help_heading = "Output")]
     pub force: bool,
+    /// For each changed post, list the rules that fired, how often, and the line of the first
+    #[arg(long, help_heading = "Output")]
+    pub explain: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -106,6 +109,9 @@ pub struct DiffArgs {
     /// Posts or folders to compare
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// After each diff, list the rules that fired, how often, and the line of the first
+    #[arg(long, help_heading = "Output")]
+    pub explain: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -122,6 +128,9 @@ pub struct CheckArgs {
     /// with this id; repeatable (default: any change)
     #[arg(long, value_name = "SEVERITY|RULE", help_heading = "Output")]
     pub fail_on: Vec<String>,
+    /// After the report, print totals per rule: posts, count, severity
+    #[arg(long, help_heading = "Output")]
+    pub statistics: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -130,6 +139,50 @@ pub struct CheckArgs {
 pub enum RulesCommand {
     /// List the rule sets in use (presets and files) with their rule ids
     List(RulesArgs),
+    /// Show one rule: its set, file and line, action, and the examples that exercise it
+    Show(RulesShowArgs),
+    /// Run the `examples:` of rule sets (those in use, or the files given)
+    #[command(after_help = "Exit codes:
+  0  every example passed
+  1  some example failed (a diff of expected and actual output is printed)
+  2  error: a rule file could not be loaded")]
+    Test(RulesTestArgs),
+    /// Print the JSON Schema of rule files (`rules`) or of postscrub.yaml (`config`)
+    #[command(hide = true)]
+    Schema(RulesSchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesShowArgs {
+    /// Rule id, as in `postscrub rules list`
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesTestArgs {
+    /// Rule files or preset names to test (default: the rule sets in use)
+    #[arg(value_name = "RULE_FILE")]
+    pub files: Vec<String>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesSchemaArgs {
+    /// Which schema
+    #[arg(value_enum, default_value_t = SchemaKind::Rules)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Rule files (`rules/*.yaml`)
+    Rules,
+    /// The project config file `postscrub.yaml`
+    Config,
 }
 
 #[derive(Debug, Args)]
@@ -185,7 +238,9 @@ pub struct CommonArgs {
     pub no_progress: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Human,
@@ -194,14 +249,18 @@ pub enum Format {
     Sarif,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum To {
     Markdown,
     Html,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum TargetArg {
     Hexo,
@@ -210,7 +269,9 @@ pub enum TargetArg {
     Plain,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum BodyArg {
     Auto,

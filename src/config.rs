@@ -22,7 +22,7 @@ pub const CONFIG_FILE: &str = "postscrub.yaml";
 pub const DEFAULT_RULES: &[&str] = &["sina-finance", "rsshub-common"];
 
 /// `postscrub.yaml`, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectConfig {
     /// Presets and rule files (relative to this file), in order.

@@ -1,4 +1,5 @@
 //! postscrub: turn scraped-HTML posts into clean Markdown posts.
+pub mod authoring;
 pub mod body;
 pub mod clean;
 pub mod cli;
@@ -6,6 +7,7 @@ pub mod config;
 pub mod dates;
 pub mod diff;
 pub mod document;
+pub mod explain;
 pub mod frontmatter;
 pub mod markdown;
 pub mod pipeline;

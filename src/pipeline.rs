@@ -67,7 +67,8 @@ impl Default for Options {
 }
 
 impl Options {
-    fn markdown(&self) -> markdown::Options {
+    /// The converter's options for this run.
+    pub fn markdown(&self) -> markdown::Options {
         markdown::Options {
             keep_fullwidth_indent: self.keep_fullwidth_indent,
             nunjucks_safe: self.target == Target::Hexo,
@@ -138,6 +139,29 @@ pub fn process<'r>(
     options: &Options,
 ) -> Result<Processed<'r>, PostError> {
     let doc = Document::split(text);
+    let sets: Vec<&RuleSet> = rules
+        .sets
+        .iter()
+        .filter(|s| s.when.matches(path, doc.body))
+        .collect();
+    process_split(text, doc, &sets, options)
+}
+
+/// Transform one post with exactly these rule sets, ignoring their `when` (for rule examples).
+pub fn process_with_sets<'r>(
+    text: &str,
+    sets: &[&'r RuleSet],
+    options: &Options,
+) -> Result<Processed<'r>, PostError> {
+    process_split(text, Document::split(text), sets, options)
+}
+
+fn process_split<'r>(
+    text: &str,
+    doc: Document<'_>,
+    sets: &[&'r RuleSet],
+    options: &Options,
+) -> Result<Processed<'r>, PostError> {
     let mut front_matter = match doc.front_matter {
         None => None,
         Some(fm) => Some(FrontMatter::parse(fm).map_err(|e| PostError {
@@ -146,11 +170,6 @@ pub fn process<'r>(
             message: format!("invalid YAML in front matter: {}", e.message),
         })?),
     };
-    let sets: Vec<&RuleSet> = rules
-        .sets
-        .iter()
-        .filter(|s| s.when.matches(path, doc.body))
-        .collect();
 
     let mut fired: Vec<Fired<'r>> = Vec::new();
     let body_start = text.len() - doc.body.len();
@@ -165,7 +184,7 @@ pub fn process<'r>(
     let mut extracted = Vec::new();
     let body = match options.body.resolve(doc.body) {
         BodyMode::Html | BodyMode::Auto => {
-            let cleaned = clean::clean(doc.body, &sets).map_err(clean_error)?;
+            let cleaned = clean::clean(doc.body, sets).map_err(clean_error)?;
             for f in &cleaned.fired {
                 merge(
                     &mut fired,
@@ -185,7 +204,7 @@ pub fn process<'r>(
         }
         BodyMode::Markdown => body::map_islands(doc.body, |island| {
             let island_start = island.as_ptr() as usize - text.as_ptr() as usize;
-            let cleaned = clean::clean(island, &sets)?;
+            let cleaned = clean::clean(island, sets)?;
             for f in &cleaned.fired {
                 merge(
                     &mut fired,
@@ -212,7 +231,7 @@ pub fn process<'r>(
             }
             fm.set(e.field, Value::String(e.value.clone()));
         }
-        for set in &sets {
+        for set in sets {
             for rule in &set.front_matter {
                 let (n, field) = apply_front_matter_rule(
                     fm,

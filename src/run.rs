@@ -1,8 +1,9 @@
 //! The commands: find posts, transform them in parallel, write or report, pick the exit code.
 
-use crate::cli::{Cli, Command, CommonArgs, Format, RulesCommand};
+use crate::cli::{Cli, Command, CommonArgs, Format};
 use crate::config::{Config, Environment};
 use crate::diff;
+use crate::explain::Extras;
 use crate::pipeline::{self, Processed};
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
 use crate::rules::Severity;
@@ -21,6 +22,8 @@ pub enum Outcome {
     Done,
     /// Exit 1: `check`/`diff` found posts that would change.
     WouldChange,
+    /// Exit 1: `rules test` found examples that do not hold.
+    TestsFailed,
     /// Exit 2: some post could not be read, parsed or written.
     PostErrors,
 }
@@ -29,7 +32,7 @@ impl Outcome {
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Done => 0,
-            Outcome::WouldChange => 1,
+            Outcome::WouldChange | Outcome::TestsFailed => 1,
             Outcome::PostErrors => 2,
         }
     }
@@ -92,6 +95,10 @@ pub fn run(
                 verb,
                 format: None,
                 fail_on: FailOn::default(),
+                extras: Extras {
+                    explain: args.explain,
+                    ..Extras::default()
+                },
             };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
@@ -101,6 +108,10 @@ pub fn run(
                 verb: Verb::Diff,
                 format: None,
                 fail_on: FailOn::default(),
+                extras: Extras {
+                    explain: args.explain,
+                    ..Extras::default()
+                },
             };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
@@ -110,6 +121,10 @@ pub fn run(
                 verb: Verb::Check,
                 format: args.format,
                 fail_on: FailOn::parse(&args.fail_on)?,
+                extras: Extras {
+                    statistics: args.statistics,
+                    ..Extras::default()
+                },
             };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
@@ -118,51 +133,8 @@ pub fn run(
             clap_complete::generate(*shell, &mut Cli::command(), "postscrub", out);
             Ok(Outcome::Done)
         }
-        Command::Rules(RulesCommand::List(args)) => {
-            let config = Config::resolve(&args.common, cwd, env)?;
-            rules_list(&config, out)?;
-            Ok(Outcome::Done)
-        }
+        Command::Rules(command) => crate::authoring::run(command, cwd, env, out, err),
     }
-}
-
-fn rules_list(config: &Config, out: &mut dyn Write) -> Result<()> {
-    let in_use: Vec<String> = config
-        .rules
-        .sets
-        .iter()
-        .map(|s| s.source.to_string())
-        .collect();
-    for set in &config.rules.sets {
-        writeln!(out, "{} — {}", set.name, set.source)?;
-        if let Some(d) = &set.description {
-            writeln!(out, "  {d}")?;
-        }
-        for meta in set.metas() {
-            writeln!(
-                out,
-                "  {:<28} {:<8} {}",
-                meta.id,
-                meta.severity.as_str(),
-                meta.message.as_deref().unwrap_or("")
-            )?;
-        }
-    }
-    let unused: Vec<&str> = crate::rules::presets::names()
-        .filter(|n| {
-            !in_use
-                .iter()
-                .any(|u| u.starts_with(&format!("rules/{n}.yaml")))
-        })
-        .collect();
-    if !unused.is_empty() {
-        writeln!(
-            out,
-            "\nother presets (use with --rules NAME): {}",
-            unused.join(", ")
-        )?;
-    }
-    Ok(())
 }
 
 fn convert_stdin(
@@ -210,6 +182,7 @@ struct Run {
     verb: Verb,
     format: Option<Format>,
     fail_on: FailOn,
+    extras: Extras,
 }
 
 /// Which changes make `check` fail: any (default), or those by rules of a minimum severity or
@@ -304,7 +277,10 @@ fn process_all(
         }
         other => other,
     };
-    let mut reporter = report::reporter(verb, format, config.quiet, config.color);
+    let mut reporter = run.extras.wrap(
+        report::reporter(verb, format, config.quiet, config.color),
+        format,
+    );
     let mut summary = Summary::default();
     let mut failing = 0usize;
 

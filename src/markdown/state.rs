@@ -647,7 +647,9 @@ impl Core {
             let s = if pre.fresh || pre.after_break {
                 pre.fresh = false;
                 pre.after_break = false;
-                s.strip_prefix("\r\n").or_else(|| s.strip_prefix('\n')).unwrap_or(s)
+                s.strip_prefix("\r\n")
+                    .or_else(|| s.strip_prefix('\n'))
+                    .unwrap_or(s)
             } else {
                 s
             };

@@ -5,30 +5,35 @@
 //! silently doing nothing. Semantic checks (selectors, patterns, one action per rule, unique
 //! ids) happen in `compile`.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 /// One rule file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFileSpec {
     /// Name of the rule set; defaults to the file stem.
     pub name: Option<String>,
+    /// One line on what the rule set cleans, shown by `postscrub rules list`.
     pub description: Option<String>,
     /// Presets or files whose rules come first (paths relative to this file).
     #[serde(default)]
     pub extends: Vec<String>,
     /// Which posts the rule set applies to; all posts when absent.
     pub when: Option<WhenSpec>,
+    /// Body rules, applied in one streaming pass in this order.
     #[serde(default)]
     pub html: Vec<HtmlRuleSpec>,
+    /// Front-matter rules, applied in this order after the body rules' `extract`s.
     #[serde(default)]
     pub front_matter: Vec<FrontMatterRuleSpec>,
+    /// Rule tests, run by `postscrub rules test`.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
 }
 
 /// Conditions on a post; every condition given must hold.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WhenSpec {
     /// The raw body contains at least one of these strings.
@@ -38,7 +43,7 @@ pub struct WhenSpec {
 }
 
 /// A string or a list of strings.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany<T> {
     One(T),
@@ -55,7 +60,9 @@ impl<T> OneOrMany<T> {
 }
 
 /// How much a rule's finding matters to `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Default, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Off,
@@ -77,11 +84,15 @@ impl Severity {
 }
 
 /// A body rule: an id, and exactly one action.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct HtmlRuleSpec {
+    /// Unique id (letters, digits, `-`, `_`, `.`), named in diffs and `check` reports.
     pub id: String,
+    /// What the rule removes or fixes, in a few words (shown by `check`).
     pub message: Option<String>,
+    /// How much a finding matters to `check` (default `warning`); `off` with no action turns off
+    /// an earlier rule with the same id.
     pub severity: Option<Severity>,
     /// Remove matching elements with their content.
     pub remove: Option<String>,
@@ -89,29 +100,36 @@ pub struct HtmlRuleSpec {
     pub unwrap: Option<String>,
     /// `true` for every comment, or a regex the comment text must match.
     pub remove_comments: Option<CommentsSpec>,
+    /// Remove these attributes from matching elements.
     pub remove_attributes: Option<RemoveAttributesSpec>,
+    /// Set an attribute of matching elements, from another attribute or to a literal value.
     pub set_attribute: Option<SetAttributeSpec>,
+    /// Move an element's text into a front-matter field, and remove the element.
     pub extract: Option<ExtractSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum CommentsSpec {
     All(bool),
     Matching(String),
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveAttributesSpec {
+    /// CSS selector of the elements.
     pub selector: String,
+    /// Attribute names (ASCII case-insensitive).
     pub names: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetAttributeSpec {
+    /// CSS selector of the elements.
     pub selector: String,
+    /// Attribute to set.
     pub name: String,
     /// Copy the value of this attribute (when the element has it).
     pub from: Option<String>,
@@ -122,9 +140,10 @@ pub struct SetAttributeSpec {
     pub remove_from: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractSpec {
+    /// CSS selector of the candidate elements.
     pub selector: String,
     /// Front-matter field that receives the text.
     pub field: String,
@@ -139,21 +158,30 @@ pub struct ExtractSpec {
 }
 
 /// A front-matter rule: an id, and exactly one action.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatterRuleSpec {
+    /// Unique id (letters, digits, `-`, `_`, `.`), named in diffs and `check` reports.
     pub id: String,
+    /// What the rule fixes, in a few words (shown by `check`).
     pub message: Option<String>,
+    /// How much a finding matters to `check` (default `warning`); `off` with no action turns off
+    /// an earlier rule with the same id.
     pub severity: Option<Severity>,
+    /// Remove fields, optionally only when their value contains or matches something.
     pub remove_fields: Option<RemoveFieldsSpec>,
+    /// Rename a field, keeping its place and value.
     pub rename_field: Option<RenameFieldSpec>,
+    /// Set a field to a value.
     pub set_field: Option<SetFieldSpec>,
+    /// Rewrite a date field in the target's format (Hexo `YYYY-MM-DD HH:mm:ss`, else RFC 3339).
     pub normalize_date: Option<NormalizeDateSpec>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RemoveFieldsSpec {
+    /// Top-level field names.
     pub names: OneOrMany<String>,
     /// Only when the value contains one of these strings.
     pub value_contains: Option<OneOrMany<String>>,
@@ -161,26 +189,32 @@ pub struct RemoveFieldsSpec {
     pub value_matches: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RenameFieldSpec {
+    /// Current field name.
     pub from: String,
+    /// New field name.
     pub to: String,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetFieldSpec {
+    /// Field name.
     pub name: String,
+    /// Any YAML value.
+    #[schemars(with = "serde_json::Value")]
     pub value: serde_yaml::Value,
     /// Only add the field when the post does not have it.
     #[serde(default)]
     pub if_missing: bool,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NormalizeDateSpec {
+    /// The date field (default `date`).
     #[serde(default = "default_date_field")]
     pub field: String,
     /// Time zone for dates written without one, and for Hexo output: `+08:00`, `UTC` or an
@@ -195,7 +229,7 @@ fn default_date_field() -> String {
     "date".to_owned()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum InvalidDate {
     #[default]
@@ -204,7 +238,7 @@ pub enum InvalidDate {
 }
 
 /// A rule-set test: `postscrub rules test` checks that `input` becomes `output`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleSpec {
     /// Body HTML before cleaning.
@@ -216,14 +250,17 @@ pub struct ExampleSpec {
     /// Front matter (YAML text) before and after the front-matter rules.
     pub front_matter: Option<FrontMatterExampleSpec>,
     /// Target the example runs with (`plain` when absent): it decides the date format.
+    #[schemars(extend("enum" = ["hexo", "hugo", "jekyll", "plain"]))]
     pub target: Option<String>,
     /// Time zone the example runs with (`UTC` when absent).
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatterExampleSpec {
+    /// Front matter YAML (without the `---` fences) before the rules.
     pub input: String,
+    /// Expected front matter YAML after the rules and the body's `extract`s.
     pub output: String,
 }
