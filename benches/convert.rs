@@ -97,6 +97,15 @@ fn main() {
             }),
         ),
         (
+            "cleanup setup, empty bodies",
+            body_bytes,
+            best(rounds, || {
+                for _ in &bodies {
+                    black_box(postscrub::clean::clean("", &sets).unwrap());
+                }
+            }),
+        ),
+        (
             "markdown only",
             body_bytes,
             best(rounds, || {
@@ -126,7 +135,7 @@ fn main() {
     ];
     let mbs = |bytes: usize, d: Duration| bytes as f64 / d.as_secs_f64() / 1e6;
     let floor = mbs(layers[0].1, layers[0].2);
-    let htmd = mbs(layers[4].1, layers[4].2);
+    let htmd = mbs(layers[5].1, layers[5].2);
     println!(
         "{} posts, {:.1} MB of bodies, best of {rounds} rounds, one thread",
         posts.len(),

@@ -8,6 +8,7 @@
 //! the elements whose text matched, counted in document order.
 
 use crate::rules::compile::RAW_TEXT_ELEMENTS;
+use crate::rules::compile::Rewrite;
 use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
 use lol_html::html_content::{Comment, Element, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
@@ -97,6 +98,14 @@ pub fn clean<'r>(
                     name,
                     value,
                 } => (selector, element_handler(set_attribute(count, name, value))),
+                HtmlAction::RewriteAttribute {
+                    selector,
+                    name,
+                    rewrite,
+                } => (
+                    selector,
+                    element_handler(rewrite_attribute(count, name, rewrite)),
+                ),
                 HtmlAction::Extract(Extract { selector, .. }) => {
                     let decided = decisions.get(&i).map(Vec::as_slice).unwrap_or(&[]);
                     (
@@ -251,6 +260,25 @@ fn set_attribute<'h>(count: &'h Tally, name: &'h str, value: &'h AttributeValue)
             changed = true;
         }
         if changed {
+            bump(count, el);
+        }
+        Ok(())
+    })
+}
+
+fn rewrite_attribute<'h>(count: &'h Tally, name: &'h str, rewrite: &'h Rewrite) -> Handler<'h> {
+    Box::new(move |el| {
+        if el.removed() {
+            return Ok(());
+        }
+        let Some(raw) = el.get_attribute(name) else {
+            return Ok(());
+        };
+        // Patterns see the value as a browser does: entities decoded.
+        let value = htmlize::unescape_attribute(&raw);
+        if let Some(new) = rewrite.apply(&value).filter(|new| *new != value) {
+            // lol_html escapes `"` but not `&`.
+            el.set_attribute(name, &new.replace('&', "&amp;"))?;
             bump(count, el);
         }
         Ok(())
@@ -465,6 +493,19 @@ mod tests {
         assert_eq!(html, "<p>正文</p><p>来源：第二</p>");
         assert_eq!(fired, [("e".into(), 1)]);
         assert_eq!(extracted, [("source".into(), "大众日报".into())]);
+    }
+
+    #[test]
+    fn rewrite_attribute_decodes_and_reencodes() {
+        let (html, fired, _) = run(
+            "html:\n  - id: r\n    rewrite_attribute: { selector: a, name: href, pattern: '^https://link\\.juejin\\.cn/\\?target=([^&]+).*$', replace: '$1', url_decode: true }\n",
+            r#"<a href="https://link.juejin.cn/?target=https%3A%2F%2Fa.b%2Fx%3Fp%3D1%26q%3D2&amp;utm=1">x</a><a href="/keep">y</a>"#,
+        );
+        assert_eq!(
+            html,
+            r#"<a href="https://a.b/x?p=1&amp;q=2">x</a><a href="/keep">y</a>"#
+        );
+        assert_eq!(fired, [("r".into(), 1)]);
     }
 
     #[test]

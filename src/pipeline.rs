@@ -336,6 +336,22 @@ fn apply_front_matter_rule<'a>(
             }
             (n, first)
         }
+        FrontMatterAction::RewriteFields { names, rewrite } => {
+            let mut n = 0;
+            let mut first = None;
+            for name in names {
+                let Some(Value::String(value)) = fm.get(name) else {
+                    continue;
+                };
+                if let Some(new) = rewrite.apply(value).filter(|new| new != value)
+                    && fm.set(name, Value::String(new))
+                {
+                    n += 1;
+                    first = first.or(Some(name.as_str()));
+                }
+            }
+            (n, first)
+        }
         FrontMatterAction::RenameField { from, to } => (u32::from(fm.rename(from, to)), Some(from)),
         FrontMatterAction::SetField {
             name,

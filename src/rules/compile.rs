@@ -57,6 +57,57 @@ pub enum HtmlAction {
         value: AttributeValue,
     },
     Extract(Extract),
+    RewriteAttribute {
+        selector: Selector,
+        name: String,
+        rewrite: Rewrite,
+    },
+}
+
+/// A regex replacement, optionally followed by percent-decoding.
+#[derive(Debug, Clone)]
+pub struct Rewrite {
+    pub pattern: Regex,
+    pub replace: String,
+    pub url_decode: bool,
+}
+
+impl Rewrite {
+    /// The rewritten value, or `None` when the pattern does not match.
+    pub fn apply(&self, value: &str) -> Option<String> {
+        if !self.pattern.is_match(value) {
+            return None;
+        }
+        let replaced = self.pattern.replace_all(value, self.replace.as_str());
+        Some(if self.url_decode {
+            percent_decode(&replaced)
+        } else {
+            replaced.into_owned()
+        })
+    }
+}
+
+/// Decode `%XX` escapes; a result that is not UTF-8 is returned undecoded.
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(|b| hex(*b)),
+                bytes.get(i + 2).and_then(|b| hex(*b)),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_owned())
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +146,10 @@ pub enum FrontMatterAction {
         name: String,
         value: serde_yaml::Value,
         if_missing: bool,
+    },
+    RewriteFields {
+        names: Vec<String>,
+        rewrite: Rewrite,
     },
     NormalizeDate {
         field: String,
@@ -206,6 +261,7 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
                 rule.remove_attributes.is_some(),
                 rule.set_attribute.is_some(),
                 rule.extract.is_some(),
+                rule.rewrite_attribute.is_some(),
             ],
             rule.severity,
         ) {
@@ -233,6 +289,7 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
                 rule.rename_field.is_some(),
                 rule.set_field.is_some(),
                 rule.normalize_date.is_some(),
+                rule.rewrite_fields.is_some(),
             ],
             rule.severity,
         ) {
@@ -275,9 +332,9 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
-const HTML_ACTIONS: &str =
-    "remove, unwrap, remove_comments, remove_attributes, set_attribute or extract";
-const FRONT_MATTER_ACTIONS: &str = "remove_fields, rename_field, set_field or normalize_date";
+const HTML_ACTIONS: &str = "remove, unwrap, remove_comments, remove_attributes, set_attribute, extract or rewrite_attribute";
+const FRONT_MATTER_ACTIONS: &str =
+    "remove_fields, rename_field, set_field, normalize_date or rewrite_fields";
 
 fn one_action<T>(actions: Vec<(&str, Option<T>)>, all: &str) -> Result<T, String> {
     let given: Vec<(&str, T)> = actions
@@ -305,6 +362,7 @@ enum HtmlActionSpec {
     Attributes(RemoveAttributesSpec),
     Set(SetAttributeSpec),
     Extract(ExtractSpec),
+    Rewrite(RewriteAttributeSpec),
 }
 
 fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
@@ -322,6 +380,10 @@ fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
             ),
             ("set_attribute", rule.set_attribute.map(HtmlActionSpec::Set)),
             ("extract", rule.extract.map(HtmlActionSpec::Extract)),
+            (
+                "rewrite_attribute",
+                rule.rewrite_attribute.map(HtmlActionSpec::Rewrite),
+            ),
         ],
         HTML_ACTIONS,
     )?;
@@ -376,6 +438,15 @@ fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
                 keep_existing: e.keep_existing,
             })
         }
+        HtmlActionSpec::Rewrite(r) => HtmlAction::RewriteAttribute {
+            selector: selector(&r.selector)?,
+            name: r.name.to_ascii_lowercase(),
+            rewrite: Rewrite {
+                pattern: pattern(&r.pattern)?,
+                replace: r.replace,
+                url_decode: r.url_decode,
+            },
+        },
     })
 }
 
@@ -384,6 +455,7 @@ enum FmActionSpec {
     Rename(RenameFieldSpec),
     Set(SetFieldSpec),
     Date(NormalizeDateSpec),
+    Rewrite(RewriteFieldsSpec),
 }
 
 fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, String> {
@@ -398,6 +470,10 @@ fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, S
             (
                 "normalize_date",
                 rule.normalize_date.map(FmActionSpec::Date),
+            ),
+            (
+                "rewrite_fields",
+                rule.rewrite_fields.map(FmActionSpec::Rewrite),
             ),
         ],
         FRONT_MATTER_ACTIONS,
@@ -428,6 +504,14 @@ fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, S
                 .map(crate::dates::parse_timezone)
                 .transpose()?,
             invalid: d.invalid,
+        },
+        FmActionSpec::Rewrite(r) => FrontMatterAction::RewriteFields {
+            names: r.names.into_vec(),
+            rewrite: Rewrite {
+                pattern: pattern(&r.pattern)?,
+                replace: r.replace,
+                url_decode: r.url_decode,
+            },
         },
     })
 }

@@ -106,6 +106,24 @@ pub struct HtmlRuleSpec {
     pub set_attribute: Option<SetAttributeSpec>,
     /// Move an element's text into a front-matter field, and remove the element.
     pub extract: Option<ExtractSpec>,
+    /// Rewrite an attribute's value with a regex (strip proxies, unwrap redirect links).
+    pub rewrite_attribute: Option<RewriteAttributeSpec>,
+}
+
+/// Replace what `pattern` matches in an attribute's (entity-decoded) value by `replace`
+/// (`$1` refers to capture group 1), then optionally percent-decode the result.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteAttributeSpec {
+    pub selector: String,
+    pub name: String,
+    pub pattern: String,
+    #[serde(default)]
+    pub replace: String,
+    /// Percent-decode the rewritten value (`https%3A%2F%2Fa.b` → `https://a.b`), for redirect
+    /// links that carry the real URL encoded in a query parameter.
+    #[serde(default)]
+    pub url_decode: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -176,6 +194,20 @@ pub struct FrontMatterRuleSpec {
     pub set_field: Option<SetFieldSpec>,
     /// Rewrite a date field in the target's format (Hexo `YYYY-MM-DD HH:mm:ss`, else RFC 3339).
     pub normalize_date: Option<NormalizeDateSpec>,
+    /// Rewrite field values with a regex (e.g. strip an image proxy from a cover URL).
+    pub rewrite_fields: Option<RewriteFieldsSpec>,
+}
+
+/// Replace what `pattern` matches in string fields by `replace` (`$1` = capture group 1).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RewriteFieldsSpec {
+    pub names: OneOrMany<String>,
+    pub pattern: String,
+    #[serde(default)]
+    pub replace: String,
+    #[serde(default)]
+    pub url_decode: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
