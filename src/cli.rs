@@ -224,6 +224,9 @@ pub struct CommonArgs {
     /// Skip files matching this glob; repeatable
     #[arg(long, value_name = "GLOB", help_heading = "Files")]
     pub exclude: Vec<String>,
+    /// Apply --exclude (and the config's excludes) to files named on the command line too
+    #[arg(long, help_heading = "Files")]
+    pub force_exclude: bool,
     /// Number of posts processed in parallel (default: the number of CPUs)
     #[arg(short = 'j', long, value_name = "N", help_heading = "Files")]
     pub jobs: Option<usize>,

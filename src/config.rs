@@ -25,19 +25,29 @@ pub const DEFAULT_RULES: &[&str] = &["sina-finance", "rsshub-common"];
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProjectConfig {
-    /// Presets and rule files (relative to this file), in order.
+    /// Presets and rule files (relative to this file), applied in order.
     pub rules: Option<Vec<String>>,
+    /// Only process files matching these globs (relative to the folder given).
     #[serde(default)]
     pub include: Vec<String>,
+    /// Skip files matching these globs.
     #[serde(default)]
     pub exclude: Vec<String>,
+    /// Site generator: decides date format and template escaping (default `plain`).
     pub target: Option<TargetArg>,
+    /// Time zone for dates without one and for Hexo dates: `+08:00`, `UTC` or an IANA name.
     pub timezone: Option<String>,
+    /// How to read bodies: `html`, `markdown`, or `auto` (default: by the body's first and last
+    /// characters).
     pub body: Option<BodyArg>,
+    /// What bodies become: `markdown` (default) or cleaned `html`.
     pub to: Option<To>,
     /// Default report format of `check`.
     pub format: Option<Format>,
+    /// Keep full-width (U+3000) paragraph indents.
     pub keep_fullwidth_indent: Option<bool>,
+    /// Apply `exclude` to files named on the command line too.
+    pub force_exclude: Option<bool>,
 }
 
 /// A resolved configuration: what every command runs with.
@@ -150,7 +160,12 @@ impl Config {
         };
         let mut exclude = project.exclude.clone();
         exclude.extend(args.exclude.iter().cloned());
-        let filter = Filter::new(include, &exclude).map_err(|e| anyhow!(e))?;
+        let filter = Filter::new(
+            include,
+            &exclude,
+            args.force_exclude || project.force_exclude.unwrap_or(false),
+        )
+        .map_err(|e| anyhow!(e))?;
 
         let color = match args.color {
             ColorChoice::Always => true,

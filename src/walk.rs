@@ -24,14 +24,36 @@ pub struct Post {
 pub struct Filter {
     include: Option<GlobSet>,
     exclude: Option<GlobSet>,
+    /// Apply excludes to files named on the command line too (as ruff's `--force-exclude`;
+    /// what a pre-commit hook, which names every staged file, needs).
+    force_exclude: bool,
 }
 
 impl Filter {
-    pub fn new(include: &[String], exclude: &[String]) -> Result<Filter, String> {
+    pub fn new(
+        include: &[String],
+        exclude: &[String],
+        force_exclude: bool,
+    ) -> Result<Filter, String> {
         Ok(Filter {
             include: glob_set(include)?,
             exclude: glob_set(exclude)?,
+            force_exclude,
         })
+    }
+
+    /// A file named directly is skipped only with `force_exclude`, when an exclude glob
+    /// matches its path or any trailing part of it (`drafts/x.md` in `content/drafts/x.md`).
+    fn explicitly_excluded(&self, path: &Path) -> bool {
+        if !self.force_exclude {
+            return false;
+        }
+        let parts: Vec<String> = path
+            .components()
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        (0..parts.len()).any(|i| self.excluded(&parts[i..].join("/")))
     }
 
     fn included(&self, relative: &str) -> bool {
@@ -108,7 +130,7 @@ pub fn find_posts(
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if !filter.excluded(&relative) {
+            if !filter.explicitly_excluded(root) {
                 posts.push(Post {
                     path: root.clone(),
                     relative,
@@ -175,11 +197,20 @@ mod tests {
         assert!(f.included("a/b.md"));
         assert!(f.included("x.HTML"));
         assert!(!f.included("a/b.txt"));
-        let f = Filter::new(&["*.txt".into()], &["drafts".into(), "*_old.txt".into()]).unwrap();
+        let f = Filter::new(
+            &["*.txt".into()],
+            &["drafts".into(), "*_old.txt".into()],
+            false,
+        )
+        .unwrap();
         assert!(f.included("a/b.txt"));
         assert!(f.excluded("drafts/x.txt"));
         assert!(f.excluded("a/y_old.txt"));
         assert!(!f.excluded("a/y.txt"));
+        assert!(!f.explicitly_excluded(Path::new("/site/content/drafts/x.txt")));
+        let f = Filter::new(&[], &["drafts".into()], true).unwrap();
+        assert!(f.explicitly_excluded(Path::new("/site/content/drafts/x.txt")));
+        assert!(!f.explicitly_excluded(Path::new("/site/content/posts/x.txt")));
     }
 
     #[test]

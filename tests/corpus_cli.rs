@@ -73,6 +73,29 @@ fn convert_is_deterministic_and_leaves_inputs_alone() {
     );
     assert_eq!(tree(corpus.as_ref()), before, "inputs were modified");
 
+    // A postscrub.yaml found from the current folder gives the same result as the flags.
+    let project = tmp.path().join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(
+        project.join("postscrub.yaml"),
+        "rules: [sina-finance, rsshub-common]\ntarget: hexo\ntimezone: '+08:00'\n",
+    )
+    .unwrap();
+    let by_config = tmp.path().join("by-config");
+    let run = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .args(["convert", corpus, "--out", by_config.to_str().unwrap()])
+        .current_dir(&project)
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(tree(&by_config), outputs[0], "config file and flags differ");
+
     // The raw corpus would change; the output would not.
     let raw = postscrub(&[
         "check",

@@ -8,7 +8,7 @@
 use crate::cli::SchemaKind;
 use crate::config::ProjectConfig;
 use crate::rules::spec::RuleFileSpec;
-use schemars::{Schema, schema_for};
+use schemars::schema_for;
 
 /// Where the committed schema of `kind` lives, relative to the crate root.
 pub fn committed_path(kind: SchemaKind) -> &'static str {
@@ -29,53 +29,12 @@ pub fn generate(kind: SchemaKind) -> String {
         SchemaKind::Config => {
             let mut s = schema_for!(ProjectConfig);
             s.insert("title".into(), "postscrub.yaml".into());
-            describe_config(&mut s);
             s
         }
     };
     let mut text = serde_json::to_string_pretty(&schema).expect("a schema serializes");
     text.push('\n');
     text
-}
-
-/// Descriptions of `postscrub.yaml` keys (kept here so `config.rs` stays a plain serde type).
-fn describe_config(schema: &mut Schema) {
-    const DESCRIPTIONS: &[(&str, &str)] = &[
-        (
-            "include",
-            "Only process files matching these globs (relative to the folder given).",
-        ),
-        ("exclude", "Skip files matching these globs."),
-        (
-            "target",
-            "Site generator: decides date format and template escaping (default `plain`).",
-        ),
-        (
-            "timezone",
-            "Time zone for dates without one and for Hexo dates: `+08:00`, `UTC` or an IANA name.",
-        ),
-        (
-            "body",
-            "How to read bodies: `html`, `markdown`, or `auto` (default: by the body's first and last characters).",
-        ),
-        (
-            "to",
-            "What bodies become: `markdown` (default) or cleaned `html`.",
-        ),
-        (
-            "keep_fullwidth_indent",
-            "Keep full-width (U+3000) paragraph indents.",
-        ),
-    ];
-    if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
-        for (key, description) in DESCRIPTIONS {
-            if let Some(property) = properties.get_mut(*key).and_then(|p| p.as_object_mut()) {
-                property
-                    .entry("description")
-                    .or_insert_with(|| (*description).into());
-            }
-        }
-    }
 }
 
 #[cfg(test)]
