@@ -80,6 +80,50 @@ pub fn parse_date(value: &str, tz: &TimeZone) -> Option<ZonedDateTime> {
     None
 }
 
+/// The canonical form of a front-matter date for a target, or `None` when it is not a date.
+/// A date already written in RFC 3339 with its own offset is kept as written for RFC 3339
+/// targets: the author's offset is information, not noise.
+pub fn normalize(value: &str, tz: &TimeZone, style: DateStyle) -> Option<String> {
+    let trimmed = value.trim();
+    if style == DateStyle::Rfc3339 && is_rfc3339(trimmed) {
+        return Some(trimmed.to_owned());
+    }
+    parse_date(trimmed, tz).map(|zdt| format_date(&zdt, style))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, and a valid instant.
+fn is_rfc3339(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let shape = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && b[10] == b'T'
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    let rest = &s[19.min(s.len())..];
+    let rest = match rest.strip_prefix('.') {
+        Some(frac) => frac.trim_start_matches(|c: char| c.is_ascii_digit()),
+        None => rest,
+    };
+    let offset = rest == "Z"
+        || (rest.len() == 6
+            && matches!(rest.as_bytes()[0], b'+' | b'-')
+            && rest.as_bytes()[3] == b':'
+            && rest[1..3]
+                .bytes()
+                .chain(rest[4..6].bytes())
+                .all(|c| c.is_ascii_digit()));
+    shape && offset && s.parse::<Timestamp>().is_ok()
+}
+
 /// How a target writes dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DateStyle {
@@ -153,6 +197,31 @@ mod tests {
         assert_eq!(
             norm("2021-08-13T07:51:58Z", "+08:00", DateStyle::Hexo).as_deref(),
             Some("2021-08-13 15:51:58")
+        );
+    }
+
+    #[test]
+    fn rfc3339_with_own_offset_is_kept_for_rfc3339_targets() {
+        let utc = TimeZone::UTC;
+        assert_eq!(
+            normalize("2024-03-01T10:00:00+01:00", &utc, DateStyle::Rfc3339).as_deref(),
+            Some("2024-03-01T10:00:00+01:00")
+        );
+        assert_eq!(
+            normalize("2024-03-01T10:00:00Z", &utc, DateStyle::Rfc3339).as_deref(),
+            Some("2024-03-01T10:00:00Z")
+        );
+        assert_eq!(
+            normalize("2024-03-01T10:00:00+01:00", &utc, DateStyle::Hexo).as_deref(),
+            Some("2024-03-01 09:00:00")
+        );
+        assert_eq!(
+            normalize("2024-03-01 10:00:00", &utc, DateStyle::Rfc3339).as_deref(),
+            Some("2024-03-01T10:00:00+00:00")
+        );
+        assert_eq!(
+            normalize("2024-13-01T10:00:00+01:00", &utc, DateStyle::Rfc3339),
+            None
         );
     }
 

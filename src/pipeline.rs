@@ -373,14 +373,11 @@ fn apply_front_matter_rule<'a>(
             };
             let raw = value_text(value);
             let tz = timezone.as_ref().unwrap_or(&options.timezone);
-            match dates::parse_date(&raw, tz) {
-                Some(date) => {
-                    let formatted = dates::format_date(&date, options.target.date_style());
-                    (
-                        u32::from(fm.set(field, Value::String(formatted))),
-                        Some(field),
-                    )
-                }
+            match dates::normalize(&raw, tz, options.target.date_style()) {
+                Some(formatted) => (
+                    u32::from(fm.set(field, Value::String(formatted))),
+                    Some(field),
+                ),
                 None => {
                     let line = fm
                         .text()
