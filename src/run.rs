@@ -11,6 +11,7 @@ use crate::walk::{self, Post};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
+use std::collections::HashSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -299,6 +300,7 @@ fn process_all(
         )?;
     }
 
+    let relatives: HashSet<&str> = posts.iter().map(|p| p.relative.as_str()).collect();
     let bar = progress_bar(config.progress, posts.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
@@ -310,7 +312,7 @@ fn process_all(
             chunk
                 .par_iter()
                 .map(|post| {
-                    let r = handle_post(post, cwd, &config, action);
+                    let r = handle_post(post, cwd, &config, action, &relatives);
                     bar.inc(1);
                     r
                 })
@@ -372,7 +374,29 @@ fn position_message(e: &pipeline::PostError) -> String {
 
 /// Read, transform and write or compare one post. Never panics on bad input; errors become a
 /// `Failed` status and the post is left untouched.
-fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> PostResult {
+/// Where a post goes under `--out`: its relative path, with `.html`/`.htm` becoming `.md` when
+/// the body becomes Markdown, unless another input already has that name.
+fn output_relative(relative: &str, to_markdown: bool, inputs: &HashSet<&str>) -> String {
+    if to_markdown {
+        for ext in [".html", ".htm", ".HTML", ".HTM"] {
+            if let Some(stem) = relative.strip_suffix(ext) {
+                let md = format!("{stem}.md");
+                if !inputs.contains(md.as_str()) {
+                    return md;
+                }
+            }
+        }
+    }
+    relative.to_owned()
+}
+
+fn handle_post(
+    post: &Post,
+    cwd: &Path,
+    config: &Config,
+    action: &Action,
+    inputs: &HashSet<&str>,
+) -> PostResult {
     let path = display_path(&post.path, cwd);
     let mut result = PostResult {
         path,
@@ -447,7 +471,8 @@ fn handle_post(post: &Post, cwd: &Path, config: &Config, action: &Action) -> Pos
             }
         }
         Action::WriteTo { dir, force } => {
-            let target = dir.join(&post.relative);
+            let to_markdown = config.options.to == pipeline::OutputFormat::Markdown;
+            let target = dir.join(output_relative(&post.relative, to_markdown, inputs));
             if !force && target.exists() {
                 result.status = Status::Skipped(format!("{} exists", display_path(&target, cwd)));
                 return result;
@@ -484,4 +509,19 @@ fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> Result<()> {
     }
     tmp.persist(target).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_inputs_become_md_outputs_unless_taken() {
+        let inputs: HashSet<&str> = ["a/x.html", "a/y.htm", "a/z.html", "a/z.md"].into();
+        assert_eq!(output_relative("a/x.html", true, &inputs), "a/x.md");
+        assert_eq!(output_relative("a/y.htm", true, &inputs), "a/y.md");
+        assert_eq!(output_relative("a/z.html", true, &inputs), "a/z.html");
+        assert_eq!(output_relative("a/x.html", false, &inputs), "a/x.html");
+        assert_eq!(output_relative("a/z.md", true, &inputs), "a/z.md");
+    }
 }
