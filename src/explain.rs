@@ -21,6 +21,14 @@ pub struct Extras {
 }
 
 impl Extras {
+    /// Only `--explain`, as `convert` and `diff` take it.
+    pub fn explaining(explain: bool) -> Extras {
+        Extras {
+            explain,
+            ..Extras::default()
+        }
+    }
+
     /// `inner`, wrapped as asked.
     pub fn wrap(self, inner: Box<dyn Reporter>, format: Format) -> Box<dyn Reporter> {
         let mut reporter = inner;

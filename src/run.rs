@@ -91,29 +91,11 @@ pub fn run(
             } else {
                 Verb::Convert
             };
-            let run = Run {
-                action,
-                verb,
-                format: None,
-                fail_on: FailOn::default(),
-                extras: Extras {
-                    explain: args.explain,
-                    ..Extras::default()
-                },
-            };
+            let run = Run::new(action, verb, Extras::explaining(args.explain));
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
         Command::Diff(args) => {
-            let run = Run {
-                action: Action::Diff,
-                verb: Verb::Diff,
-                format: None,
-                fail_on: FailOn::default(),
-                extras: Extras {
-                    explain: args.explain,
-                    ..Extras::default()
-                },
-            };
+            let run = Run::new(Action::Diff, Verb::Diff, Extras::explaining(args.explain));
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
         Command::Check(args) => {
@@ -184,6 +166,18 @@ struct Run {
     format: Option<Format>,
     fail_on: FailOn,
     extras: Extras,
+}
+
+impl Run {
+    fn new(action: Action, verb: Verb, extras: Extras) -> Run {
+        Run {
+            action,
+            verb,
+            format: None,
+            fail_on: FailOn::default(),
+            extras,
+        }
+    }
 }
 
 /// Which changes make `check` fail: any (default), or those by rules of a minimum severity or

@@ -253,59 +253,27 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
     let mut html = Vec::with_capacity(spec.html.len());
     for rule in spec.html {
         let id = rule.id.clone();
-        if is_override(
-            &[
-                rule.remove.is_some(),
-                rule.unwrap.is_some(),
-                rule.remove_comments.is_some(),
-                rule.remove_attributes.is_some(),
-                rule.set_attribute.is_some(),
-                rule.extract.is_some(),
-                rule.rewrite_attribute.is_some(),
-            ],
-            rule.severity,
-        ) {
-            disabled.push(id);
-            continue;
+        let (message, severity) = (rule.message.clone(), rule.severity);
+        let action = html_action(rule);
+        match compile_rule(&id, message, severity, action, HTML_ACTIONS, &lines)
+            .map_err(|m| err(Some(&id), m))?
+        {
+            Some((meta, action)) => html.push(HtmlRule { meta, action }),
+            None => disabled.push(id),
         }
-        let action = html_action(rule.clone()).map_err(|m| err(Some(&id), m))?;
-        html.push(HtmlRule {
-            meta: RuleMeta {
-                line: lines.find(&id).unwrap_or(0),
-                id,
-                message: rule.message,
-                severity: rule.severity.unwrap_or_default(),
-            },
-            action,
-        });
     }
 
     let mut front_matter = Vec::with_capacity(spec.front_matter.len());
     for rule in spec.front_matter {
         let id = rule.id.clone();
-        if is_override(
-            &[
-                rule.remove_fields.is_some(),
-                rule.rename_field.is_some(),
-                rule.set_field.is_some(),
-                rule.normalize_date.is_some(),
-                rule.rewrite_fields.is_some(),
-            ],
-            rule.severity,
-        ) {
-            disabled.push(id);
-            continue;
+        let (message, severity) = (rule.message.clone(), rule.severity);
+        let action = front_matter_action(rule);
+        match compile_rule(&id, message, severity, action, FRONT_MATTER_ACTIONS, &lines)
+            .map_err(|m| err(Some(&id), m))?
+        {
+            Some((meta, action)) => front_matter.push(FrontMatterRule { meta, action }),
+            None => disabled.push(id),
         }
-        let action = front_matter_action(rule.clone()).map_err(|m| err(Some(&id), m))?;
-        front_matter.push(FrontMatterRule {
-            meta: RuleMeta {
-                line: lines.find(&id).unwrap_or(0),
-                id,
-                message: rule.message,
-                severity: rule.severity.unwrap_or_default(),
-            },
-            action,
-        });
     }
 
     Ok(RuleSet {
@@ -320,9 +288,31 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
     })
 }
 
-/// A rule with no action and `severity: off` turns off an earlier rule with the same id.
-fn is_override(actions: &[bool], severity: Option<Severity>) -> bool {
-    severity == Some(Severity::Off) && !actions.iter().any(|a| *a)
+/// One rule's metadata and action; `Ok(None)` for an override: a rule with no action and
+/// `severity: off` turns off an earlier rule with the same id.
+fn compile_rule<A>(
+    id: &str,
+    message: Option<String>,
+    severity: Option<Severity>,
+    action: Result<Option<A>, String>,
+    all_actions: &str,
+    lines: &IdLines<'_>,
+) -> Result<Option<(RuleMeta, A)>, String> {
+    match action? {
+        Some(action) => Ok(Some((
+            RuleMeta {
+                id: id.to_owned(),
+                message,
+                severity: severity.unwrap_or_default(),
+                line: lines.find(id).unwrap_or(0),
+            },
+            action,
+        ))),
+        None if severity == Some(Severity::Off) => Ok(None),
+        None => Err(format!(
+            "rule has no action: give one of {all_actions} (or `severity: off` to turn off an earlier rule with this id)"
+        )),
+    }
 }
 
 fn valid_id(id: &str) -> bool {
@@ -336,18 +326,14 @@ const HTML_ACTIONS: &str = "remove, unwrap, remove_comments, remove_attributes, 
 const FRONT_MATTER_ACTIONS: &str =
     "remove_fields, rename_field, set_field, normalize_date or rewrite_fields";
 
-fn one_action<T>(actions: Vec<(&str, Option<T>)>, all: &str) -> Result<T, String> {
-    let given: Vec<(&str, T)> = actions
+/// The one action given, `None` when there is none.
+fn one_action<T>(actions: Vec<(&str, Option<T>)>) -> Result<Option<T>, String> {
+    let mut given: Vec<(&str, T)> = actions
         .into_iter()
         .filter_map(|(name, a)| a.map(|a| (name, a)))
         .collect();
     match given.len() {
-        0 => Err(format!("rule has no action: give one of {all}")),
-        1 => Ok(given
-            .into_iter()
-            .next()
-            .map(|(_, a)| a)
-            .expect("one action")),
+        0 | 1 => Ok(given.pop().map(|(_, a)| a)),
         _ => Err(format!(
             "rule has several actions ({}): split it into one rule per action",
             given.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
@@ -365,29 +351,29 @@ enum HtmlActionSpec {
     Rewrite(RewriteAttributeSpec),
 }
 
-fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
-    let spec = one_action(
-        vec![
-            ("remove", rule.remove.map(HtmlActionSpec::Remove)),
-            ("unwrap", rule.unwrap.map(HtmlActionSpec::Unwrap)),
-            (
-                "remove_comments",
-                rule.remove_comments.map(HtmlActionSpec::Comments),
-            ),
-            (
-                "remove_attributes",
-                rule.remove_attributes.map(HtmlActionSpec::Attributes),
-            ),
-            ("set_attribute", rule.set_attribute.map(HtmlActionSpec::Set)),
-            ("extract", rule.extract.map(HtmlActionSpec::Extract)),
-            (
-                "rewrite_attribute",
-                rule.rewrite_attribute.map(HtmlActionSpec::Rewrite),
-            ),
-        ],
-        HTML_ACTIONS,
-    )?;
-    Ok(match spec {
+fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
+    let Some(spec) = one_action(vec![
+        ("remove", rule.remove.map(HtmlActionSpec::Remove)),
+        ("unwrap", rule.unwrap.map(HtmlActionSpec::Unwrap)),
+        (
+            "remove_comments",
+            rule.remove_comments.map(HtmlActionSpec::Comments),
+        ),
+        (
+            "remove_attributes",
+            rule.remove_attributes.map(HtmlActionSpec::Attributes),
+        ),
+        ("set_attribute", rule.set_attribute.map(HtmlActionSpec::Set)),
+        ("extract", rule.extract.map(HtmlActionSpec::Extract)),
+        (
+            "rewrite_attribute",
+            rule.rewrite_attribute.map(HtmlActionSpec::Rewrite),
+        ),
+    ])?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(match spec {
         HtmlActionSpec::Remove(s) => HtmlAction::Remove(selector(&s)?),
         HtmlActionSpec::Unwrap(s) => HtmlAction::Unwrap(selector(&s)?),
         HtmlActionSpec::Comments(CommentsSpec::All(true)) => HtmlAction::RemoveComments(None),
@@ -447,7 +433,7 @@ fn html_action(rule: HtmlRuleSpec) -> Result<HtmlAction, String> {
                 url_decode: r.url_decode,
             },
         },
-    })
+    }))
 }
 
 enum FmActionSpec {
@@ -458,27 +444,27 @@ enum FmActionSpec {
     Rewrite(RewriteFieldsSpec),
 }
 
-fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, String> {
-    let spec = one_action(
-        vec![
-            (
-                "remove_fields",
-                rule.remove_fields.map(FmActionSpec::Remove),
-            ),
-            ("rename_field", rule.rename_field.map(FmActionSpec::Rename)),
-            ("set_field", rule.set_field.map(FmActionSpec::Set)),
-            (
-                "normalize_date",
-                rule.normalize_date.map(FmActionSpec::Date),
-            ),
-            (
-                "rewrite_fields",
-                rule.rewrite_fields.map(FmActionSpec::Rewrite),
-            ),
-        ],
-        FRONT_MATTER_ACTIONS,
-    )?;
-    Ok(match spec {
+fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<Option<FrontMatterAction>, String> {
+    let Some(spec) = one_action(vec![
+        (
+            "remove_fields",
+            rule.remove_fields.map(FmActionSpec::Remove),
+        ),
+        ("rename_field", rule.rename_field.map(FmActionSpec::Rename)),
+        ("set_field", rule.set_field.map(FmActionSpec::Set)),
+        (
+            "normalize_date",
+            rule.normalize_date.map(FmActionSpec::Date),
+        ),
+        (
+            "rewrite_fields",
+            rule.rewrite_fields.map(FmActionSpec::Rewrite),
+        ),
+    ])?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(match spec {
         FmActionSpec::Remove(r) => FrontMatterAction::RemoveFields {
             names: r.names.into_vec(),
             value_contains: r
@@ -513,7 +499,7 @@ fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<FrontMatterAction, S
                 url_decode: r.url_decode,
             },
         },
-    })
+    }))
 }
 
 fn selector(s: &str) -> Result<Selector, String> {
