@@ -133,3 +133,31 @@ fn convert_is_deterministic_and_leaves_inputs_alone() {
     assert!(text.contains("\n--- a/") && text.contains("\n+++ b/") && text.contains("\n@@ -"));
     assert_eq!(tree(corpus.as_ref()), before, "diff wrote something");
 }
+
+#[test]
+fn in_place_converts_once_and_then_has_nothing_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("posts");
+    for (rel, bytes) in tree(&corpus().join("source")) {
+        let path = copy.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let dir = copy.to_str().unwrap();
+    let args = ["--target", "hexo", "--timezone", "+08:00"];
+    let first = postscrub(&[&["convert", dir, "--in-place"][..], &args].concat());
+    assert_eq!(first.status.code(), Some(0));
+    let summary = String::from_utf8_lossy(&first.stderr);
+    assert!(summary.contains("131 posts seen: 131 changed"), "{summary}");
+    let after = tree(&copy);
+    assert!(
+        after.keys().all(|k| !k.contains(".postscrub-")),
+        "temporary files left behind"
+    );
+    let second = postscrub(&[&["convert", dir, "--in-place"][..], &args].concat());
+    assert_eq!(second.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&second.stderr).contains("0 changed, 131 unchanged"));
+    assert_eq!(tree(&copy), after, "second run changed something");
+    let check = postscrub(&[&["check", dir][..], &args].concat());
+    assert_eq!(check.status.code(), Some(0));
+}
