@@ -10,7 +10,7 @@
 use crate::rules::compile::RAW_TEXT_ELEMENTS;
 use crate::rules::compile::Rewrite;
 use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
-use lol_html::html_content::{Comment, Element, TextChunk};
+use lol_html::html_content::{Comment, ContentType, Element, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -210,8 +210,20 @@ fn remove_tracked(el: &mut Element<'_, '_>, removed_depth: &Rc<Cell<u32>>) {
 fn unwrap(count: &Tally) -> Handler<'_> {
     Box::new(move |el| {
         // Unwrapping a raw-text element would turn its text into live markup.
-        if !el.removed() && !RAW_TEXT_ELEMENTS.contains(&el.tag_name().as_str()) {
+        let name = el.tag_name();
+        if !el.removed() && !RAW_TEXT_ELEMENTS.contains(&name.as_str()) {
             el.remove_and_keep_content();
+            // An element closed implicitly (`<li>a<li>b</ul>`) ends at an ancestor's end tag,
+            // and lol_html would drop that tag with it: put the ancestor's end tag back.
+            if let Some(handlers) = el.end_tag_handlers() {
+                handlers.push(Box::new(move |end| {
+                    if !end.name().eq_ignore_ascii_case(&name) {
+                        let tag = format!("</{}>", end.name());
+                        end.before(&tag, ContentType::Html);
+                    }
+                    Ok(())
+                }));
+            }
             bump(count, el);
         }
         Ok(())
@@ -472,6 +484,15 @@ mod tests {
             r#"<img data-original="http://a/1.jpg?x=1&amp;y=2" src="data:image/gif;base64,R0">"#,
         );
         assert_eq!(html, r#"<img src="http://a/1.jpg?x=1&amp;y=2">"#);
+    }
+
+    #[test]
+    fn unwrap_keeps_the_end_tag_of_an_implicitly_closing_ancestor() {
+        let (html, _, _) = run(
+            "html:\n  - id: u\n    unwrap: li, span\n",
+            "<ul><li>a<li>b<li>c</ul>x<p><span>d</p>e<div><span><span>f</div>",
+        );
+        assert_eq!(html, "<ul>abc</ul>x<p>d</p>e<div>f</div>");
     }
 
     #[test]
