@@ -239,12 +239,11 @@ fn process_split<'r>(
                     options,
                     &rule.meta,
                     &mut warnings,
-                    doc.front_matter_line,
+                    &field_lines,
                 );
                 if n > 0 {
                     let line = field
-                        .and_then(|f| field_lines.iter().find(|(k, _)| k == f))
-                        .map(|(_, l)| *l)
+                        .and_then(|f| line_of(&field_lines, f))
                         .or(Some(doc.front_matter_line));
                     merge(&mut fired, &rule.meta, n, line);
                 }
@@ -282,6 +281,13 @@ fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Op
     }
 }
 
+fn line_of(field_lines: &[(String, usize)], field: &str) -> Option<usize> {
+    field_lines
+        .iter()
+        .find(|(k, _)| k == field)
+        .map(|(_, l)| *l)
+}
+
 /// Top-level field names and their line in the file, before a rule changes them.
 fn field_lines(fm: &FrontMatter, first_line: usize) -> Vec<(String, usize)> {
     let keys: Vec<&str> = fm.keys().collect();
@@ -313,7 +319,7 @@ fn apply_front_matter_rule<'a>(
     options: &Options,
     meta: &RuleMeta,
     warnings: &mut Vec<PostWarning>,
-    first_line: usize,
+    field_lines: &[(String, usize)],
 ) -> (u32, Option<&'a str>) {
     match action {
         FrontMatterAction::RemoveFields {
@@ -379,11 +385,7 @@ fn apply_front_matter_rule<'a>(
                     Some(field),
                 ),
                 None => {
-                    let line = fm
-                        .text()
-                        .lines()
-                        .position(|l| l.starts_with(&format!("{field}:")))
-                        .map(|i| first_line + i);
+                    let line = line_of(field_lines, field);
                     match invalid {
                         InvalidDate::Remove => {
                             warnings.push(PostWarning {
@@ -494,5 +496,11 @@ mod tests {
         assert_eq!(p.output, "---\n---\n");
         assert_eq!(p.warnings.len(), 1);
         assert_eq!(p.warnings[0].line, Some(2));
+        // Lines are those of the input, even after an earlier field was removed.
+        let post =
+            "---\nheadimg: 'https://picsum.photos/400/300?random=1'\ndate: Invalid Date\n---\n";
+        let p = process(post, "x.md", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, "---\n---\n");
+        assert_eq!(p.warnings[0].line, Some(3));
     }
 }
