@@ -341,9 +341,14 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(len as u64), ProgressDrawTarget::stderr());
     if let Ok(style) =
-        ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} posts · {per_sec} · ETA {eta}")
+        ProgressStyle::with_template("{spinner} {bar:30} {pos}/{len} posts · {rate} · ETA {eta}")
     {
-        bar.set_style(style);
+        bar.set_style(style.with_key(
+            "rate",
+            |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} posts/s", state.per_sec());
+            },
+        ));
     }
     bar
 }
