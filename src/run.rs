@@ -70,6 +70,14 @@ pub fn run(
 ) -> Result<Outcome> {
     match &cli.command {
         Command::Convert(args) => {
+            if args.paths.iter().any(|p| p.as_os_str() == "-") {
+                if args.paths.len() > 1 || args.dry_run || args.in_place || args.out.is_some() {
+                    bail!(
+                        "`convert -` reads one post from standard input and writes the result to standard output: give no other path, and no --out, --in-place or --dry-run"
+                    );
+                }
+                return convert_stdin(&args.common, cwd, env, stdin, out, err);
+            }
             let action = if args.dry_run {
                 Action::Diff
             } else if args.in_place {
@@ -79,8 +87,6 @@ pub fn run(
                     dir: cwd.join(dir),
                     force: args.force,
                 }
-            } else if args.paths.len() == 1 && args.paths[0].as_os_str() == "-" {
-                return convert_stdin(&args.common, cwd, env, stdin, out, err);
             } else {
                 bail!(
                     "`convert` needs to know where to write: give `--out DIR` (a copy), `--in-place` (rewrite the posts), or `--dry-run` (show the diff). It never rewrites inputs unless asked."
