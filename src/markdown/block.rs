@@ -340,8 +340,11 @@ impl Blocks {
         self.line(&fence);
     }
 
-    /// A code line: written verbatim, blank lines keep only `>` prefixes.
+    /// A code line: written verbatim except for trailing spaces and tabs, which
+    /// are invisible and which any editor strips; blank lines keep only `>`
+    /// prefixes.
     fn code_line(&mut self, text: &str) {
+        let text = text.trim_end_matches([' ', '\t', '\r']);
         if text.is_empty() {
             self.line("");
         } else {

@@ -75,6 +75,10 @@ pub(crate) struct Flush {
     pub table: bool,
     /// Keep leading U+3000 indents.
     pub keep_indent: bool,
+    /// An ATX heading's content: it does not start a Markdown line (`1.` or
+    /// `-` after `## ` needs no backslash), and bold is dropped (a heading is
+    /// bold already; `## **Title**` is noise).
+    pub heading: bool,
 }
 
 /// The token buffer of the current leaf block plus the marks that stay open
@@ -232,6 +236,9 @@ impl Inline {
                 let idx = self.open[k].1;
                 self.toks.push(Tok::Close(idx));
             }
+            if flush.heading {
+                self.drop_strong();
+            }
             self.normalize(flush.keep_indent);
             self.drop_cjk_breaks();
             self.decide_emphasis();
@@ -253,6 +260,15 @@ impl Inline {
             self.open.push((mark, idx));
         }
         wrote
+    }
+
+    /// Removes `Strong` markers (heading content).
+    fn drop_strong(&mut self) {
+        let marks = &self.marks;
+        self.toks.retain(|t| match t {
+            Tok::Open(m) | Tok::Close(m) => marks[*m as usize].mark != Mark::Strong,
+            _ => true,
+        });
     }
 
     fn text_of(&self, a: u32, b: u32) -> &str {
@@ -690,14 +706,69 @@ impl Inline {
         lone
     }
 
+    /// `<url>` for a link at token `i` whose whole text is its URL (no title,
+    /// no markup inside).
+    fn autolink_at(&self, i: usize) -> Option<String> {
+        let Tok::Open(m) = self.toks[i] else {
+            return None;
+        };
+        let slot = &self.marks[m as usize];
+        let Mark::Link { href, title } = &slot.mark else {
+            return None;
+        };
+        if !title.is_empty() {
+            return None;
+        }
+        match (self.toks.get(i + 1), self.toks.get(i + 2)) {
+            (Some(&Tok::Text(a, b)), Some(&Tok::Close(c))) if c == m => {
+                escape::autolink(self.text_of(a, b), href)
+            }
+            _ => None,
+        }
+    }
+
+    /// The visible text from token `i` to the end of its output line, with
+    /// each marker, code span or image as one U+0001 placeholder; cut after
+    /// 1000 bytes (a label is at most 999 characters).
+    fn line_from(&self, i: usize) -> String {
+        let mut s = String::new();
+        for &t in &self.toks[i..] {
+            match t {
+                Tok::Text(a, b) => s.push_str(self.text_of(a, b)),
+                Tok::Space { .. } => s.push(' '),
+                Tok::Break => break,
+                _ => s.push('\u{1}'),
+            }
+            if s.len() > 1000 {
+                // Longer than any label: stop, and stay on the safe side.
+                s.push(':');
+                break;
+            }
+        }
+        s
+    }
+
     fn serialize(&self, out: &mut String, flush: Flush) {
         let lone = self.lone_delimiters();
-        let mut line_start = true;
+        let mut line_start = !flush.heading;
         let mut prev: Option<char> = None;
         let mut link_depth = 0u32;
+        let mut skip = 0usize;
         for (i, &t) in self.toks.iter().enumerate() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            if let Some(auto) = self.autolink_at(i) {
+                out.push_str(&auto);
+                line_start = false;
+                prev = Some('>');
+                skip = 2;
+                continue;
+            }
             match t {
                 Tok::Text(a, b) => {
+                    let text = self.text_of(a, b);
                     let ctx = Context {
                         line_start,
                         prev,
@@ -705,8 +776,11 @@ impl Inline {
                         link_text: link_depth > 0,
                         table: flush.table,
                         lone,
+                        not_definition: line_start
+                            && text.starts_with('[')
+                            && !escape::could_be_definition(&self.line_from(i)),
                     };
-                    escape::escape_text(out, self.text_of(a, b), &ctx);
+                    escape::escape_text(out, text, &ctx);
                 }
                 Tok::Space { .. } => out.push(' '),
                 Tok::Break => out.push_str("\\\n"),
@@ -721,6 +795,7 @@ impl Inline {
                         link_text: true,
                         table: flush.table,
                         lone,
+                        not_definition: false,
                     };
                     escape::escape_text(out, &img.alt, &ctx);
                     out.push_str("](");

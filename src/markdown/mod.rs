@@ -154,12 +154,12 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
     match tag {
         Tag::Link => {
             a.href = attr(el, "href").filter(|h| !h.is_empty() && !is_script_url(h));
-            a.title = attr(el, "title");
+            a.title = attr(el, "title").filter(|t| !repeats(t, a.href.as_deref(), None));
         }
         Tag::Image => {
             a.src = image_source(el);
             a.alt = attr(el, "alt");
-            a.title = attr(el, "title");
+            a.title = attr(el, "title").filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
         }
         Tag::Pre | Tag::Code => {
             a.lang = attr(el, "class").and_then(|c| lang_from_class(&c));
@@ -192,6 +192,21 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
         _ => {}
     }
     a
+}
+
+/// A title that only repeats the URL, its file name or the alt text: CMSs
+/// fill `title` that way (Juejin, woshipm, Dockone), and a tooltip that says
+/// what the reader already sees is noise in the Markdown.
+fn repeats(title: &str, url: Option<&str>, alt: Option<&str>) -> bool {
+    if title.is_empty() || alt == Some(title) {
+        return true;
+    }
+    let Some(url) = url else { return false };
+    if url == title {
+        return true;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next() == Some(title)
 }
 
 fn is_script_url(url: &str) -> bool {

@@ -525,7 +525,10 @@ impl Core {
                 self.single_line = self.single_line.saturating_sub(1);
                 self.heading = None;
                 self.para.clear();
-                let opts = self.flush_opts(false);
+                let opts = Flush {
+                    heading: true,
+                    ..self.flush_opts(false)
+                };
                 if self.inline.flush(&mut self.para, opts) {
                     self.protect_para();
                     self.blocks.heading(level, &self.para);
@@ -600,6 +603,7 @@ impl Core {
         Flush {
             table,
             keep_indent: self.opts.keep_fullwidth_indent,
+            heading: false,
         }
     }
 
