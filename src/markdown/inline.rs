@@ -103,6 +103,18 @@ impl Inline {
         self.content
     }
 
+    /// True when the block's visible content is images only (a heading that
+    /// holds nothing but a picture is layout, not a heading).
+    pub(crate) fn images_only(&self) -> bool {
+        self.content
+            && self.toks.iter().all(|t| {
+                matches!(
+                    t,
+                    Tok::Image(_) | Tok::Space { .. } | Tok::Break | Tok::Open(_) | Tok::Close(_)
+                )
+            })
+    }
+
     /// A counter that grows with every piece of visible content.
     pub(crate) fn content_count(&self) -> u32 {
         self.count
@@ -238,6 +250,8 @@ impl Inline {
             }
             if flush.heading {
                 self.drop_strong();
+            } else if !flush.table {
+                self.break_after_leading_image();
             }
             self.normalize(flush.keep_indent);
             self.drop_cjk_breaks();
@@ -260,6 +274,31 @@ impl Inline {
             self.open.push((mark, idx));
         }
         wrote
+    }
+
+    /// A block that opens with an image followed by text (`<div><img><span
+    /// class="img_descr">图：…</span></div>`, `<p><a><img></a> <em>说明</em></p>`)
+    /// shows the text under the picture, as its caption: the text starts a new
+    /// line instead of running on after `![](…)`. Images side by side stay on
+    /// one line.
+    fn break_after_leading_image(&mut self) {
+        let is_content = |t: &Tok| matches!(t, Tok::Text(..) | Tok::Code(..) | Tok::Image(_));
+        let Some(first) = self.toks.iter().position(is_content) else {
+            return;
+        };
+        if !matches!(self.toks[first], Tok::Image(_)) {
+            return;
+        }
+        let mut at = first + 1;
+        while matches!(self.toks.get(at), Some(Tok::Close(_))) {
+            at += 1;
+        }
+        let next = self.toks[at..]
+            .iter()
+            .find(|t| is_content(t) || matches!(t, Tok::Break));
+        if matches!(next, Some(Tok::Text(..) | Tok::Code(..))) {
+            self.toks.insert(at, Tok::Break);
+        }
     }
 
     /// Removes `Strong` markers (heading content).

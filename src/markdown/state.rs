@@ -525,13 +525,19 @@ impl Core {
                 self.single_line = self.single_line.saturating_sub(1);
                 self.heading = None;
                 self.para.clear();
+                // `<h3><img></h3>`: an image set apart, written as a paragraph.
+                let picture = self.inline.images_only();
                 let opts = Flush {
-                    heading: true,
+                    heading: !picture,
                     ..self.flush_opts(false)
                 };
                 if self.inline.flush(&mut self.para, opts) {
                     self.protect_para();
-                    self.blocks.heading(level, &self.para);
+                    if picture {
+                        self.blocks.paragraph(&self.para);
+                    } else {
+                        self.blocks.heading(level, &self.para);
+                    }
                 }
             }
             Act::Quote => {
