@@ -29,9 +29,10 @@ pub(crate) struct Context {
     pub link_text: bool,
     /// Inside a GFM table cell: `|` is always escaped.
     pub table: bool,
-    /// Delimiter characters that occur only once in the whole block (bit 0:
-    /// `*`, bit 1: `_`, bit 2: `~`): a lone delimiter can never pair, so it
-    /// needs no backslash away from line starts.
+    /// Delimiter characters that can never pair in the whole block (bit 0:
+    /// `*`, bit 1: `_`, bit 2: `~`): a lone one, or (`*`, `_`) one with no
+    /// potential opener before a potential closer. They need no backslash
+    /// away from line starts.
     pub lone: u8,
     /// The run starts a line that cannot be a link reference definition, so
     /// a leading `[` is plain text.

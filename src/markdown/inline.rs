@@ -742,7 +742,84 @@ impl Inline {
                 lone |= 1 << i;
             }
         }
+        if !self.can_pair('*') {
+            lone |= 1;
+        }
+        if !self.can_pair('_') {
+            lone |= 2;
+        }
         lone
+    }
+
+    /// Whether a literal `*` or `_` in the block's text could take part in
+    /// emphasis. CommonMark pairs a closer only with an earlier opener, so
+    /// when no potential opener precedes a potential closer (one of them
+    /// literal text), no literal delimiter needs a backslash: `，*ST华讯、*ST腾邦`
+    /// (stock names, openers only) or `日期_产品_AC版本_$出价` (intraword `_`
+    /// neither opens nor closes; the last one only closes). Our own markers
+    /// take part with their real flanking; a literal delimiter touching a
+    /// marker or another run of its kind, or inside image alt text, counts
+    /// as pairable (the answer is "escape as before").
+    fn can_pair(&self, c: char) -> bool {
+        let flanks = |before: Option<char>, after: Option<char>| {
+            let (b, a) = (class_of(before), class_of(after));
+            let (lf, rf) = (left_flanking(b, a), right_flanking(b, a));
+            if c == '_' {
+                (
+                    lf && (!rf || b == Class::Punct),
+                    rf && (!lf || a == Class::Punct),
+                )
+            } else {
+                (lf, rf)
+            }
+        };
+        // (literal, can open, can close), in output order.
+        let mut events: Vec<(bool, bool, bool)> = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, &t) in self.toks.iter().enumerate() {
+            let next = self.toks.get(i + 1).and_then(|&n| self.first_char(n));
+            match t {
+                Tok::Text(a, b) => {
+                    let text = self.text_of(a, b);
+                    let mut before = prev;
+                    let mut chars = text.char_indices().peekable();
+                    while let Some((_, ch)) = chars.next() {
+                        if ch != c {
+                            before = Some(ch);
+                            continue;
+                        }
+                        while chars.next_if(|&(_, n)| n == c).is_some() {}
+                        let after = chars.peek().map(|&(_, n)| n).or(next);
+                        if before == Some(c) || after == Some(c) {
+                            return true;
+                        }
+                        let (open, close) = flanks(before, after);
+                        events.push((true, open, close));
+                        before = Some(c);
+                    }
+                }
+                Tok::Image(n) if self.images[n as usize].alt.contains(c) => return true,
+                Tok::Open(_) | Tok::Close(_) if self.delim_of(t) == Some(c) => {
+                    let (open, close) = flanks(prev, next);
+                    events.push((false, open, close));
+                }
+                _ => {}
+            }
+            prev = self.last_char(t);
+        }
+        // Any opener before any closer, with a literal on either side.
+        let mut literal_opener = false;
+        let mut any_opener = false;
+        for (literal, open, close) in events {
+            if close && (literal_opener || (literal && any_opener)) {
+                return true;
+            }
+            if open {
+                any_opener = true;
+                literal_opener |= literal;
+            }
+        }
+        false
     }
 
     /// `<url>` for a link at token `i` whose whole text is its URL (no title,
