@@ -66,6 +66,8 @@ struct Image {
     alt: String,
     src: String,
     title: String,
+    /// Declared small (an inline icon, not a picture with a caption).
+    icon: bool,
 }
 
 /// Output settings for one flush.
@@ -231,8 +233,13 @@ impl Inline {
     }
 
     /// Appends an image.
-    pub(crate) fn image(&mut self, alt: String, src: String, title: String) {
-        self.images.push(Image { alt, src, title });
+    pub(crate) fn image(&mut self, alt: String, src: String, title: String, icon: bool) {
+        self.images.push(Image {
+            alt,
+            src,
+            title,
+            icon,
+        });
         let idx = u16::try_from(self.images.len() - 1).unwrap_or(u16::MAX);
         self.toks.push(Tok::Image(idx));
         self.content = true;
@@ -279,14 +286,17 @@ impl Inline {
     /// A block that opens with an image followed by text (`<div><img><span
     /// class="img_descr">图：…</span></div>`, `<p><a><img></a> <em>说明</em></p>`)
     /// shows the text under the picture, as its caption: the text starts a new
-    /// line instead of running on after `![](…)`. Images side by side stay on
-    /// one line.
+    /// line instead of running on after `![](…)`. Images side by side and
+    /// icons (declared at most 32 px) stay on one line.
     fn break_after_leading_image(&mut self) {
         let is_content = |t: &Tok| matches!(t, Tok::Text(..) | Tok::Code(..) | Tok::Image(_));
         let Some(first) = self.toks.iter().position(is_content) else {
             return;
         };
-        if !matches!(self.toks[first], Tok::Image(_)) {
+        let Tok::Image(n) = self.toks[first] else {
+            return;
+        };
+        if self.images[n as usize].icon {
             return;
         }
         let mut at = first + 1;

@@ -160,6 +160,11 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
             a.src = image_source(el);
             a.alt = attr(el, "alt");
             a.title = attr(el, "title").filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
+            a.icon = ["width", "height"].iter().any(|n| {
+                attr(el, n)
+                    .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
+                    .is_some_and(|px| px <= 32)
+            });
         }
         Tag::Pre | Tag::Code => {
             a.lang = attr(el, "class").and_then(|c| lang_from_class(&c));
