@@ -37,6 +37,13 @@ pub(crate) struct Context {
     /// The run starts a line that cannot be a link reference definition, so
     /// a leading `[` is plain text.
     pub not_definition: bool,
+    /// The run starts a line that also holds text other than `- = | : * _ +`
+    /// and blanks, so the line cannot be a thematic break, a setext underline
+    /// or a table delimiter row: `----分割线----` needs no backslash.
+    pub line_has_text: bool,
+    /// Inside link text or alt text whose brackets pair up (and no `](`):
+    /// `[map[string]interface{}](…)` needs no backslashes.
+    pub brackets_balanced: bool,
 }
 
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
@@ -128,7 +135,9 @@ fn needs_escape(
         '\\' => next.is_none_or(|n| n.is_ascii() && is_ascii_punctuation(n as u8)),
         '`' => true,
         '*' => {
-            (at_start && matches!(next, None | Some(' ' | '\t' | '*')))
+            (at_start
+                && (matches!(next, None | Some(' ' | '\t'))
+                    || (!ctx.line_has_text && next == Some('*'))))
                 || (ctx.lone & 1 == 0
                     && (left_flanking(before, after) || right_flanking(before, after)))
         }
@@ -138,7 +147,10 @@ fn needs_escape(
                     && (left_flanking(before, after) || right_flanking(before, after)))
         }
         '_' => {
-            if at_start && matches!(next, None | Some('_' | ' ' | '\t')) {
+            if at_start
+                && (matches!(next, None | Some(' ' | '\t'))
+                    || (!ctx.line_has_text && next == Some('_')))
+            {
                 return true;
             }
             if ctx.lone & 2 != 0 {
@@ -150,17 +162,21 @@ fn needs_escape(
             let can_close = rf && (!lf || after == Class::Punct);
             can_open || can_close
         }
-        '[' => ctx.link_text || (at_start && !ctx.not_definition),
-        ']' => ctx.link_text || next == Some('('),
+        '[' => (ctx.link_text && !ctx.brackets_balanced) || (at_start && !ctx.not_definition),
+        ']' => (ctx.link_text && !ctx.brackets_balanced) || next == Some('('),
         '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
         '>' => at_start,
         '&' => could_be_entity(&rest[1..]),
         '#' => at_start && is_atx_opening(rest, next),
-        '-' => at_start && matches!(next, None | Some(' ' | '\t' | '-' | '|' | ':')),
+        '-' => {
+            at_start
+                && (matches!(next, None | Some(' ' | '\t'))
+                    || (!ctx.line_has_text && matches!(next, Some('-' | '|' | ':'))))
+        }
         '+' => at_start && matches!(next, None | Some(' ' | '\t')),
-        '=' => at_start && matches!(next, None | Some(' ' | '\t' | '=')),
+        '=' => at_start && !ctx.line_has_text && matches!(next, None | Some(' ' | '\t' | '=')),
         '|' => ctx.table || at_start,
-        ':' => at_start && next == Some('-'),
+        ':' => at_start && !ctx.line_has_text && next == Some('-'),
         _ => false,
     }
 }

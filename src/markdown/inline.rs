@@ -854,7 +854,8 @@ impl Inline {
     }
 
     /// The visible text from token `i` to the end of its output line, with
-    /// each marker, code span or image as one U+0001 placeholder; cut after
+    /// each emphasis marker as its delimiter and any other marker, code span
+    /// or image as one U+0001 placeholder; cut after
     /// 1000 bytes (a label is at most 999 characters).
     fn line_from(&self, i: usize) -> String {
         let mut s = String::new();
@@ -863,7 +864,7 @@ impl Inline {
                 Tok::Text(a, b) => s.push_str(self.text_of(a, b)),
                 Tok::Space { .. } => s.push(' '),
                 Tok::Break => break,
-                _ => s.push('\u{1}'),
+                _ => s.push(self.delim_of(t).unwrap_or('\u{1}')),
             }
             if s.len() > 1000 {
                 // Longer than any label: stop, and stay on the safe side.
@@ -874,11 +875,37 @@ impl Inline {
         s
     }
 
+    /// The text of the link whose content starts at token `i`, up to its
+    /// closer, with any other token as a U+0001 placeholder.
+    fn link_text_from(&self, i: usize) -> String {
+        let mut s = String::new();
+        let mut depth = 0u32;
+        for &t in &self.toks[i..] {
+            match t {
+                Tok::Open(m) if matches!(self.marks[m as usize].mark, Mark::Link { .. }) => {
+                    depth += 1;
+                }
+                Tok::Close(m) if matches!(self.marks[m as usize].mark, Mark::Link { .. }) => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                Tok::Text(a, b) => s.push_str(self.text_of(a, b)),
+                Tok::Space { .. } => s.push(' '),
+                _ => s.push('\u{1}'),
+            }
+        }
+        s
+    }
+
     fn serialize(&self, out: &mut String, flush: Flush) {
         let lone = self.lone_delimiters();
         let mut line_start = !flush.heading;
         let mut prev: Option<char> = None;
         let mut link_depth = 0u32;
+        // Per open link: its text's brackets pair up.
+        let mut balanced: Vec<bool> = Vec::new();
         let mut skip = 0usize;
         for (i, &t) in self.toks.iter().enumerate() {
             if skip > 0 {
@@ -895,6 +922,11 @@ impl Inline {
             match t {
                 Tok::Text(a, b) => {
                     let text = self.text_of(a, b);
+                    let line = if line_start {
+                        self.line_from(i)
+                    } else {
+                        String::new()
+                    };
                     let ctx = Context {
                         line_start,
                         prev,
@@ -904,7 +936,11 @@ impl Inline {
                         lone,
                         not_definition: line_start
                             && text.starts_with('[')
-                            && !escape::could_be_definition(&self.line_from(i)),
+                            && !escape::could_be_definition(&line),
+                        line_has_text: line.chars().any(|c| {
+                            !matches!(c, '-' | '=' | '|' | ':' | '*' | '_' | '+' | ' ' | '\t')
+                        }),
+                        brackets_balanced: balanced.last().copied().unwrap_or(false),
                     };
                     escape::escape_text(out, text, &ctx);
                 }
@@ -922,6 +958,8 @@ impl Inline {
                         table: flush.table,
                         lone,
                         not_definition: false,
+                        line_has_text: false,
+                        brackets_balanced: brackets_pair(&img.alt),
                     };
                     escape::escape_text(out, &img.alt, &ctx);
                     out.push_str("](");
@@ -941,6 +979,7 @@ impl Inline {
                         (Mark::Link { .. }, _) => {
                             out.push('[');
                             link_depth += 1;
+                            balanced.push(brackets_pair(&self.link_text_from(i + 1)));
                         }
                         (Mark::Raw(tag), _) => {
                             out.push('<');
@@ -964,6 +1003,7 @@ impl Inline {
                             escape::push_title(out, title);
                             out.push(')');
                             link_depth = link_depth.saturating_sub(1);
+                            balanced.pop();
                         }
                         (Mark::Raw(tag), _) => {
                             out.push_str("</");
@@ -978,6 +1018,26 @@ impl Inline {
             prev = last;
         }
     }
+}
+
+/// Whether the brackets of link or alt text pair up with no `](` inside, so
+/// that CommonMark reads them as text: `map[string]interface{}`.
+fn brackets_pair(text: &str) -> bool {
+    let mut depth = 0u32;
+    let mut prev = '\0';
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            '(' if prev == ']' => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    depth == 0
 }
 
 /// A link destination; in a table `|` must not end the cell.
