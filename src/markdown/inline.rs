@@ -328,7 +328,8 @@ impl Inline {
     /// empty marker pairs vanish; U+3000 indents at line starts go; breaks are
     /// kept only between content.
     fn normalize(&mut self, keep_indent: bool) {
-        let toks = std::mem::take(&mut self.toks);
+        let mut toks = std::mem::take(&mut self.toks);
+        self.trim_invisible_end(&mut toks);
         let mut v = std::mem::take(&mut self.scratch);
         v.clear();
         // Alias: a mark merged into an adjacent earlier one of the same kind.
@@ -437,6 +438,31 @@ impl Inline {
         self.toks = v;
         self.scratch = toks;
         self.scratch.clear();
+    }
+
+    /// NBSP and U+3000 at the very end of a block are invisible and would be
+    /// trailing whitespace in the Markdown: `结尾&nbsp;</p>` loses them, and a
+    /// `<p>&nbsp;</p>` spacer vanishes (leading ones are kept as indentation,
+    /// or stripped as full-width indents).
+    fn trim_invisible_end(&self, toks: &mut Vec<Tok>) {
+        while let Some(k) = toks
+            .iter()
+            .rposition(|t| !matches!(t, Tok::Open(_) | Tok::Close(_) | Tok::Space { .. }))
+        {
+            let Tok::Text(a, b) = toks[k] else {
+                return;
+            };
+            let s = self.text_of(a, b);
+            let kept = s.trim_end_matches(['\u{a0}', '\u{3000}']).len();
+            if kept == s.len() {
+                return;
+            }
+            if kept > 0 {
+                toks[k] = Tok::Text(a, a + to_u32(kept));
+                return;
+            }
+            toks.remove(k);
+        }
     }
 
     fn push_content(&self, v: &mut Vec<Tok>, t: Tok, pending_break: &mut bool) {
