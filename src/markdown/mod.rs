@@ -167,7 +167,14 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
             });
         }
         Tag::Pre | Tag::Code => {
-            a.lang = attr(el, "class").and_then(|c| lang_from_class(&c));
+            a.lang = attr(el, "class")
+                .and_then(|c| lang_from_class(&c))
+                .or_else(|| attr(el, "data-lang").and_then(|l| clean_lang(&l)))
+                .or_else(|| {
+                    attr(el, "lang")
+                        .filter(|l| !is_natural_language(l))
+                        .and_then(|l| clean_lang(&l))
+                });
         }
         Tag::List { ordered: true } => {
             a.start = attr(el, "start").and_then(|s| s.parse().ok());
@@ -250,19 +257,47 @@ fn is_placeholder(src: &str) -> bool {
     src.is_empty() || src.starts_with("data:") || src == "about:blank" || src == "#"
 }
 
-/// `language-rust`, `lang-rust`, `highlight-rust` → `rust`.
+/// `language-rust`, `lang-rust`, `highlight-rust`, SyntaxHighlighter's
+/// `brush: rust;` → `rust`.
 fn lang_from_class(class: &str) -> Option<String> {
-    class.split_ascii_whitespace().find_map(|c| {
-        let lang = c
-            .strip_prefix("language-")
-            .or_else(|| c.strip_prefix("lang-"))
-            .or_else(|| c.strip_prefix("highlight-"))?;
-        let clean: String = lang
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
-            .collect();
-        (!clean.is_empty()).then_some(clean)
-    })
+    let mut words = class.split_ascii_whitespace();
+    while let Some(c) = words.next() {
+        let lang = match c {
+            "brush:" => words.next(),
+            _ => c
+                .strip_prefix("language-")
+                .or_else(|| c.strip_prefix("lang-"))
+                .or_else(|| c.strip_prefix("highlight-"))
+                .or_else(|| c.strip_prefix("brush:")),
+        };
+        if let Some(lang) = lang.and_then(clean_lang) {
+            return Some(lang);
+        }
+    }
+    None
+}
+
+/// A language name as a fence info string accepts it (`c++`, `c#`, `objective-c`).
+fn clean_lang(lang: &str) -> Option<String> {
+    let clean: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
+        .collect();
+    (!clean.is_empty()).then_some(clean)
+}
+
+/// `lang="zh-CN"` on a `<pre>` is the HTML language attribute, not a
+/// programming language (`<pre lang="php">`, WP-Syntax style).
+fn is_natural_language(lang: &str) -> bool {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "en" | "zh" | "ja" | "ko" | "fr" | "de" | "es" | "ru" | "pt" | "it" | "und" | ""
+    )
 }
 
 #[cfg(test)]
@@ -290,6 +325,13 @@ mod tests {
         assert_eq!(lang_from_class("hljs language-rust"), Some("rust".into()));
         assert_eq!(lang_from_class("lang-js x"), Some("js".into()));
         assert_eq!(lang_from_class("plain"), None);
+        assert_eq!(
+            lang_from_class("brush: js; gutter: false"),
+            Some("js".into())
+        );
+        assert_eq!(lang_from_class("brush:php"), Some("php".into()));
+        assert!(is_natural_language("zh-CN"));
+        assert!(!is_natural_language("go"));
         assert!(is_script_url(" JavaScript:void(0)"));
     }
 }
