@@ -49,7 +49,7 @@ pub(crate) struct Context {
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
 const SPECIAL: [bool; 128] = {
     let mut t = [false; 128];
-    let s = b"\\`*_~[]<>&#-+=|:";
+    let s = b"\\`*_~[]<>&#-+=|:!";
     let mut i = 0;
     while i < s.len() {
         t[s[i] as usize] = true;
@@ -166,8 +166,11 @@ fn needs_escape(
         ']' => (ctx.link_text && !ctx.brackets_balanced) || next == Some('('),
         '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
         '>' => at_start,
+        // `!` before a link would turn it into an image.
+        '!' => next == Some('['),
         '&' => could_be_entity(&rest[1..]),
-        '#' => at_start && is_atx_opening(rest, next),
+        // `rest` runs to the end of the text; what follows it is `ctx.next`.
+        '#' => at_start && is_atx_opening(rest, ctx.next),
         '-' => {
             at_start
                 && (matches!(next, None | Some(' ' | '\t'))

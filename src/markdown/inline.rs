@@ -109,11 +109,15 @@ impl Inline {
     /// holds nothing but a picture is layout, not a heading).
     pub(crate) fn images_only(&self) -> bool {
         self.content
-            && self.toks.iter().all(|t| {
-                matches!(
-                    t,
-                    Tok::Image(_) | Tok::Space { .. } | Tok::Break | Tok::Open(_) | Tok::Close(_)
-                )
+            && self.toks.iter().any(|t| matches!(t, Tok::Image(_)))
+            && self.toks.iter().all(|t| match *t {
+                // Invisible blanks (trimmed or kept as indentation) do not count.
+                Tok::Text(a, b) => self
+                    .text_of(a, b)
+                    .chars()
+                    .all(|c| matches!(c, '\u{a0}' | '\u{3000}')),
+                Tok::Code(..) => false,
+                _ => true,
             })
     }
 
@@ -257,10 +261,12 @@ impl Inline {
             }
             if flush.heading {
                 self.drop_strong();
-            } else if !flush.table {
-                self.break_after_leading_image();
             }
             self.normalize(flush.keep_indent);
+            if !flush.heading && !flush.table && self.break_after_leading_image() {
+                // The new line start strips indents like any other.
+                self.normalize(flush.keep_indent);
+            }
             self.drop_cjk_breaks();
             self.decide_emphasis();
             let before = out.len();
@@ -288,16 +294,16 @@ impl Inline {
     /// shows the text under the picture, as its caption: the text starts a new
     /// line instead of running on after `![](…)`. Images side by side and
     /// icons (declared at most 32 px) stay on one line.
-    fn break_after_leading_image(&mut self) {
+    fn break_after_leading_image(&mut self) -> bool {
         let is_content = |t: &Tok| matches!(t, Tok::Text(..) | Tok::Code(..) | Tok::Image(_));
         let Some(first) = self.toks.iter().position(is_content) else {
-            return;
+            return false;
         };
         let Tok::Image(n) = self.toks[first] else {
-            return;
+            return false;
         };
         if self.images[n as usize].icon {
-            return;
+            return false;
         }
         let mut at = first + 1;
         while matches!(self.toks.get(at), Some(Tok::Close(_))) {
@@ -307,8 +313,21 @@ impl Inline {
             .iter()
             .find(|t| is_content(t) || matches!(t, Tok::Break));
         if matches!(next, Some(Tok::Text(..) | Tok::Code(..))) {
+            // Runs after `normalize`: the spaces around the new break go.
             self.toks.insert(at, Tok::Break);
+            let mut k = at + 1;
+            while k < self.toks.len() {
+                match self.toks[k] {
+                    Tok::Space { .. } => {
+                        self.toks.remove(k);
+                    }
+                    Tok::Open(_) | Tok::Close(_) => k += 1,
+                    _ => break,
+                }
+            }
+            return true;
         }
+        false
     }
 
     /// Removes `Strong` markers (heading content).
@@ -445,10 +464,12 @@ impl Inline {
     /// `<p>&nbsp;</p>` spacer vanishes (leading ones are kept as indentation,
     /// or stripped as full-width indents).
     fn trim_invisible_end(&self, toks: &mut Vec<Tok>) {
-        while let Some(k) = toks
-            .iter()
-            .rposition(|t| !matches!(t, Tok::Open(_) | Tok::Close(_) | Tok::Space { .. }))
-        {
+        while let Some(k) = toks.iter().rposition(|t| {
+            !matches!(
+                t,
+                Tok::Open(_) | Tok::Close(_) | Tok::Space { .. } | Tok::Break
+            )
+        }) {
             let Tok::Text(a, b) = toks[k] else {
                 return;
             };
@@ -819,18 +840,27 @@ impl Inline {
                     let text = self.text_of(a, b);
                     let mut before = prev;
                     let mut chars = text.char_indices().peekable();
-                    while let Some((_, ch)) = chars.next() {
+                    while let Some((at, ch)) = chars.next() {
                         if ch != c {
                             before = Some(ch);
                             continue;
                         }
-                        while chars.next_if(|&(_, n)| n == c).is_some() {}
+                        let mut len = 1;
+                        while chars.next_if(|&(_, n)| n == c).is_some() {
+                            len += 1;
+                        }
                         let after = chars.peek().map(|&(_, n)| n).or(next);
                         if before == Some(c) || after == Some(c) {
                             return true;
                         }
                         let (open, close) = flanks(before, after);
                         events.push((true, open, close));
+                        if at == 0 && prev.is_none() && len > 1 {
+                            // A line start may escape the run's first char
+                            // (`\**`): the rest is then a run after punctuation.
+                            let (open, close) = flanks(Some(c), after);
+                            events.push((true, open, close));
+                        }
                         before = Some(c);
                     }
                 }
@@ -972,6 +1002,24 @@ impl Inline {
                 }
                 Tok::Space { .. } => out.push(' '),
                 Tok::Break => out.push_str("\\\n"),
+                // Two code spans in a row cannot both be backtick spans
+                // (`` `a``b` `` is one span): the second is written as HTML.
+                Tok::Code(a, b) if i > 0 && matches!(self.toks[i - 1], Tok::Code(..)) => {
+                    out.push_str("<code>");
+                    for c in self.text_of(a, b).chars() {
+                        match c {
+                            '&' => out.push_str("&amp;"),
+                            '<' => out.push_str("&lt;"),
+                            '>' => out.push_str("&gt;"),
+                            c if c.is_ascii_punctuation() => {
+                                out.push('\\');
+                                out.push(c);
+                            }
+                            c => out.push(c),
+                        }
+                    }
+                    out.push_str("</code>");
+                }
                 Tok::Code(a, b) => escape::push_code_span(out, self.text_of(a, b), flush.table),
                 Tok::Image(n) => {
                     let img = &self.images[n as usize];
