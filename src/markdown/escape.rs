@@ -29,16 +29,27 @@ pub(crate) struct Context {
     pub link_text: bool,
     /// Inside a GFM table cell: `|` is always escaped.
     pub table: bool,
-    /// Delimiter characters that occur only once in the whole block (bit 0:
-    /// `*`, bit 1: `_`, bit 2: `~`): a lone delimiter can never pair, so it
-    /// needs no backslash away from line starts.
+    /// Delimiter characters that can never pair in the whole block (bit 0:
+    /// `*`, bit 1: `_`, bit 2: `~`): a lone one, or (`*`, `_`) one with no
+    /// potential opener before a potential closer. They need no backslash
+    /// away from line starts.
     pub lone: u8,
+    /// The run starts a line that cannot be a link reference definition, so
+    /// a leading `[` is plain text.
+    pub not_definition: bool,
+    /// The run starts a line that also holds text other than `- = | : * _ +`
+    /// and blanks, so the line cannot be a thematic break, a setext underline
+    /// or a table delimiter row: `----分割线----` needs no backslash.
+    pub line_has_text: bool,
+    /// Inside link text or alt text whose brackets pair up (and no `](`):
+    /// `[map[string]interface{}](…)` needs no backslashes.
+    pub brackets_balanced: bool,
 }
 
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
 const SPECIAL: [bool; 128] = {
     let mut t = [false; 128];
-    let s = b"\\`*_~[]<>&#-+=|:";
+    let s = b"\\`*_~[]<>&#-+=|:!";
     let mut i = 0;
     while i < s.len() {
         t[s[i] as usize] = true;
@@ -124,7 +135,9 @@ fn needs_escape(
         '\\' => next.is_none_or(|n| n.is_ascii() && is_ascii_punctuation(n as u8)),
         '`' => true,
         '*' => {
-            (at_start && matches!(next, None | Some(' ' | '\t' | '*')))
+            (at_start
+                && (matches!(next, None | Some(' ' | '\t'))
+                    || (!ctx.line_has_text && next == Some('*'))))
                 || (ctx.lone & 1 == 0
                     && (left_flanking(before, after) || right_flanking(before, after)))
         }
@@ -134,7 +147,10 @@ fn needs_escape(
                     && (left_flanking(before, after) || right_flanking(before, after)))
         }
         '_' => {
-            if at_start && matches!(next, None | Some('_' | ' ' | '\t')) {
+            if at_start
+                && (matches!(next, None | Some(' ' | '\t'))
+                    || (!ctx.line_has_text && next == Some('_')))
+            {
                 return true;
             }
             if ctx.lone & 2 != 0 {
@@ -146,19 +162,44 @@ fn needs_escape(
             let can_close = rf && (!lf || after == Class::Punct);
             can_open || can_close
         }
-        '[' => ctx.link_text || at_start,
-        ']' => ctx.link_text || next == Some('('),
+        '[' => (ctx.link_text && !ctx.brackets_balanced) || (at_start && !ctx.not_definition),
+        ']' => (ctx.link_text && !ctx.brackets_balanced) || next == Some('('),
         '<' => next.is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')),
         '>' => at_start,
+        // `!` before a link would turn it into an image.
+        '!' => next == Some('['),
         '&' => could_be_entity(&rest[1..]),
-        '#' => at_start && is_atx_opening(rest, next),
-        '-' => at_start && matches!(next, None | Some(' ' | '\t' | '-' | '|' | ':')),
+        // `rest` runs to the end of the text; what follows it is `ctx.next`.
+        '#' => at_start && is_atx_opening(rest, ctx.next),
+        '-' => {
+            at_start
+                && (matches!(next, None | Some(' ' | '\t'))
+                    || (!ctx.line_has_text && matches!(next, Some('-' | '|' | ':'))))
+        }
         '+' => at_start && matches!(next, None | Some(' ' | '\t')),
-        '=' => at_start && matches!(next, None | Some(' ' | '\t' | '=')),
+        '=' => at_start && !ctx.line_has_text && matches!(next, None | Some(' ' | '\t' | '=')),
         '|' => ctx.table || at_start,
-        ':' => at_start && next == Some('-'),
+        ':' => at_start && !ctx.line_has_text && next == Some('-'),
         _ => false,
     }
+}
+
+/// Whether `line` (the rest of an output line that starts with `[`, markup
+/// replaced by a placeholder) could be a link reference definition
+/// (`[label]:`). It cannot when the label visibly closes with something other
+/// than `:` right after it (`[ 1 ] 李奕坤 .`, or `[1]` ending the line);
+/// then the `[` needs no backslash:
+/// without definitions no reference link resolves, and a `]` before `(` is
+/// escaped on its own.
+pub(crate) fn could_be_definition(line: &str) -> bool {
+    let Some(j) = line
+        .get(1..)
+        .and_then(|r| r.find(['[', ']']))
+        .map(|j| j + 1)
+    else {
+        return true;
+    };
+    line.as_bytes()[j] == b'[' || line[j + 1..].starts_with(':')
 }
 
 /// `&` followed by `name;`, `#123;` or `#x1F;` would be read as an entity.
@@ -206,6 +247,62 @@ fn is_atx_opening(rest: &str, next_after_text: Option<char>) -> bool {
 /// Appends a link or image destination: spaces and angle brackets are
 /// percent-encoded, and the `<…>` form is used when parentheses or brackets
 /// remain (so that the output is the same when read back).
+/// The CommonMark autolink that renders exactly `text` as a link to `href`
+/// (`<https://x.cn/a>`, or `<a@b.cn>` for `mailto:a@b.cn`), when there is one.
+///
+/// An autolink's text is taken literally (no escapes, no entities), so it is
+/// only offered when the text would read the same: an absolute URI or an
+/// e-mail address without spaces, `<`, `>`, a possible entity, or a `|` (GFM
+/// cell) and without `{`/`}` (Hexo templates).
+pub(crate) fn autolink(text: &str, href: &str) -> Option<String> {
+    let plain = !text.is_empty()
+        && !text.bytes().any(|b| {
+            b <= b' ' || b == 0x7F || matches!(b, b'<' | b'>' | b'|' | b'{' | b'}' | b'\\')
+        })
+        && !text
+            .match_indices('&')
+            .any(|(i, _)| could_be_entity(&text[i + 1..]));
+    if !plain {
+        return None;
+    }
+    if text == href && is_uri(text) {
+        return Some(format!("<{text}>"));
+    }
+    let addr = href.strip_prefix("mailto:")?;
+    (addr == text && is_email(text)).then(|| format!("<{text}>"))
+}
+
+/// `scheme:rest` with a 2–32 character scheme (CommonMark's absolute URI).
+fn is_uri(s: &str) -> bool {
+    let Some((scheme, _)) = s.split_once(':') else {
+        return false;
+    };
+    let b = scheme.as_bytes();
+    (2..=32).contains(&b.len())
+        && b[0].is_ascii_alphabetic()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
+}
+
+/// CommonMark's e-mail autolink grammar.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || b".!#$%&'*+/=?^_`{|}~-".contains(&c))
+        && domain.split('.').all(|label| {
+            let l = label.as_bytes();
+            !l.is_empty()
+                && l.len() <= 63
+                && l[0].is_ascii_alphanumeric()
+                && l[l.len() - 1].is_ascii_alphanumeric()
+                && l.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        })
+}
+
 pub(crate) fn push_url(out: &mut String, url: &str) {
     let mut enc = String::with_capacity(url.len() + 8);
     let mut chars = url.chars().peekable();

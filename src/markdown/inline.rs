@@ -66,6 +66,8 @@ struct Image {
     alt: String,
     src: String,
     title: String,
+    /// Declared small (an inline icon, not a picture with a caption).
+    icon: bool,
 }
 
 /// Output settings for one flush.
@@ -75,6 +77,10 @@ pub(crate) struct Flush {
     pub table: bool,
     /// Keep leading U+3000 indents.
     pub keep_indent: bool,
+    /// An ATX heading's content: it does not start a Markdown line (`1.` or
+    /// `-` after `## ` needs no backslash), and bold is dropped (a heading is
+    /// bold already; `## **Title**` is noise).
+    pub heading: bool,
 }
 
 /// The token buffer of the current leaf block plus the marks that stay open
@@ -97,6 +103,22 @@ impl Inline {
     /// True when the block holds visible content.
     pub(crate) fn has_content(&self) -> bool {
         self.content
+    }
+
+    /// True when the block's visible content is images only (a heading that
+    /// holds nothing but a picture is layout, not a heading).
+    pub(crate) fn images_only(&self) -> bool {
+        self.content
+            && self.toks.iter().any(|t| matches!(t, Tok::Image(_)))
+            && self.toks.iter().all(|t| match *t {
+                // Invisible blanks (trimmed or kept as indentation) do not count.
+                Tok::Text(a, b) => self
+                    .text_of(a, b)
+                    .chars()
+                    .all(|c| matches!(c, '\u{a0}' | '\u{3000}')),
+                Tok::Code(..) => false,
+                _ => true,
+            })
     }
 
     /// A counter that grows with every piece of visible content.
@@ -215,8 +237,13 @@ impl Inline {
     }
 
     /// Appends an image.
-    pub(crate) fn image(&mut self, alt: String, src: String, title: String) {
-        self.images.push(Image { alt, src, title });
+    pub(crate) fn image(&mut self, alt: String, src: String, title: String, icon: bool) {
+        self.images.push(Image {
+            alt,
+            src,
+            title,
+            icon,
+        });
         let idx = u16::try_from(self.images.len() - 1).unwrap_or(u16::MAX);
         self.toks.push(Tok::Image(idx));
         self.content = true;
@@ -232,7 +259,14 @@ impl Inline {
                 let idx = self.open[k].1;
                 self.toks.push(Tok::Close(idx));
             }
+            if flush.heading {
+                self.drop_strong();
+            }
             self.normalize(flush.keep_indent);
+            if !flush.heading && !flush.table && self.break_after_leading_image() {
+                // The new line start strips indents like any other.
+                self.normalize(flush.keep_indent);
+            }
             self.drop_cjk_breaks();
             self.decide_emphasis();
             let before = out.len();
@@ -255,6 +289,56 @@ impl Inline {
         wrote
     }
 
+    /// A block that opens with an image followed by text (`<div><img><span
+    /// class="img_descr">图：…</span></div>`, `<p><a><img></a> <em>说明</em></p>`)
+    /// shows the text under the picture, as its caption: the text starts a new
+    /// line instead of running on after `![](…)`. Images side by side and
+    /// icons (declared at most 32 px) stay on one line.
+    fn break_after_leading_image(&mut self) -> bool {
+        let is_content = |t: &Tok| matches!(t, Tok::Text(..) | Tok::Code(..) | Tok::Image(_));
+        let Some(first) = self.toks.iter().position(is_content) else {
+            return false;
+        };
+        let Tok::Image(n) = self.toks[first] else {
+            return false;
+        };
+        if self.images[n as usize].icon {
+            return false;
+        }
+        let mut at = first + 1;
+        while matches!(self.toks.get(at), Some(Tok::Close(_))) {
+            at += 1;
+        }
+        let next = self.toks[at..]
+            .iter()
+            .find(|t| is_content(t) || matches!(t, Tok::Break));
+        if matches!(next, Some(Tok::Text(..) | Tok::Code(..))) {
+            // Runs after `normalize`: the spaces around the new break go.
+            self.toks.insert(at, Tok::Break);
+            let mut k = at + 1;
+            while k < self.toks.len() {
+                match self.toks[k] {
+                    Tok::Space { .. } => {
+                        self.toks.remove(k);
+                    }
+                    Tok::Open(_) | Tok::Close(_) => k += 1,
+                    _ => break,
+                }
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Removes `Strong` markers (heading content).
+    fn drop_strong(&mut self) {
+        let marks = &self.marks;
+        self.toks.retain(|t| match t {
+            Tok::Open(m) | Tok::Close(m) => marks[*m as usize].mark != Mark::Strong,
+            _ => true,
+        });
+    }
+
     fn text_of(&self, a: u32, b: u32) -> &str {
         &self.arena[a as usize..b as usize]
     }
@@ -263,7 +347,8 @@ impl Inline {
     /// empty marker pairs vanish; U+3000 indents at line starts go; breaks are
     /// kept only between content.
     fn normalize(&mut self, keep_indent: bool) {
-        let toks = std::mem::take(&mut self.toks);
+        let mut toks = std::mem::take(&mut self.toks);
+        self.trim_invisible_end(&mut toks);
         let mut v = std::mem::take(&mut self.scratch);
         v.clear();
         // Alias: a mark merged into an adjacent earlier one of the same kind.
@@ -372,6 +457,33 @@ impl Inline {
         self.toks = v;
         self.scratch = toks;
         self.scratch.clear();
+    }
+
+    /// NBSP and U+3000 at the very end of a block are invisible and would be
+    /// trailing whitespace in the Markdown: `结尾&nbsp;</p>` loses them, and a
+    /// `<p>&nbsp;</p>` spacer vanishes (leading ones are kept as indentation,
+    /// or stripped as full-width indents).
+    fn trim_invisible_end(&self, toks: &mut Vec<Tok>) {
+        while let Some(k) = toks.iter().rposition(|t| {
+            !matches!(
+                t,
+                Tok::Open(_) | Tok::Close(_) | Tok::Space { .. } | Tok::Break
+            )
+        }) {
+            let Tok::Text(a, b) = toks[k] else {
+                return;
+            };
+            let s = self.text_of(a, b);
+            let kept = s.trim_end_matches(['\u{a0}', '\u{3000}']).len();
+            if kept == s.len() {
+                return;
+            }
+            if kept > 0 {
+                toks[k] = Tok::Text(a, a + to_u32(kept));
+                return;
+            }
+            toks.remove(k);
+        }
     }
 
     fn push_content(&self, v: &mut Vec<Tok>, t: Tok, pending_break: &mut bool) {
@@ -687,17 +799,190 @@ impl Inline {
                 lone |= 1 << i;
             }
         }
+        if !self.can_pair('*') {
+            lone |= 1;
+        }
+        if !self.can_pair('_') {
+            lone |= 2;
+        }
         lone
+    }
+
+    /// Whether a literal `*` or `_` in the block's text could take part in
+    /// emphasis. CommonMark pairs a closer only with an earlier opener, so
+    /// when no potential opener precedes a potential closer (one of them
+    /// literal text), no literal delimiter needs a backslash: `，*ST华讯、*ST腾邦`
+    /// (stock names, openers only) or `日期_产品_AC版本_$出价` (intraword `_`
+    /// neither opens nor closes; the last one only closes). Our own markers
+    /// take part with their real flanking; a literal delimiter touching a
+    /// marker or another run of its kind, or inside image alt text, counts
+    /// as pairable (the answer is "escape as before").
+    fn can_pair(&self, c: char) -> bool {
+        let flanks = |before: Option<char>, after: Option<char>| {
+            let (b, a) = (class_of(before), class_of(after));
+            let (lf, rf) = (left_flanking(b, a), right_flanking(b, a));
+            if c == '_' {
+                (
+                    lf && (!rf || b == Class::Punct),
+                    rf && (!lf || a == Class::Punct),
+                )
+            } else {
+                (lf, rf)
+            }
+        };
+        // (literal, can open, can close), in output order.
+        let mut events: Vec<(bool, bool, bool)> = Vec::new();
+        let mut prev: Option<char> = None;
+        for (i, &t) in self.toks.iter().enumerate() {
+            let next = self.toks.get(i + 1).and_then(|&n| self.first_char(n));
+            match t {
+                Tok::Text(a, b) => {
+                    let text = self.text_of(a, b);
+                    let mut before = prev;
+                    let mut chars = text.char_indices().peekable();
+                    while let Some((at, ch)) = chars.next() {
+                        if ch != c {
+                            before = Some(ch);
+                            continue;
+                        }
+                        let mut len = 1;
+                        while chars.next_if(|&(_, n)| n == c).is_some() {
+                            len += 1;
+                        }
+                        let after = chars.peek().map(|&(_, n)| n).or(next);
+                        if before == Some(c) || after == Some(c) {
+                            return true;
+                        }
+                        let (open, close) = flanks(before, after);
+                        events.push((true, open, close));
+                        if at == 0 && prev.is_none() && len > 1 {
+                            // A line start may escape the run's first char
+                            // (`\**`): the rest is then a run after punctuation.
+                            let (open, close) = flanks(Some(c), after);
+                            events.push((true, open, close));
+                        }
+                        before = Some(c);
+                    }
+                }
+                Tok::Image(n) if self.images[n as usize].alt.contains(c) => return true,
+                Tok::Open(_) | Tok::Close(_) if self.delim_of(t) == Some(c) => {
+                    let (open, close) = flanks(prev, next);
+                    events.push((false, open, close));
+                }
+                _ => {}
+            }
+            prev = self.last_char(t);
+        }
+        // Any opener before any closer, with a literal on either side.
+        let mut literal_opener = false;
+        let mut any_opener = false;
+        for (literal, open, close) in events {
+            if close && (literal_opener || (literal && any_opener)) {
+                return true;
+            }
+            if open {
+                any_opener = true;
+                literal_opener |= literal;
+            }
+        }
+        false
+    }
+
+    /// `<url>` for a link at token `i` whose whole text is its URL (no title,
+    /// no markup inside).
+    fn autolink_at(&self, i: usize) -> Option<String> {
+        let Tok::Open(m) = self.toks[i] else {
+            return None;
+        };
+        let slot = &self.marks[m as usize];
+        let Mark::Link { href, title } = &slot.mark else {
+            return None;
+        };
+        if !title.is_empty() {
+            return None;
+        }
+        match (self.toks.get(i + 1), self.toks.get(i + 2)) {
+            (Some(&Tok::Text(a, b)), Some(&Tok::Close(c))) if c == m => {
+                escape::autolink(self.text_of(a, b), href)
+            }
+            _ => None,
+        }
+    }
+
+    /// The visible text from token `i` to the end of its output line, with
+    /// each emphasis marker as its delimiter and any other marker, code span
+    /// or image as one U+0001 placeholder; cut after
+    /// 1000 bytes (a label is at most 999 characters).
+    fn line_from(&self, i: usize) -> String {
+        let mut s = String::new();
+        for &t in &self.toks[i..] {
+            match t {
+                Tok::Text(a, b) => s.push_str(self.text_of(a, b)),
+                Tok::Space { .. } => s.push(' '),
+                Tok::Break => break,
+                _ => s.push(self.delim_of(t).unwrap_or('\u{1}')),
+            }
+            if s.len() > 1000 {
+                // Longer than any label: stop, and stay on the safe side.
+                s.push(':');
+                break;
+            }
+        }
+        s
+    }
+
+    /// The text of the link whose content starts at token `i`, up to its
+    /// closer, with any other token as a U+0001 placeholder.
+    fn link_text_from(&self, i: usize) -> String {
+        let mut s = String::new();
+        let mut depth = 0u32;
+        for &t in &self.toks[i..] {
+            match t {
+                Tok::Open(m) if matches!(self.marks[m as usize].mark, Mark::Link { .. }) => {
+                    depth += 1;
+                }
+                Tok::Close(m) if matches!(self.marks[m as usize].mark, Mark::Link { .. }) => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                Tok::Text(a, b) => s.push_str(self.text_of(a, b)),
+                Tok::Space { .. } => s.push(' '),
+                _ => s.push('\u{1}'),
+            }
+        }
+        s
     }
 
     fn serialize(&self, out: &mut String, flush: Flush) {
         let lone = self.lone_delimiters();
-        let mut line_start = true;
+        let mut line_start = !flush.heading;
         let mut prev: Option<char> = None;
         let mut link_depth = 0u32;
+        // Per open link: its text's brackets pair up.
+        let mut balanced: Vec<bool> = Vec::new();
+        let mut skip = 0usize;
         for (i, &t) in self.toks.iter().enumerate() {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            if let Some(auto) = self.autolink_at(i) {
+                out.push_str(&auto);
+                line_start = false;
+                prev = Some('>');
+                skip = 2;
+                continue;
+            }
             match t {
                 Tok::Text(a, b) => {
+                    let text = self.text_of(a, b);
+                    let line = if line_start {
+                        self.line_from(i)
+                    } else {
+                        String::new()
+                    };
                     let ctx = Context {
                         line_start,
                         prev,
@@ -705,11 +990,36 @@ impl Inline {
                         link_text: link_depth > 0,
                         table: flush.table,
                         lone,
+                        not_definition: line_start
+                            && text.starts_with('[')
+                            && !escape::could_be_definition(&line),
+                        line_has_text: line.chars().any(|c| {
+                            !matches!(c, '-' | '=' | '|' | ':' | '*' | '_' | '+' | ' ' | '\t')
+                        }),
+                        brackets_balanced: balanced.last().copied().unwrap_or(false),
                     };
-                    escape::escape_text(out, self.text_of(a, b), &ctx);
+                    escape::escape_text(out, text, &ctx);
                 }
                 Tok::Space { .. } => out.push(' '),
                 Tok::Break => out.push_str("\\\n"),
+                // Two code spans in a row cannot both be backtick spans
+                // (`` `a``b` `` is one span): the second is written as HTML.
+                Tok::Code(a, b) if i > 0 && matches!(self.toks[i - 1], Tok::Code(..)) => {
+                    out.push_str("<code>");
+                    for c in self.text_of(a, b).chars() {
+                        match c {
+                            '&' => out.push_str("&amp;"),
+                            '<' => out.push_str("&lt;"),
+                            '>' => out.push_str("&gt;"),
+                            c if c.is_ascii_punctuation() => {
+                                out.push('\\');
+                                out.push(c);
+                            }
+                            c => out.push(c),
+                        }
+                    }
+                    out.push_str("</code>");
+                }
                 Tok::Code(a, b) => escape::push_code_span(out, self.text_of(a, b), flush.table),
                 Tok::Image(n) => {
                     let img = &self.images[n as usize];
@@ -721,6 +1031,9 @@ impl Inline {
                         link_text: true,
                         table: flush.table,
                         lone,
+                        not_definition: false,
+                        line_has_text: false,
+                        brackets_balanced: brackets_pair(&img.alt),
                     };
                     escape::escape_text(out, &img.alt, &ctx);
                     out.push_str("](");
@@ -740,6 +1053,7 @@ impl Inline {
                         (Mark::Link { .. }, _) => {
                             out.push('[');
                             link_depth += 1;
+                            balanced.push(brackets_pair(&self.link_text_from(i + 1)));
                         }
                         (Mark::Raw(tag), _) => {
                             out.push('<');
@@ -763,6 +1077,7 @@ impl Inline {
                             escape::push_title(out, title);
                             out.push(')');
                             link_depth = link_depth.saturating_sub(1);
+                            balanced.pop();
                         }
                         (Mark::Raw(tag), _) => {
                             out.push_str("</");
@@ -777,6 +1092,26 @@ impl Inline {
             prev = last;
         }
     }
+}
+
+/// Whether the brackets of link or alt text pair up with no `](` inside, so
+/// that CommonMark reads them as text: `map[string]interface{}`.
+fn brackets_pair(text: &str) -> bool {
+    let mut depth = 0u32;
+    let mut prev = '\0';
+    for c in text.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => match depth.checked_sub(1) {
+                Some(d) => depth = d,
+                None => return false,
+            },
+            '(' if prev == ']' => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    depth == 0
 }
 
 /// A link destination; in a table `|` must not end the cell.

@@ -154,15 +154,27 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
     match tag {
         Tag::Link => {
             a.href = attr(el, "href").filter(|h| !h.is_empty() && !is_script_url(h));
-            a.title = attr(el, "title");
+            a.title = attr(el, "title").filter(|t| !repeats(t, a.href.as_deref(), None));
         }
         Tag::Image => {
             a.src = image_source(el);
             a.alt = attr(el, "alt");
-            a.title = attr(el, "title");
+            a.title = attr(el, "title").filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
+            a.icon = ["width", "height"].iter().any(|n| {
+                attr(el, n)
+                    .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
+                    .is_some_and(|px| px <= 32)
+            });
         }
         Tag::Pre | Tag::Code => {
-            a.lang = attr(el, "class").and_then(|c| lang_from_class(&c));
+            a.lang = attr(el, "class")
+                .and_then(|c| lang_from_class(&c))
+                .or_else(|| attr(el, "data-lang").and_then(|l| clean_lang(&l)))
+                .or_else(|| {
+                    attr(el, "lang")
+                        .filter(|l| !is_natural_language(l))
+                        .and_then(|l| clean_lang(&l))
+                });
         }
         Tag::List { ordered: true } => {
             a.start = attr(el, "start").and_then(|s| s.parse().ok());
@@ -192,6 +204,21 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
         _ => {}
     }
     a
+}
+
+/// A title that only repeats the URL, its file name or the alt text: CMSs
+/// fill `title` that way (Juejin, woshipm, Dockone), and a tooltip that says
+/// what the reader already sees is noise in the Markdown.
+fn repeats(title: &str, url: Option<&str>, alt: Option<&str>) -> bool {
+    if title.is_empty() || alt == Some(title) {
+        return true;
+    }
+    let Some(url) = url else { return false };
+    if url == title {
+        return true;
+    }
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next() == Some(title)
 }
 
 fn is_script_url(url: &str) -> bool {
@@ -230,19 +257,47 @@ fn is_placeholder(src: &str) -> bool {
     src.is_empty() || src.starts_with("data:") || src == "about:blank" || src == "#"
 }
 
-/// `language-rust`, `lang-rust`, `highlight-rust` → `rust`.
+/// `language-rust`, `lang-rust`, `highlight-rust`, SyntaxHighlighter's
+/// `brush: rust;` → `rust`.
 fn lang_from_class(class: &str) -> Option<String> {
-    class.split_ascii_whitespace().find_map(|c| {
-        let lang = c
-            .strip_prefix("language-")
-            .or_else(|| c.strip_prefix("lang-"))
-            .or_else(|| c.strip_prefix("highlight-"))?;
-        let clean: String = lang
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
-            .collect();
-        (!clean.is_empty()).then_some(clean)
-    })
+    let mut words = class.split_ascii_whitespace();
+    while let Some(c) = words.next() {
+        let lang = match c {
+            "brush:" => words.next(),
+            _ => c
+                .strip_prefix("language-")
+                .or_else(|| c.strip_prefix("lang-"))
+                .or_else(|| c.strip_prefix("highlight-"))
+                .or_else(|| c.strip_prefix("brush:")),
+        };
+        if let Some(lang) = lang.and_then(clean_lang) {
+            return Some(lang);
+        }
+    }
+    None
+}
+
+/// A language name as a fence info string accepts it (`c++`, `c#`, `objective-c`).
+fn clean_lang(lang: &str) -> Option<String> {
+    let clean: String = lang
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
+        .collect();
+    (!clean.is_empty()).then_some(clean)
+}
+
+/// `lang="zh-CN"` on a `<pre>` is the HTML language attribute, not a
+/// programming language (`<pre lang="php">`, WP-Syntax style).
+fn is_natural_language(lang: &str) -> bool {
+    let primary = lang
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        primary.as_str(),
+        "en" | "zh" | "ja" | "ko" | "fr" | "de" | "es" | "ru" | "pt" | "it" | "und" | ""
+    )
 }
 
 #[cfg(test)]
@@ -270,6 +325,13 @@ mod tests {
         assert_eq!(lang_from_class("hljs language-rust"), Some("rust".into()));
         assert_eq!(lang_from_class("lang-js x"), Some("js".into()));
         assert_eq!(lang_from_class("plain"), None);
+        assert_eq!(
+            lang_from_class("brush: js; gutter: false"),
+            Some("js".into())
+        );
+        assert_eq!(lang_from_class("brush:php"), Some("php".into()));
+        assert!(is_natural_language("zh-CN"));
+        assert!(!is_natural_language("go"));
         assert!(is_script_url(" JavaScript:void(0)"));
     }
 }

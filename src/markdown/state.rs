@@ -256,6 +256,7 @@ impl Core {
                         attrs.alt.unwrap_or_default(),
                         src,
                         attrs.title.unwrap_or_default(),
+                        attrs.icon,
                     );
                 }
             }
@@ -525,10 +526,19 @@ impl Core {
                 self.single_line = self.single_line.saturating_sub(1);
                 self.heading = None;
                 self.para.clear();
-                let opts = self.flush_opts(false);
+                // `<h3><img></h3>`: an image set apart, written as a paragraph.
+                let picture = self.inline.images_only();
+                let opts = Flush {
+                    heading: !picture,
+                    ..self.flush_opts(false)
+                };
                 if self.inline.flush(&mut self.para, opts) {
                     self.protect_para();
-                    self.blocks.heading(level, &self.para);
+                    if picture {
+                        self.blocks.paragraph(&self.para);
+                    } else {
+                        self.blocks.heading(level, &self.para);
+                    }
                 }
             }
             Act::Quote => {
@@ -600,6 +610,7 @@ impl Core {
         Flush {
             table,
             keep_indent: self.opts.keep_fullwidth_indent,
+            heading: false,
         }
     }
 

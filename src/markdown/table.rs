@@ -28,6 +28,8 @@ pub(crate) struct Attrs {
     pub start: Option<u64>,
     pub colspan: u32,
     pub rowspan: u32,
+    /// An image declared at most 32 pixels wide or high: an inline icon.
+    pub icon: bool,
 }
 
 /// One recorded event of a table's subtree.
