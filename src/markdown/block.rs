@@ -334,12 +334,8 @@ impl Blocks {
         self.line(&open);
         // Trailing blank lines are layout, not code.
         let body = code.trim_end_matches(['\n', '\r']);
-        // So is indentation shared by every line (code pasted from inside a
-        // function, Juejin's six-space `      //splice`): it goes, relative
-        // indentation stays.
-        let indent = common_indent(body);
         for l in body.split('\n') {
-            self.code_line(l.get(indent..).unwrap_or(""));
+            self.code_line(l);
         }
         self.line(&fence);
     }
@@ -406,34 +402,6 @@ fn push_prefix(line: &mut String, c: &Container, use_marker: bool) {
             }
         },
     }
-}
-
-/// Byte length of the leading blanks (spaces, tabs) that every non-blank line
-/// of `code` starts with.
-fn common_indent(code: &str) -> usize {
-    let mut common: Option<&str> = None;
-    for line in code.split('\n') {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        let lead = &line[..line.len() - line.trim_start_matches([' ', '\t']).len()];
-        common = Some(match common {
-            None => lead,
-            Some(c) => {
-                let n = c
-                    .bytes()
-                    .zip(lead.bytes())
-                    .take_while(|(a, b)| a == b)
-                    .count();
-                &c[..n]
-            }
-        });
-        if common == Some("") {
-            return 0;
-        }
-    }
-    common.map_or(0, str::len)
 }
 
 #[cfg(test)]
