@@ -340,11 +340,11 @@ impl Blocks {
         self.line(&fence);
     }
 
-    /// A code line: written verbatim except for trailing spaces and tabs, which
-    /// are invisible and which any editor strips; blank lines keep only `>`
-    /// prefixes.
+    /// A code line: written verbatim (whitespace is content in code; only a CR
+    /// left by CRLF input goes, the file's line endings are chosen on output);
+    /// blank lines keep only `>` prefixes.
     fn code_line(&mut self, text: &str) {
-        let text = text.trim_end_matches([' ', '\t', '\r']);
+        let text = text.strip_suffix('\r').unwrap_or(text);
         if text.is_empty() {
             self.line("");
         } else {
