@@ -818,6 +818,14 @@ impl Inline {
     /// marker or another run of its kind, or inside image alt text, counts
     /// as pairable (the answer is "escape as before").
     fn can_pair(&self, c: char) -> bool {
+        // Without a literal `c` there is nothing to escape either way (memchr-fast).
+        let literal = self.toks.iter().any(|&t| match t {
+            Tok::Text(a, b) => self.text_of(a, b).contains(c),
+            _ => false,
+        });
+        if !literal {
+            return false;
+        }
         let flanks = |before: Option<char>, after: Option<char>| {
             let (b, a) = (class_of(before), class_of(after));
             let (lf, rf) = (left_flanking(b, a), right_flanking(b, a));
