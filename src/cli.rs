@@ -66,7 +66,14 @@ Exit codes:
   2  error")]
     Check(CheckArgs),
     /// List, show and test rule sets
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:
+  postscrub rules list                      rule sets in use, with their rule ids
+  postscrub rules show stock-keyword-link   one rule: file:line, action, examples
+  postscrub rules test                      run the examples of the rule sets in use
+  postscrub rules test rules/local.yaml     run one file's examples (exit 1 on a failure)"
+    )]
     Rules(RulesCommand),
     /// Print a shell completion script
     #[command(after_help = "Examples:
