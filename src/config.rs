@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub const CONFIG_FILE: &str = "postscrub.yaml";
 
 /// Rule sets used when neither the command line nor a config file names any.
-pub const DEFAULT_RULES: &[&str] = &["sina-finance", "rsshub-common"];
+pub const DEFAULT_RULES: &[&str] = &["sina-finance", "36kr", "rsshub-common"];
 
 /// `postscrub.yaml`, as written.
 #[derive(Debug, Default, Deserialize, schemars::JsonSchema)]

@@ -25,7 +25,7 @@ fn corpus() -> Vec<PathBuf> {
 
 fn presets() -> Rules {
     Rules::load(
-        &["sina-finance".into(), "rsshub-common".into()],
+        &["sina-finance".into(), "36kr".into(), "rsshub-common".into()],
         Path::new("."),
     )
     .unwrap()
@@ -52,6 +52,9 @@ const CRUFT: &[&str] = &[
     "referrerpolicy",
     "343233024.png",
     "copy-code-btn",
+    "project-link",
+    "cors.zfour.workers.dev",
+    "link.juejin.cn/?target=",
     "<!--",
 ];
 

@@ -78,7 +78,7 @@ fn convert_is_deterministic_and_leaves_inputs_alone() {
     std::fs::create_dir_all(&project).unwrap();
     std::fs::write(
         project.join("postscrub.yaml"),
-        "rules: [sina-finance, rsshub-common]\ntarget: hexo\ntimezone: '+08:00'\n",
+        "rules: [sina-finance, 36kr, rsshub-common]\ntarget: hexo\ntimezone: '+08:00'\n",
     )
     .unwrap();
     let by_config = tmp.path().join("by-config");

@@ -5,6 +5,7 @@
 
 /// `(name, YAML)` of every shipped preset, sorted by name.
 pub const PRESETS: &[(&str, &str)] = &[
+    ("36kr", include_str!("../../rules/36kr.yaml")),
     (
         "rsshub-common",
         include_str!("../../rules/rsshub-common.yaml"),
