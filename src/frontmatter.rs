@@ -157,14 +157,14 @@ impl FrontMatter {
                 // Trailing blank or comment lines stay with what follows.
                 return Some(trim_trailing_blank(&self.text, *span));
             }
-            if let Some((k, key_len)) = top_level_key(line) {
-                if k == key {
-                    found = Some(Span {
-                        start,
-                        end: pos,
-                        key_len,
-                    });
-                }
+            if let Some((k, key_len)) = top_level_key(line)
+                && k == key
+            {
+                found = Some(Span {
+                    start,
+                    end: pos,
+                    key_len,
+                });
             }
         }
         found.map(|s| trim_trailing_blank(&self.text, s))

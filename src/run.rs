@@ -46,17 +46,22 @@ const BATCH_PER_THREAD: usize = 64;
 /// What to do with each transformed post.
 #[derive(Debug, Clone)]
 enum Action {
-    WriteTo {
-        dir: PathBuf,
-        force: bool,
-    },
+    WriteTo { dir: PathBuf, force: bool },
     InPlace,
     Diff,
-    /// `ranges`: compute every changed line range (JSON reports them); otherwise only the
-    /// first changed line, which needs no diff.
-    Check {
-        ranges: bool,
-    },
+    Check,
+}
+
+/// What every post of a run is handled with.
+struct PostContext<'a> {
+    cwd: &'a Path,
+    config: &'a Config,
+    action: &'a Action,
+    /// Relative paths of all inputs (so an `.html` page is not renamed onto another input).
+    inputs: HashSet<&'a str>,
+    /// Compute every changed line range (JSON reports them); otherwise only the first changed
+    /// line, which needs no diff.
+    ranges: bool,
 }
 
 /// Run a parsed command line. `stdin` is used only by `convert -`.
@@ -106,7 +111,7 @@ pub fn run(
         }
         Command::Check(args) => {
             let run = Run {
-                action: Action::Check { ranges: false },
+                action: Action::Check,
                 verb: Verb::Check,
                 format: args.format,
                 fail_on: FailOn::parse(&args.fail_on)?,
@@ -268,16 +273,6 @@ fn process_all(
     };
     let (posts, walk_errors) = walk::find_posts(&roots, &config.filter, skip);
     let format = run.format.or(config.format).unwrap_or(Format::Human);
-    let check_action;
-    let action = match action {
-        Action::Check { .. } => {
-            check_action = Action::Check {
-                ranges: format == Format::Json,
-            };
-            &check_action
-        }
-        other => other,
-    };
     let mut reporter = run.extras.wrap(
         report::reporter(verb, format, config.quiet, config.color),
         format,
@@ -300,7 +295,13 @@ fn process_all(
         )?;
     }
 
-    let relatives: HashSet<&str> = posts.iter().map(|p| p.relative.as_str()).collect();
+    let context = PostContext {
+        cwd,
+        config: &config,
+        action,
+        inputs: posts.iter().map(|p| p.relative.as_str()).collect(),
+        ranges: format == Format::Json,
+    };
     let bar = progress_bar(config.progress, posts.len());
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
@@ -312,7 +313,7 @@ fn process_all(
             chunk
                 .par_iter()
                 .map(|post| {
-                    let r = handle_post(post, cwd, &config, action, &relatives);
+                    let r = handle_post(post, &context);
                     bar.inc(1);
                     r
                 })
@@ -395,13 +396,8 @@ fn output_relative(relative: &str, to_markdown: bool, inputs: &HashSet<&str>) ->
     relative.to_owned()
 }
 
-fn handle_post(
-    post: &Post,
-    cwd: &Path,
-    config: &Config,
-    action: &Action,
-    inputs: &HashSet<&str>,
-) -> PostResult {
+fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
+    let (cwd, config) = (context.cwd, context.config);
     let path = display_path(&post.path, cwd);
     let mut result = PostResult {
         path,
@@ -453,7 +449,7 @@ fn handle_post(
     if changed {
         result.status = Status::Changed;
     }
-    match action {
+    match context.action {
         Action::Diff if changed => {
             result.diff = Some(diff::unified(
                 &result.path,
@@ -462,8 +458,8 @@ fn handle_post(
                 config.color,
             ));
         }
-        Action::Check { ranges } if changed => {
-            result.changed_lines = if *ranges {
+        Action::Check if changed => {
+            result.changed_lines = if context.ranges {
                 diff::changed_lines(text, &processed.output)
             } else {
                 let line = diff::first_changed_line(text, &processed.output);
@@ -477,7 +473,11 @@ fn handle_post(
         }
         Action::WriteTo { dir, force } => {
             let to_markdown = config.options.to == pipeline::OutputFormat::Markdown;
-            let target = dir.join(output_relative(&post.relative, to_markdown, inputs));
+            let target = dir.join(output_relative(
+                &post.relative,
+                to_markdown,
+                &context.inputs,
+            ));
             if !force && target.exists() {
                 result.status = Status::Skipped(format!("{} exists", display_path(&target, cwd)));
                 return result;

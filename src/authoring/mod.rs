@@ -130,10 +130,10 @@ fn display_source(source: &RuleSource, cwd: &Path) -> String {
 
 /// A rule-file error as a config error (exit code 2), its path relative to `cwd`.
 fn rule_error(mut e: RuleError, cwd: &Path) -> ConfigError {
-    if let RuleSource::File(path) = &mut e.source {
-        if let Ok(relative) = path.strip_prefix(cwd) {
-            *path = relative.to_path_buf();
-        }
+    if let RuleSource::File(path) = &mut e.source
+        && let Ok(relative) = path.strip_prefix(cwd)
+    {
+        *path = relative.to_path_buf();
     }
     ConfigError(anyhow!(e))
 }
