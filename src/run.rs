@@ -378,8 +378,6 @@ fn position_message(e: &pipeline::PostError) -> String {
     }
 }
 
-/// Read, transform and write or compare one post. Never panics on bad input; errors become a
-/// `Failed` status and the post is left untouched.
 /// Where a post goes under `--out`: its relative path, with `.html`/`.htm` becoming `.md` when
 /// the body becomes Markdown, unless another input already has that name.
 fn output_relative(relative: &str, to_markdown: bool, inputs: &HashSet<&str>) -> String {
@@ -396,6 +394,24 @@ fn output_relative(relative: &str, to_markdown: bool, inputs: &HashSet<&str>) ->
     relative.to_owned()
 }
 
+/// Where `--in-place` writes a post: the same file, or for an `.html`/`.htm` page converted to
+/// Markdown the `.md` beside it (a site generator would render Markdown in an `.html` file as
+/// HTML), unless that name is taken.
+fn in_place_target(path: &Path, to_markdown: bool) -> PathBuf {
+    let is_html = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    let md = path.with_extension("md");
+    if to_markdown && is_html && !md.exists() {
+        md
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// Read, transform and write or compare one post. Never panics on bad input; errors become a
+/// `Failed` status and the post is left untouched.
 fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
     let (cwd, config) = (context.cwd, context.config);
     let path = display_path(&post.path, cwd);
@@ -467,8 +483,22 @@ fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
             };
         }
         Action::InPlace if changed => {
-            if let Err(e) = write_atomic(&post.path, processed.output.as_bytes(), true) {
+            let to_markdown = config.options.to == pipeline::OutputFormat::Markdown;
+            let target = in_place_target(&post.path, to_markdown);
+            if let Err(e) = write_atomic(&target, processed.output.as_bytes(), true) {
                 return fail(result, format!("cannot write: {e:#}"));
+            }
+            // The page now lives as Markdown beside it; the new file is on disk first.
+            if target != post.path
+                && let Err(e) = std::fs::remove_file(&post.path)
+            {
+                return fail(
+                    result,
+                    format!(
+                        "converted to {}, but cannot remove the original: {e}",
+                        display_path(&target, cwd)
+                    ),
+                );
             }
         }
         Action::WriteTo { dir, force } => {

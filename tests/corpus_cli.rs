@@ -161,3 +161,34 @@ fn in_place_converts_once_and_then_has_nothing_to_do() {
     let check = postscrub(&[&["check", dir][..], &args].concat());
     assert_eq!(check.status.code(), Some(0));
 }
+
+#[test]
+fn in_place_moves_converted_html_pages_to_md() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("page.html"), "<div><p>第一段。</p></div>\n").unwrap();
+    std::fs::write(site.join("taken.html"), "<p>x</p>\n").unwrap();
+    std::fs::write(site.join("taken.md"), "keep\n").unwrap();
+    let run = postscrub(&["convert", site.to_str().unwrap(), "--in-place"]);
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let files: Vec<String> = tree(&site).into_keys().collect();
+    assert_eq!(files, ["page.md", "taken.html", "taken.md"]);
+    assert_eq!(
+        std::fs::read_to_string(site.join("page.md")).unwrap(),
+        "第一段。\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("taken.html")).unwrap(),
+        "x\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("taken.md")).unwrap(),
+        "keep\n"
+    );
+}
