@@ -49,6 +49,10 @@ fn best<F: FnMut()>(rounds: usize, mut f: F) -> Duration {
 }
 
 fn main() {
+    let defaults: Vec<String> = postscrub::config::DEFAULT_RULES
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     let posts = posts();
     let bodies: Vec<&str> = posts.iter().map(|p| Document::split(p).body).collect();
     let body_bytes: usize = bodies.iter().map(|b| b.len()).sum();
@@ -57,10 +61,7 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(15);
-    let rules = Rules::load(
-        &["sina-finance".into(), "rsshub-common".into()],
-        Path::new("."),
-    )
+    let rules = Rules::load(&defaults, Path::new("."))
     .unwrap();
     let sets: Vec<&RuleSet> = rules.sets.iter().collect();
     let options = Options {

@@ -333,14 +333,28 @@ fn scan_extracts(
     if extracts.is_empty() {
         return Ok(decisions);
     }
-    // Per rule: captured raw text per matched element, and the stack of open matches.
-    let captures: Vec<Rc<RefCell<Capture>>> = extracts
+    // One capture per distinct selector (rules often share one, e.g. `p`), holding the raw
+    // text of each matched element and the stack of open matches.
+    let mut groups: Vec<(&str, &Selector)> = Vec::new();
+    let group_of: Vec<usize> = extracts
+        .iter()
+        .map(
+            |(_, e)| match groups.iter().position(|(t, _)| *t == e.selector_text) {
+                Some(g) => g,
+                None => {
+                    groups.push((&e.selector_text, &e.selector));
+                    groups.len() - 1
+                }
+            },
+        )
+        .collect();
+    let captures: Vec<Rc<RefCell<Capture>>> = groups
         .iter()
         .map(|_| Rc::new(RefCell::new(Capture::default())))
         .collect();
     {
         let mut settings = Settings::new().with_strict(false);
-        for ((_, e), capture) in extracts.iter().zip(&captures) {
+        for ((_, selector), capture) in groups.iter().zip(&captures) {
             let on_element = Rc::clone(capture);
             let on_text = Rc::clone(capture);
             let handlers = ElementContentHandlers::default()
@@ -374,28 +388,35 @@ fn scan_extracts(
                     }
                     Ok(())
                 });
-            settings = settings.append_element_content_handler((
-                Cow::Borrowed(&e.selector as &Selector),
-                handlers,
-            ));
+            settings =
+                settings.append_element_content_handler((Cow::Borrowed(*selector), handlers));
         }
         let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
         rewriter.write(body.as_bytes())?;
         rewriter.end()?;
     }
-    for ((i, e), capture) in extracts.iter().zip(captures) {
-        let texts = std::mem::take(&mut capture.borrow_mut().texts);
+    // Each element's text as a browser shows it, decoded once per group.
+    let texts: Vec<Vec<String>> = captures
+        .iter()
+        .map(|c| {
+            c.borrow()
+                .texts
+                .iter()
+                .map(|raw| collapse_whitespace(&htmlize::unescape(raw)))
+                .collect()
+        })
+        .collect();
+    for ((i, e), group) in extracts.iter().zip(group_of) {
         let mut found = 0;
-        let values = texts
-            .into_iter()
-            .map(|raw| {
+        let values = texts[group]
+            .iter()
+            .map(|text| {
                 if e.max.is_some_and(|max| found >= max) {
                     return None;
                 }
-                let text = collapse_whitespace(&htmlize::unescape(&raw));
                 let value = match &e.pattern {
-                    None => Some(text).filter(|t| !t.is_empty()),
-                    Some(p) => p.captures(&text).map(|c| {
+                    None => Some(text.clone()).filter(|t| !t.is_empty()),
+                    Some(p) => p.captures(text).map(|c| {
                         c.get(1)
                             .or_else(|| c.get(0))
                             .map_or(String::new(), |m| m.as_str().trim().to_owned())

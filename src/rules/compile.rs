@@ -119,6 +119,8 @@ pub enum AttributeValue {
 #[derive(Debug)]
 pub struct Extract {
     pub selector: Selector,
+    /// The selector as written: rules with the same one share one capture pass.
+    pub selector_text: String,
     pub field: String,
     pub pattern: Option<Regex>,
     pub max: Option<usize>,
@@ -418,6 +420,7 @@ fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
             }
             HtmlAction::Extract(Extract {
                 selector: selector(&e.selector)?,
+                selector_text: e.selector.trim().to_owned(),
                 field: e.field,
                 pattern: e.pattern.as_deref().map(pattern).transpose()?,
                 max: e.max,
