@@ -86,7 +86,10 @@ pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(raw)
     };
-    if !decoded.contains(['\r', '\0']) {
+    // Two memchr scans: `\r` and NUL are ASCII, so they never occur inside a
+    // multi-byte character.
+    let bytes = decoded.as_bytes();
+    if !bytes.contains(&b'\r') && !bytes.contains(&0) {
         return decoded;
     }
     let mut s = String::with_capacity(decoded.len());
