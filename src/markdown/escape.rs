@@ -304,40 +304,55 @@ fn is_email(s: &str) -> bool {
 }
 
 pub(crate) fn push_url(out: &mut String, url: &str) {
-    let mut enc = String::with_capacity(url.len() + 8);
-    let mut chars = url.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' => enc.push_str("%20"),
-            '<' => enc.push_str("%3C"),
-            '>' => enc.push_str("%3E"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {}
-            '\\' => {
-                if chars
-                    .peek()
-                    .is_none_or(|n| n.is_ascii() && is_ascii_punctuation(*n as u8))
-                {
-                    enc.push('\\');
-                }
-                enc.push('\\');
-            }
-            '&' => {
-                let rest: String = chars.clone().take(40).collect();
-                if could_be_entity(&rest) {
-                    enc.push('\\');
-                }
-                enc.push('&');
-            }
-            c => enc.push(c),
-        }
-    }
-    let angle = enc.is_empty() || enc.bytes().any(|b| matches!(b, b'(' | b')' | b'[' | b']'));
+    let bytes = url.as_bytes();
+    // Angle brackets when the written destination would be empty (only
+    // dropped control characters) or holds brackets or parentheses; the
+    // encoding below neither adds nor removes those.
+    let angle = bytes.iter().all(|&b| b < 0x20 || b == 0x7f)
+        || bytes
+            .iter()
+            .any(|&b| matches!(b, b'(' | b')' | b'[' | b']'));
     if angle {
         out.push('<');
-        out.push_str(&enc);
+    }
+    // Every byte that needs work is ASCII, so a byte walk never splits a
+    // character; untouched runs are copied whole.
+    let mut flushed = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b' ' => "%20",
+            b'<' => "%3C",
+            b'>' => "%3E",
+            b if b < 0x20 || b == 0x7f => "",
+            b'\\' => {
+                if bytes
+                    .get(i + 1)
+                    .is_none_or(|&n| n.is_ascii() && is_ascii_punctuation(n))
+                {
+                    "\\\\"
+                } else {
+                    "\\"
+                }
+            }
+            b'&' => {
+                // The check looks at no more than the next 40 characters.
+                let rest = &url[i + 1..];
+                let end = rest.char_indices().nth(40).map_or(rest.len(), |(k, _)| k);
+                if could_be_entity(&rest[..end]) {
+                    "\\&"
+                } else {
+                    "&"
+                }
+            }
+            _ => continue,
+        };
+        out.push_str(&url[flushed..i]);
+        out.push_str(rep);
+        flushed = i + 1;
+    }
+    out.push_str(&url[flushed..]);
+    if angle {
         out.push('>');
-    } else {
-        out.push_str(&enc);
     }
 }
 
