@@ -110,11 +110,12 @@ pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
 }
 
 /// Decodes an attribute value (the attribute rules for legacy references).
-pub(crate) fn decode_attribute(raw: &str) -> String {
+/// Takes the value by value: without `&` it is returned as it is, no copy.
+pub(crate) fn decode_attribute(raw: String) -> String {
     if raw.contains('&') {
-        htmlize::unescape_attribute(raw).into_owned()
+        htmlize::unescape_attribute(&raw).into_owned()
     } else {
-        raw.to_owned()
+        raw
     }
 }
 
@@ -131,7 +132,10 @@ mod tests {
         assert_eq!(decode("&#123;&#125;"), "{}");
         assert_eq!(decode("a\r\nb\rc"), "a\nb\nc");
         assert_eq!(decode("&copy=2"), "©=2");
-        assert_eq!(decode_attribute("/x?a=1&copy=2&amp;b"), "/x?a=1&copy=2&b");
+        assert_eq!(
+            decode_attribute("/x?a=1&copy=2&amp;b".into()),
+            "/x?a=1&copy=2&b"
+        );
     }
 
     #[test]
