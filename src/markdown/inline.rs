@@ -177,9 +177,7 @@ impl Inline {
                 self.space(newline);
             } else {
                 let start = i;
-                while i < bytes.len() && !is_html_space(bytes[i]) {
-                    i += 1;
-                }
+                i = next_space(bytes, i);
                 self.push_text(&s[start..i]);
             }
         }
@@ -1138,6 +1136,38 @@ fn is_html_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
+/// Index of the first HTML whitespace byte at or after `i`, or `bytes.len()`.
+///
+/// Eight bytes at a time: HTML whitespace is all below 0x21, so a word
+/// without such a byte (the bulk of visible text, CJK included) is skipped
+/// whole; a word with one is looked at byte by byte.
+fn next_space(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    loop {
+        while let Some(word) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let x = u64::from_le_bytes(w);
+            // Nonzero exactly when some byte is below 0x21.
+            if x.wrapping_sub(ONES * 0x21) & !x & HIGHS != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let end = bytes.len().min(i + 8);
+        while i < end {
+            if is_html_space(bytes[i]) {
+                return i;
+            }
+            i += 1;
+        }
+        if i == bytes.len() {
+            return i;
+        }
+    }
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -1149,6 +1179,37 @@ fn to_u16(n: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_space_matches_a_byte_scan() {
+        let naive = |b: &[u8], i: usize| {
+            b[i..]
+                .iter()
+                .position(|&c| is_html_space(c))
+                .map_or(b.len(), |p| i + p)
+        };
+        let pieces = [
+            "a", "中", " ", "\t", "\n", "\r", "\u{c}", "\u{1}", "\u{b}", "!", "~", "\u{7f}", "é",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut s = String::new();
+            let mut x = seed;
+            for _ in 0..(seed % 40) {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                // Mostly letters, so long runs without whitespace occur.
+                let k = (x >> 33) as usize % (pieces.len() * 3);
+                s.push_str(pieces.get(k).unwrap_or(&"x"));
+            }
+            let b = s.as_bytes();
+            for i in 0..=b.len() {
+                assert_eq!(next_space(b, i), naive(b, i), "{s:?} at {i}");
+            }
+        }
+    }
 
     fn render(build: impl FnOnce(&mut Inline)) -> String {
         let mut inline = Inline::default();
