@@ -63,6 +63,37 @@ fn is_special(b: u8) -> bool {
     b < 128 && SPECIAL[b as usize]
 }
 
+/// [`SPECIAL`] over all byte values (non-ASCII bytes are never special).
+const SPECIAL_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = SPECIAL[i];
+        i += 1;
+    }
+    t
+};
+
+/// Index of the first special byte: eight table lookups OR-ed together per
+/// step, branching once per eight bytes.
+fn first_special(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if chunk
+            .iter()
+            .fold(false, |hit, &b| hit | SPECIAL_BYTE[b as usize])
+        {
+            break;
+        }
+        base += 8;
+    }
+    bytes[base..]
+        .iter()
+        .position(|&b| SPECIAL_BYTE[b as usize])
+        .map(|p| base + p)
+}
+
 /// Appends `text` (plain visible text, no line breaks) to `out`, escaped for
 /// its position.
 pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
@@ -71,7 +102,8 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
         return;
     }
     let first_is_digit = ctx.line_start && bytes[0].is_ascii_digit();
-    if !first_is_digit && !bytes.iter().any(|&b| is_special(b)) {
+    let first_special = first_special(bytes);
+    if !first_is_digit && first_special.is_none() {
         out.push_str(text);
         return;
     }
@@ -81,9 +113,14 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
     } else {
         None
     };
+    // Nothing before the first special byte or list delimiter needs looking at.
+    let from = match (first_special, list_delim) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(bytes.len()),
+    };
     let mut flushed = 0;
     let mut prev = ctx.prev;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
         if !(is_special(b) || Some(i) == list_delim) {
             continue;
         }
@@ -467,6 +504,21 @@ pub(crate) fn push_html_escaped(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_special_matches_a_byte_scan() {
+        let text = "中文 plain words, then a_b and *x* or [link](u) 2021. 年 ok";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let b = &text.as_bytes()[start..end];
+                assert_eq!(
+                    first_special(b),
+                    b.iter().position(|&c| is_special(c)),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
 
     fn esc(text: &str, line_start: bool, prev: Option<char>, next: Option<char>) -> String {
         let mut out = String::new();
