@@ -987,7 +987,14 @@ impl Inline {
             match t {
                 Tok::Text(a, b) => {
                     let text = self.text_of(a, b);
-                    let line = if line_start {
+                    let is_text = |c: char| {
+                        !matches!(c, '-' | '=' | '|' | ':' | '*' | '_' | '+' | ' ' | '\t')
+                    };
+                    // The line starts with this token's text, always whole:
+                    // when that text already holds a text character, the rest
+                    // of the line is only needed for a leading `[`.
+                    let starts_with_text = line_start && text.chars().any(is_text);
+                    let line = if line_start && (!starts_with_text || text.starts_with('[')) {
                         self.line_from(i)
                     } else {
                         String::new()
@@ -1002,9 +1009,7 @@ impl Inline {
                         not_definition: line_start
                             && text.starts_with('[')
                             && !escape::could_be_definition(&line),
-                        line_has_text: line.chars().any(|c| {
-                            !matches!(c, '-' | '=' | '|' | ':' | '*' | '_' | '+' | ' ' | '\t')
-                        }),
+                        line_has_text: starts_with_text || line.chars().any(is_text),
                         brackets_balanced: balanced.last().copied().unwrap_or(false),
                     };
                     escape::escape_text(out, text, &ctx);
