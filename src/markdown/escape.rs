@@ -340,15 +340,46 @@ fn is_email(s: &str) -> bool {
         })
 }
 
+/// Per byte of a URL: 1 when [`push_url`] rewrites it, 2 for a bracket or
+/// parenthesis (the destination then goes in `<…>`).
+const URL_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1;
+        i += 1;
+    }
+    t[0x7f] = 1;
+    t[b' ' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t[b'&' as usize] = 1;
+    t[b'(' as usize] = 2;
+    t[b')' as usize] = 2;
+    t[b'[' as usize] = 2;
+    t[b']' as usize] = 2;
+    t
+};
+
 pub(crate) fn push_url(out: &mut String, url: &str) {
     let bytes = url.as_bytes();
+    // One branch-free pass: does anything need rewriting, any brackets?
+    let flags = bytes.iter().fold(0u8, |f, &b| f | URL_BYTE[b as usize]);
     // Angle brackets when the written destination would be empty (only
     // dropped control characters) or holds brackets or parentheses; the
     // encoding below neither adds nor removes those.
-    let angle = bytes.iter().all(|&b| b < 0x20 || b == 0x7f)
-        || bytes
-            .iter()
-            .any(|&b| matches!(b, b'(' | b')' | b'[' | b']'));
+    let angle = flags & 2 != 0 || bytes.iter().all(|&b| b < 0x20 || b == 0x7f);
+    if flags & 1 == 0 {
+        if angle {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        } else {
+            out.push_str(url);
+        }
+        return;
+    }
     if angle {
         out.push('<');
     }
