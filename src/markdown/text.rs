@@ -81,15 +81,27 @@ fn safe_cut(s: &str) -> usize {
 /// Decodes character references and normalizes newlines (CR LF and CR → LF);
 /// NUL characters are dropped as browsers do in text.
 pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
-    let decoded = if raw.contains('&') {
-        htmlize::unescape(raw)
-    } else {
-        Cow::Borrowed(raw)
+    // One branch-free table pass over the raw text: any `&` (bit 0), any CR
+    // or NUL (bit 1)? All three are ASCII, so never inside a multi-byte
+    // character.
+    const BIT: [u8; 256] = {
+        let mut t = [0u8; 256];
+        t[b'&' as usize] = 1;
+        t[b'\r' as usize] = 2;
+        t[0] = 2;
+        t
     };
-    // Two memchr scans: `\r` and NUL are ASCII, so they never occur inside a
-    // multi-byte character.
-    let bytes = decoded.as_bytes();
-    if !bytes.contains(&b'\r') && !bytes.contains(&0) {
+    let flags = raw.bytes().fold(0u8, |f, b| f | BIT[b as usize]);
+    let (decoded, newlines) = if flags & 1 != 0 {
+        // A reference can decode to CR (`&#13;`): look again.
+        let decoded = htmlize::unescape(raw);
+        let bytes = decoded.as_bytes();
+        let newlines = bytes.contains(&b'\r') || bytes.contains(&0);
+        (decoded, newlines)
+    } else {
+        (Cow::Borrowed(raw), flags & 2 != 0)
+    };
+    if !newlines {
         return decoded;
     }
     let mut s = String::with_capacity(decoded.len());
