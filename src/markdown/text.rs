@@ -36,6 +36,18 @@ impl TextBuffer {
             self.buf.clear();
             return;
         }
+        if self.buf.is_empty() && !chunk.ends_with('\r') {
+            let flags = classify(chunk);
+            if flags & AMP == 0 {
+                // Nothing buffered and no `&`: no reference can span this
+                // chunk and the next one, nor a CR LF pair, so it decodes the
+                // same on its own; hand it over without copying.
+                if !chunk.is_empty() {
+                    sink(&decode_classified(chunk, flags));
+                }
+                return;
+            }
+        }
         self.buf.push_str(chunk);
         if last {
             self.flush(&mut sink);
@@ -81,25 +93,37 @@ fn safe_cut(s: &str) -> usize {
 /// Decodes character references and normalizes newlines (CR LF and CR → LF);
 /// NUL characters are dropped as browsers do in text.
 pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
-    // One branch-free table pass over the raw text: any `&` (bit 0), any CR
-    // or NUL (bit 1)? All three are ASCII, so never inside a multi-byte
-    // character.
+    decode_classified(raw, classify(raw))
+}
+
+/// [`classify`] bit: the text holds `&`.
+const AMP: u8 = 1;
+/// [`classify`] bit: the text holds CR or NUL.
+const CR_NUL: u8 = 2;
+
+/// One branch-free table pass over raw text: [`AMP`] | [`CR_NUL`]. All three
+/// bytes are ASCII, so never inside a multi-byte character.
+fn classify(raw: &str) -> u8 {
     const BIT: [u8; 256] = {
         let mut t = [0u8; 256];
-        t[b'&' as usize] = 1;
-        t[b'\r' as usize] = 2;
-        t[0] = 2;
+        t[b'&' as usize] = AMP;
+        t[b'\r' as usize] = CR_NUL;
+        t[0] = CR_NUL;
         t
     };
-    let flags = raw.bytes().fold(0u8, |f, b| f | BIT[b as usize]);
-    let (decoded, newlines) = if flags & 1 != 0 {
+    raw.bytes().fold(0u8, |f, b| f | BIT[b as usize])
+}
+
+/// [`decode`] with the raw text's [`classify`] flags already known.
+fn decode_classified(raw: &str, flags: u8) -> Cow<'_, str> {
+    let (decoded, newlines) = if flags & AMP != 0 {
         // A reference can decode to CR (`&#13;`): look again.
         let decoded = htmlize::unescape(raw);
         let bytes = decoded.as_bytes();
         let newlines = bytes.contains(&b'\r') || bytes.contains(&0);
         (decoded, newlines)
     } else {
-        (Cow::Borrowed(raw), flags & 2 != 0)
+        (Cow::Borrowed(raw), flags & CR_NUL != 0)
     };
     if !newlines {
         return decoded;
