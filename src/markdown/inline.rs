@@ -769,17 +769,17 @@ impl Inline {
     /// Which of `*`, `_`, `~` occur at most once in the block's output.
     fn lone_delimiters(&self) -> u8 {
         fn add(counts: &mut [usize; 3], s: &str) {
-            // Most text holds none of them: one branch-free table pass tells
-            // which occur, and only those are counted.
-            const BIT: [u8; 256] = {
-                let mut t = [0u8; 256];
-                t[b'*' as usize] = 1;
-                t[b'_' as usize] = 2;
-                t[b'~' as usize] = 4;
-                t
-            };
+            // Most text holds none of them: one branch-free pass (plain
+            // comparisons OR-ed into flags, so it vectorizes) tells which
+            // occur, and only those are counted.
             let s = s.as_bytes();
-            let present = s.iter().fold(0u8, |acc, &b| acc | BIT[b as usize]);
+            let (mut star, mut under, mut tilde) = (false, false, false);
+            for &b in s {
+                star |= b == b'*';
+                under |= b == b'_';
+                tilde |= b == b'~';
+            }
+            let present = u8::from(star) | (u8::from(under) << 1) | (u8::from(tilde) << 2);
             if present == 0 {
                 return;
             }
