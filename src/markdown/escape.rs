@@ -63,6 +63,37 @@ fn is_special(b: u8) -> bool {
     b < 128 && SPECIAL[b as usize]
 }
 
+/// [`SPECIAL`] over all byte values (non-ASCII bytes are never special).
+const SPECIAL_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = SPECIAL[i];
+        i += 1;
+    }
+    t
+};
+
+/// Index of the first special byte: eight table lookups OR-ed together per
+/// step, branching once per eight bytes.
+fn first_special(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        if chunk
+            .iter()
+            .fold(false, |hit, &b| hit | SPECIAL_BYTE[b as usize])
+        {
+            break;
+        }
+        base += 8;
+    }
+    bytes[base..]
+        .iter()
+        .position(|&b| SPECIAL_BYTE[b as usize])
+        .map(|p| base + p)
+}
+
 /// Appends `text` (plain visible text, no line breaks) to `out`, escaped for
 /// its position.
 pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
@@ -71,7 +102,8 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
         return;
     }
     let first_is_digit = ctx.line_start && bytes[0].is_ascii_digit();
-    if !first_is_digit && !bytes.iter().any(|&b| is_special(b)) {
+    let first_special = first_special(bytes);
+    if !first_is_digit && first_special.is_none() {
         out.push_str(text);
         return;
     }
@@ -81,9 +113,14 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
     } else {
         None
     };
+    // Nothing before the first special byte or list delimiter needs looking at.
+    let from = match (first_special, list_delim) {
+        (Some(a), Some(b)) => a.min(b),
+        (a, b) => a.or(b).unwrap_or(bytes.len()),
+    };
     let mut flushed = 0;
     let mut prev = ctx.prev;
-    for (i, &b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
         if !(is_special(b) || Some(i) == list_delim) {
             continue;
         }
@@ -303,41 +340,87 @@ fn is_email(s: &str) -> bool {
         })
 }
 
-pub(crate) fn push_url(out: &mut String, url: &str) {
-    let mut enc = String::with_capacity(url.len() + 8);
-    let mut chars = url.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' => enc.push_str("%20"),
-            '<' => enc.push_str("%3C"),
-            '>' => enc.push_str("%3E"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {}
-            '\\' => {
-                if chars
-                    .peek()
-                    .is_none_or(|n| n.is_ascii() && is_ascii_punctuation(*n as u8))
-                {
-                    enc.push('\\');
-                }
-                enc.push('\\');
-            }
-            '&' => {
-                let rest: String = chars.clone().take(40).collect();
-                if could_be_entity(&rest) {
-                    enc.push('\\');
-                }
-                enc.push('&');
-            }
-            c => enc.push(c),
-        }
+/// Per byte of a URL: 1 when [`push_url`] rewrites it, 2 for a bracket or
+/// parenthesis (the destination then goes in `<…>`).
+const URL_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 0x20 {
+        t[i] = 1;
+        i += 1;
     }
-    let angle = enc.is_empty() || enc.bytes().any(|b| matches!(b, b'(' | b')' | b'[' | b']'));
+    t[0x7f] = 1;
+    t[b' ' as usize] = 1;
+    t[b'<' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[b'\\' as usize] = 1;
+    t[b'&' as usize] = 1;
+    t[b'(' as usize] = 2;
+    t[b')' as usize] = 2;
+    t[b'[' as usize] = 2;
+    t[b']' as usize] = 2;
+    t
+};
+
+pub(crate) fn push_url(out: &mut String, url: &str) {
+    let bytes = url.as_bytes();
+    // One branch-free pass: does anything need rewriting, any brackets?
+    let flags = bytes.iter().fold(0u8, |f, &b| f | URL_BYTE[b as usize]);
+    // Angle brackets when the written destination would be empty (only
+    // dropped control characters) or holds brackets or parentheses; the
+    // encoding below neither adds nor removes those.
+    let angle = flags & 2 != 0 || bytes.iter().all(|&b| b < 0x20 || b == 0x7f);
+    if flags & 1 == 0 {
+        if angle {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        } else {
+            out.push_str(url);
+        }
+        return;
+    }
     if angle {
         out.push('<');
-        out.push_str(&enc);
+    }
+    // Every byte that needs work is ASCII, so a byte walk never splits a
+    // character; untouched runs are copied whole.
+    let mut flushed = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let rep = match b {
+            b' ' => "%20",
+            b'<' => "%3C",
+            b'>' => "%3E",
+            b if b < 0x20 || b == 0x7f => "",
+            b'\\' => {
+                if bytes
+                    .get(i + 1)
+                    .is_none_or(|&n| n.is_ascii() && is_ascii_punctuation(n))
+                {
+                    "\\\\"
+                } else {
+                    "\\"
+                }
+            }
+            b'&' => {
+                // The check looks at no more than the next 40 characters.
+                let rest = &url[i + 1..];
+                let end = rest.char_indices().nth(40).map_or(rest.len(), |(k, _)| k);
+                if could_be_entity(&rest[..end]) {
+                    "\\&"
+                } else {
+                    "&"
+                }
+            }
+            _ => continue,
+        };
+        out.push_str(&url[flushed..i]);
+        out.push_str(rep);
+        flushed = i + 1;
+    }
+    out.push_str(&url[flushed..]);
+    if angle {
         out.push('>');
-    } else {
-        out.push_str(&enc);
     }
 }
 
@@ -452,6 +535,21 @@ pub(crate) fn push_html_escaped(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_special_matches_a_byte_scan() {
+        let text = "中文 plain words, then a_b and *x* or [link](u) 2021. 年 ok";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let b = &text.as_bytes()[start..end];
+                assert_eq!(
+                    first_special(b),
+                    b.iter().position(|&c| is_special(c)),
+                    "{start}..{end}"
+                );
+            }
+        }
+    }
 
     fn esc(text: &str, line_start: bool, prev: Option<char>, next: Option<char>) -> String {
         let mut out = String::new();

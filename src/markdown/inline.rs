@@ -177,9 +177,7 @@ impl Inline {
                 self.space(newline);
             } else {
                 let start = i;
-                while i < bytes.len() && !is_html_space(bytes[i]) {
-                    i += 1;
-                }
+                i = next_space(bytes, i);
                 self.push_text(&s[start..i]);
             }
         }
@@ -771,19 +769,33 @@ impl Inline {
     /// Which of `*`, `_`, `~` occur at most once in the block's output.
     fn lone_delimiters(&self) -> u8 {
         fn add(counts: &mut [usize; 3], s: &str) {
-            for b in s.bytes() {
-                match b {
-                    b'*' => counts[0] += 1,
-                    b'_' => counts[1] += 1,
-                    b'~' => counts[2] += 1,
-                    _ => {}
+            // Most text holds none of them: one branch-free pass (plain
+            // comparisons OR-ed into flags, so it vectorizes) tells which
+            // occur, and only those are counted.
+            let s = s.as_bytes();
+            let (mut star, mut under, mut tilde) = (false, false, false);
+            for &b in s {
+                star |= b == b'*';
+                under |= b == b'_';
+                tilde |= b == b'~';
+            }
+            let present = u8::from(star) | (u8::from(under) << 1) | (u8::from(tilde) << 2);
+            if present == 0 {
+                return;
+            }
+            for (k, (count, d)) in counts.iter_mut().zip([b'*', b'_', b'~']).enumerate() {
+                if present & (1 << k) != 0 {
+                    *count += s.iter().filter(|&&x| x == d).count();
                 }
             }
         }
         let mut counts = [0usize; 3];
+        // The same counts over text tokens only: without a literal `*` or `_`
+        // there, `can_pair` is false and need not run.
+        let mut text_counts = [0usize; 3];
         for &t in &self.toks {
             match t {
-                Tok::Text(a, b) => add(&mut counts, self.text_of(a, b)),
+                Tok::Text(a, b) => add(&mut text_counts, self.text_of(a, b)),
                 Tok::Image(n) => add(&mut counts, &self.images[n as usize].alt),
                 Tok::Open(_) | Tok::Close(_) => match self.delim_of(t) {
                     Some('*') => counts[0] += 2,
@@ -794,15 +806,15 @@ impl Inline {
             }
         }
         let mut lone = 0;
-        for (i, &n) in counts.iter().enumerate() {
-            if n <= 1 {
+        for (i, (&n, &t)) in counts.iter().zip(&text_counts).enumerate() {
+            if n + t <= 1 {
                 lone |= 1 << i;
             }
         }
-        if !self.can_pair('*') {
+        if text_counts[0] == 0 || !self.can_pair('*') {
             lone |= 1;
         }
-        if !self.can_pair('_') {
+        if text_counts[1] == 0 || !self.can_pair('_') {
             lone |= 2;
         }
         lone
@@ -986,7 +998,14 @@ impl Inline {
             match t {
                 Tok::Text(a, b) => {
                     let text = self.text_of(a, b);
-                    let line = if line_start {
+                    let is_text = |c: char| {
+                        !matches!(c, '-' | '=' | '|' | ':' | '*' | '_' | '+' | ' ' | '\t')
+                    };
+                    // The line starts with this token's text, always whole:
+                    // when that text already holds a text character, the rest
+                    // of the line is only needed for a leading `[`.
+                    let starts_with_text = line_start && text.chars().any(is_text);
+                    let line = if line_start && (!starts_with_text || text.starts_with('[')) {
                         self.line_from(i)
                     } else {
                         String::new()
@@ -1001,9 +1020,7 @@ impl Inline {
                         not_definition: line_start
                             && text.starts_with('[')
                             && !escape::could_be_definition(&line),
-                        line_has_text: line.chars().any(|c| {
-                            !matches!(c, '-' | '=' | '|' | ':' | '*' | '_' | '+' | ' ' | '\t')
-                        }),
+                        line_has_text: starts_with_text || line.chars().any(is_text),
                         brackets_balanced: balanced.last().copied().unwrap_or(false),
                     };
                     escape::escape_text(out, text, &ctx);
@@ -1135,6 +1152,38 @@ fn is_html_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
+/// Index of the first HTML whitespace byte at or after `i`, or `bytes.len()`.
+///
+/// Eight bytes at a time: HTML whitespace is all below 0x21, so a word
+/// without such a byte (the bulk of visible text, CJK included) is skipped
+/// whole; a word with one is looked at byte by byte.
+fn next_space(bytes: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    loop {
+        while let Some(word) = bytes.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(word);
+            let x = u64::from_le_bytes(w);
+            // Nonzero exactly when some byte is below 0x21.
+            if x.wrapping_sub(ONES * 0x21) & !x & HIGHS != 0 {
+                break;
+            }
+            i += 8;
+        }
+        let end = bytes.len().min(i + 8);
+        while i < end {
+            if is_html_space(bytes[i]) {
+                return i;
+            }
+            i += 1;
+        }
+        if i == bytes.len() {
+            return i;
+        }
+    }
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -1146,6 +1195,37 @@ fn to_u16(n: usize) -> u16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn next_space_matches_a_byte_scan() {
+        let naive = |b: &[u8], i: usize| {
+            b[i..]
+                .iter()
+                .position(|&c| is_html_space(c))
+                .map_or(b.len(), |p| i + p)
+        };
+        let pieces = [
+            "a", "中", " ", "\t", "\n", "\r", "\u{c}", "\u{1}", "\u{b}", "!", "~", "\u{7f}", "é",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut s = String::new();
+            let mut x = seed;
+            for _ in 0..(seed % 40) {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                // Mostly letters, so long runs without whitespace occur.
+                let k = (x >> 33) as usize % (pieces.len() * 3);
+                s.push_str(pieces.get(k).unwrap_or(&"x"));
+            }
+            let b = s.as_bytes();
+            for i in 0..=b.len() {
+                assert_eq!(next_space(b, i), naive(b, i), "{s:?} at {i}");
+            }
+        }
+    }
 
     fn render(build: impl FnOnce(&mut Inline)) -> String {
         let mut inline = Inline::default();

@@ -144,8 +144,16 @@ fn handle_element(core: &Rc<RefCell<Core>>, el: &mut Element<'_, '_>) {
 }
 
 fn attr(el: &Element<'_, '_>, name: &str) -> Option<String> {
-    el.get_attribute(name)
-        .map(|v| decode_attribute(&v).trim().to_owned())
+    el.get_attribute(name).map(|v| {
+        let v = decode_attribute(v);
+        // Most values need no trimming: keep the String lol_html made.
+        let trimmed = v.trim();
+        if trimmed.len() == v.len() {
+            v
+        } else {
+            trimmed.to_owned()
+        }
+    })
 }
 
 /// Reads the attributes `tag` needs, decoded and resolved.
@@ -222,13 +230,15 @@ fn repeats(title: &str, url: Option<&str>, alt: Option<&str>) -> bool {
 }
 
 fn is_script_url(url: &str) -> bool {
-    let lower: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .take(11)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    lower.starts_with("javascript:") || lower.starts_with("vbscript:")
+    // Whitespace anywhere in the scheme is ignored, letters compare
+    // ASCII-case-insensitively; no allocation.
+    let starts = |scheme: &str| {
+        let mut chars = url.chars().filter(|c| !c.is_whitespace());
+        scheme
+            .chars()
+            .all(|s| chars.next().is_some_and(|c| c.to_ascii_lowercase() == s))
+    };
+    starts("javascript:") || starts("vbscript:")
 }
 
 /// The real source of an image: lazy-loading attributes win over a missing

@@ -36,6 +36,18 @@ impl TextBuffer {
             self.buf.clear();
             return;
         }
+        if self.buf.is_empty() && !chunk.ends_with('\r') {
+            let flags = classify(chunk);
+            if flags & AMP == 0 {
+                // Nothing buffered and no `&`: no reference can span this
+                // chunk and the next one, nor a CR LF pair, so it decodes the
+                // same on its own; hand it over without copying.
+                if !chunk.is_empty() {
+                    sink(&decode_classified(chunk, flags));
+                }
+                return;
+            }
+        }
         self.buf.push_str(chunk);
         if last {
             self.flush(&mut sink);
@@ -81,12 +93,38 @@ fn safe_cut(s: &str) -> usize {
 /// Decodes character references and normalizes newlines (CR LF and CR → LF);
 /// NUL characters are dropped as browsers do in text.
 pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
-    let decoded = if raw.contains('&') {
-        htmlize::unescape(raw)
+    decode_classified(raw, classify(raw))
+}
+
+/// [`classify`] bit: the text holds `&`.
+const AMP: u8 = 1;
+/// [`classify`] bit: the text holds CR or NUL.
+const CR_NUL: u8 = 2;
+
+/// One branch-free pass over raw text: [`AMP`] | [`CR_NUL`]. All three bytes
+/// are ASCII, so never inside a multi-byte character. Plain comparisons OR-ed
+/// into two flags, so that the loop vectorizes.
+fn classify(raw: &str) -> u8 {
+    let (mut amp, mut cr_nul) = (false, false);
+    for &b in raw.as_bytes() {
+        amp |= b == b'&';
+        cr_nul |= (b == b'\r') | (b == 0);
+    }
+    (u8::from(amp) * AMP) | (u8::from(cr_nul) * CR_NUL)
+}
+
+/// [`decode`] with the raw text's [`classify`] flags already known.
+fn decode_classified(raw: &str, flags: u8) -> Cow<'_, str> {
+    let (decoded, newlines) = if flags & AMP != 0 {
+        // A reference can decode to CR (`&#13;`): look again.
+        let decoded = htmlize::unescape(raw);
+        let bytes = decoded.as_bytes();
+        let newlines = bytes.contains(&b'\r') || bytes.contains(&0);
+        (decoded, newlines)
     } else {
-        Cow::Borrowed(raw)
+        (Cow::Borrowed(raw), flags & CR_NUL != 0)
     };
-    if !decoded.contains(['\r', '\0']) {
+    if !newlines {
         return decoded;
     }
     let mut s = String::with_capacity(decoded.len());
@@ -107,11 +145,12 @@ pub(crate) fn decode(raw: &str) -> Cow<'_, str> {
 }
 
 /// Decodes an attribute value (the attribute rules for legacy references).
-pub(crate) fn decode_attribute(raw: &str) -> String {
+/// Takes the value by value: without `&` it is returned as it is, no copy.
+pub(crate) fn decode_attribute(raw: String) -> String {
     if raw.contains('&') {
-        htmlize::unescape_attribute(raw).into_owned()
+        htmlize::unescape_attribute(&raw).into_owned()
     } else {
-        raw.to_owned()
+        raw
     }
 }
 
@@ -128,7 +167,10 @@ mod tests {
         assert_eq!(decode("&#123;&#125;"), "{}");
         assert_eq!(decode("a\r\nb\rc"), "a\nb\nc");
         assert_eq!(decode("&copy=2"), "©=2");
-        assert_eq!(decode_attribute("/x?a=1&copy=2&amp;b"), "/x?a=1&copy=2&b");
+        assert_eq!(
+            decode_attribute("/x?a=1&copy=2&amp;b".into()),
+            "/x?a=1&copy=2&b"
+        );
     }
 
     #[test]
