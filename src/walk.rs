@@ -10,6 +10,26 @@ use std::path::{Path, PathBuf};
 /// Extensions walked by default.
 pub const DEFAULT_EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];
 
+/// Documents about a repository rather than posts in it: never picked up by walking a folder
+/// (a README that describes scraped cruft is not cruft). Name one explicitly to process it.
+pub const REPOSITORY_DOCUMENTS: &[&str] = &[
+    "readme",
+    "changelog",
+    "license",
+    "licence",
+    "contributing",
+    "code_of_conduct",
+    "security",
+];
+
+fn is_repository_document(file_name: &str) -> bool {
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name, |(stem, _)| stem)
+        .to_ascii_lowercase();
+    REPOSITORY_DOCUMENTS.contains(&stem.as_str())
+}
+
 /// One post to process.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Post {
@@ -174,7 +194,8 @@ pub fn find_posts(
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if filter.included(&relative) && !filter.excluded(&relative) {
+            let document = is_repository_document(&entry.file_name().to_string_lossy());
+            if !document && filter.included(&relative) && !filter.excluded(&relative) {
                 posts.push(Post {
                     path: entry.into_path(),
                     relative,
@@ -217,7 +238,17 @@ mod tests {
     fn walk_is_sorted_and_skips_hidden_and_out() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path();
-        for f in ["b.md", "a/z.md", "a/c.md", ".git/x.md", "out/o.md", "n.txt"] {
+        for f in [
+            "b.md",
+            "a/z.md",
+            "a/c.md",
+            ".git/x.md",
+            "out/o.md",
+            "n.txt",
+            "README.md",
+            "a/CHANGELOG.md",
+            "a/readme-notes.md",
+        ] {
             let path = p.join(f);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
@@ -226,6 +257,9 @@ mod tests {
             find_posts(&[p.to_path_buf()], &Filter::default(), Some(&p.join("out")));
         assert!(errors.is_empty());
         let rel: Vec<&str> = posts.iter().map(|p| p.relative.as_str()).collect();
-        assert_eq!(rel, ["a/c.md", "a/z.md", "b.md"]);
+        assert_eq!(rel, ["a/c.md", "a/readme-notes.md", "a/z.md", "b.md"]);
+        // Named explicitly, a README is processed.
+        let (posts, _) = find_posts(&[p.join("README.md")], &Filter::default(), None);
+        assert_eq!(posts.len(), 1);
     }
 }
