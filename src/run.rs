@@ -114,7 +114,7 @@ pub fn run(
                 action: Action::Check,
                 verb: Verb::Check,
                 format: args.format,
-                fail_on: FailOn::parse(&args.fail_on)?,
+                fail_on: FailOn::parse(&args.fail_on),
                 extras: Extras {
                     statistics: args.statistics,
                     ..Extras::default()
@@ -200,7 +200,7 @@ struct FailOn {
 }
 
 impl FailOn {
-    fn parse(values: &[String]) -> Result<FailOn> {
+    fn parse(values: &[String]) -> FailOn {
         let mut f = FailOn::default();
         for v in values
             .iter()
@@ -227,7 +227,19 @@ impl FailOn {
                 id => f.ids.push(id.to_owned()),
             }
         }
-        Ok(f)
+        f
+    }
+
+    /// A rule id that no loaded rule has would silently never fail the run: refuse it.
+    fn check_ids(&self, rules: &crate::rules::Rules) -> Result<()> {
+        for id in &self.ids {
+            if id != &pipeline::CONVERT_RULE.id && rules.find(id).is_none() {
+                bail!(
+                    "--fail-on {id}: no rule has this id (give error, warning, info, or a rule id from `postscrub rules list`)"
+                );
+            }
+        }
+        Ok(())
     }
 
     fn fails(&self, fired: &[FiredRule]) -> bool {
@@ -252,6 +264,7 @@ fn process_all(
     let (action, verb) = (&run.action, run.verb);
     let start = Instant::now();
     let config = Config::resolve(common, cwd, env)?;
+    run.fail_on.check_ids(&config.rules)?;
     let roots: Vec<PathBuf> = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
