@@ -77,12 +77,7 @@ fn fixtures_convert_to_goldens_under_any_chunking() {
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures);
 }
 
 #[test]
@@ -119,12 +114,7 @@ fn fixtures_round_trip_text_and_structure() {
             failures.push(format!("{name}: forbidden raw HTML {forbidden:?}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} failure(s):\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert_no_failures(&failures);
 }
 
 /// Random tag soup: never panics, and chunking never changes the output.
@@ -331,4 +321,14 @@ fn random_inline_text_survives_rendering() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Fails the test with every collected failure at once.
+fn assert_no_failures(failures: &[String]) {
+    assert!(
+        failures.is_empty(),
+        "{} failure(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
