@@ -1,7 +1,7 @@
 //! Throughput of each layer, as ratios measured in one run on the same input.
 //!
 //! Run with `cargo bench --bench convert` (never in CI). Input: every post body of
-//! `../shared/corpus` (or `POSTSCRUB_BENCH_DIR`), each layer run single-threaded over all bodies,
+//! `tests/corpus` (or `POSTSCRUB_BENCH_DIR`), each layer run single-threaded over all bodies,
 //! best of `POSTSCRUB_BENCH_ROUNDS` (default 15) rounds. Layers:
 //!
 //! - `lol_html pass-through`: a rewriter with no handlers (the floor);
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 fn posts() -> Vec<String> {
     let dir = std::env::var_os("POSTSCRUB_BENCH_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/source"));
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/source"));
     let mut files: Vec<PathBuf> = walkdir::WalkDir::new(&dir)
         .into_iter()
         .filter_map(Result::ok)

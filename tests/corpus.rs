@@ -1,4 +1,4 @@
-//! Properties of the whole pipeline over every post of the real corpus (../shared/corpus):
+//! Properties of the whole pipeline over every post of the real corpus (tests/corpus, a copy of the shared corpus):
 //! deterministic, idempotent, no cruft left, front matter valid with normalized dates.
 
 #[path = "fixtures/convert/harness.rs"]
@@ -10,7 +10,7 @@ use postscrub::rules::Rules;
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/source");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/source");
     assert!(root.is_dir(), "the corpus must be at {}", root.display());
     let mut posts: Vec<PathBuf> = walkdir::WalkDir::new(&root)
         .into_iter()

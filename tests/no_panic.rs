@@ -102,7 +102,7 @@ fn mutate(rng: &mut Rng, text: &str, donor: &str) -> String {
 
 #[test]
 fn no_input_panics() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/source");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/source");
     let mut posts: Vec<String> = walkdir::WalkDir::new(root)
         .into_iter()
         .filter_map(Result::ok)
@@ -110,6 +110,7 @@ fn no_input_panics() {
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
     posts.sort();
+    assert!(posts.len() >= 131, "found only {} corpus posts", posts.len());
     let rules = Rules::load(
         &["sina-finance".into(), "rsshub-common".into()],
         Path::new("."),
