@@ -635,7 +635,7 @@ fn commonmark_spec_round_trip() {
 fn gfm_table_and_strikethrough_examples_round_trip() {
     let text = fs::read_to_string(spec_dir().join("gfm-extensions.txt")).expect("gfm spec");
     let all = examples(&text);
-    assert_eq!(all.len(), 10, "8 table and 2 strikethrough examples");
+    assert_eq!(all.len(), 11, "9 table and 2 strikethrough examples");
     let outcomes = run(&all, true);
     let pass = outcomes.iter().filter(|o| o.pass && !o.raw_html).count();
     println!(

@@ -6,16 +6,22 @@
 //! previous block (one blank line; one newline inside a tight list; a blank
 //! line at the depth the two blocks share, so a quote's inner blank lines keep
 //! their `>`), and prefixes each of its lines with the containers' markers
-//! (`> `, `- `, `10. `, or the matching indentation). Lists are tight until an
-//! item holds two blocks; a list that directly follows another list of the
-//! same kind switches bullet character so that the two stay two lists.
+//! (`> `, `- `, `10. `, or the matching indentation). A list is loose or tight
+//! as the HTML says: its first paragraph directly in an item decides (`<p>` in
+//! `<li>` is a loose list, bare text a tight one); a blank line is still forced
+//! where Markdown needs one (two paragraphs, or a paragraph after a quote or a
+//! list, in one item). Empty items and quotes are written as bare markers. A
+//! list that directly follows another list of the same kind switches bullet
+//! character so that the two stay two lists.
 
 /// What kind of block is being written (for tight-list decisions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     Paragraph,
-    /// A fenced code block: may follow an item's first paragraph tightly.
+    /// A fenced code block: can interrupt a paragraph.
     Code,
+    /// A heading or a thematic break: can interrupt a paragraph.
+    Heading,
     Other,
 }
 
@@ -31,7 +37,9 @@ enum Container {
         /// The marker, until the first line consumes it.
         marker: Option<String>,
         blocks: u32,
-        first_is_paragraph: bool,
+        /// The kind of the last block written directly in the item (`None`:
+        /// nothing yet, or a quote or a list came last).
+        last: Option<Kind>,
     },
 }
 
@@ -40,7 +48,8 @@ struct List {
     ordered: bool,
     start: u64,
     written: u64,
-    loose: bool,
+    /// Loose (`Some(true)`) or tight, once its first paragraph decided.
+    loose: Option<bool>,
     bullet: char,
     /// Container depth of the list's items' parent.
     depth: usize,
@@ -94,8 +103,12 @@ impl Blocks {
     }
 
     pub(crate) fn end_quote(&mut self) {
-        if matches!(self.containers.last(), Some(Container::Quote { .. })) {
+        if let Some(Container::Quote { blocks }) = self.containers.last() {
+            if *blocks == 0 {
+                self.empty_container();
+            }
             self.containers.pop();
+            self.mark_container_last();
         }
     }
 
@@ -104,7 +117,7 @@ impl Blocks {
             ordered,
             start,
             written: 0,
-            loose: false,
+            loose: None,
             bullet: if ordered { '.' } else { '-' },
             depth: self.containers.len(),
             interrupted: false,
@@ -116,6 +129,7 @@ impl Blocks {
             && list.written > 0
         {
             self.last_list = Some((self.containers.len(), list.ordered, list.bullet));
+            self.mark_container_last();
         }
     }
 
@@ -129,13 +143,44 @@ impl Blocks {
             width: 0,
             marker: None,
             blocks: 0,
-            first_is_paragraph: false,
+            last: None,
         });
     }
 
     pub(crate) fn end_item(&mut self) {
-        if matches!(self.containers.last(), Some(Container::Item { .. })) {
+        if let Some(Container::Item { blocks, .. }) = self.containers.last() {
+            if *blocks == 0 {
+                self.empty_container();
+            }
             self.containers.pop();
+        }
+    }
+
+    /// An item or quote that holds nothing: its marker alone on a line.
+    fn empty_container(&mut self) {
+        self.begin(Kind::Other);
+        self.line.clear();
+        for c in &mut self.containers {
+            push_prefix(&mut self.line, c, true);
+            if let Container::Item { marker, .. } = c {
+                *marker = None;
+            }
+        }
+        let t = self.line.trim_end();
+        self.out.push_str(t);
+        self.out.push('\n');
+        if let Some(Container::Item { last, .. }) = self.containers.last_mut() {
+            *last = None;
+        }
+    }
+
+    /// A quote or list just ended inside an item: a paragraph right after it
+    /// would be its lazy continuation.
+    fn mark_container_last(&mut self) {
+        if let Some(Container::Item { last, blocks, .. }) = self.containers.last_mut()
+            && *blocks > 0
+        {
+            *last = None;
         }
     }
 
@@ -147,45 +192,36 @@ impl Blocks {
             k -= 1;
         }
         // The "thing" placed in container k (or the root when k == 0).
-        let thing_is_item = match self.containers.get(k) {
-            Some(Container::Item { .. }) => true,
-            Some(Container::Quote { .. }) | None => false,
-        };
+        let thing = self.containers.get(k).map(|c| match c {
+            Container::Item { list, .. } => Some(*list),
+            Container::Quote { .. } => None,
+        });
         let parent_blocks = if k == 0 {
             self.root_blocks
         } else {
             container_blocks(&self.containers[k - 1])
         };
+        // The item that holds the previous block, when the new thing goes
+        // into that same item: (its list, the kind of its last block).
+        let in_item = match k.checked_sub(1).map(|i| &self.containers[i]) {
+            Some(Container::Item { list, last, .. }) if parent_blocks > 0 => Some((*list, *last)),
+            _ => None,
+        };
         let mut blank = parent_blocks > 0;
-        if thing_is_item {
-            let list_idx = match self.containers[k] {
-                Container::Item { list, .. } => list,
-                Container::Quote { .. } => 0,
-            };
-            let list = self.lists[list_idx].clone();
+        if let Some(Some(list_idx)) = thing {
+            let list = &self.lists[list_idx];
             if list.written > 0 {
-                blank = list.loose || list.interrupted;
+                blank = list.loose == Some(true) || list.interrupted;
                 self.lists[list_idx].interrupted = false;
             } else {
-                // A list starting in an item right after its first paragraph
-                // stays tight, unless it is ordered from a number other than 1
-                // (which cannot interrupt a paragraph).
-                let tight_start = k > 0
-                    && matches!(
-                        self.containers[k - 1],
-                        Container::Item {
-                            blocks: 1,
-                            first_is_paragraph: true,
-                            ..
-                        }
-                    )
-                    && (!list.ordered || list.start == 1);
-                if tight_start {
-                    blank = false;
-                } else if k > 0 && parent_blocks > 0 {
-                    self.loosen(k - 1);
+                if let Some((outer, last)) = in_item {
+                    // An ordered list from a number other than 1 cannot
+                    // interrupt a paragraph.
+                    let needs = list.ordered && list.start != 1 && last == Some(Kind::Paragraph);
+                    blank = self.item_separator(outer, needs);
                 }
                 // Two adjacent lists of the same kind would merge: switch bullet.
+                let list = &self.lists[list_idx];
                 if let Some((depth, ordered, bullet)) = self.last_list
                     && depth == k
                     && ordered == list.ordered
@@ -201,21 +237,18 @@ impl Blocks {
                 }
             }
         } else {
-            let tight_code = kind == Kind::Code
-                && k > 0
-                && k == self.containers.len()
-                && matches!(
-                    self.containers[k - 1],
-                    Container::Item {
-                        blocks: 1,
-                        first_is_paragraph: true,
-                        ..
-                    }
-                );
-            if tight_code {
-                blank = false;
-            } else if k > 0 && parent_blocks > 0 {
-                self.loosen(k - 1);
+            if let Some((outer, last)) = in_item {
+                // A paragraph would continue a paragraph, quote or list before
+                // it; a quote would continue a quote; a table or raw HTML
+                // needs a blank line to start.
+                let thing_is_quote = thing.is_some();
+                let needs = match kind {
+                    _ if thing_is_quote => last.is_none(),
+                    Kind::Paragraph => matches!(last, None | Some(Kind::Paragraph | Kind::Other)),
+                    Kind::Code | Kind::Heading => false,
+                    Kind::Other => true,
+                };
+                blank = self.item_separator(outer, needs);
             }
             for l in &mut self.lists {
                 if l.depth == k && l.written > 0 {
@@ -234,12 +267,16 @@ impl Blocks {
             self.out.push('\n');
         }
         // Count the new thing in container k and open the fresh ones.
+        let n = self.containers.len();
         if k == 0 {
             self.root_blocks += 1;
         } else {
-            bump(&mut self.containers[k - 1]);
+            let c = &mut self.containers[k - 1];
+            bump(c);
+            if let Container::Item { last, .. } = c {
+                *last = (k == n).then_some(kind);
+            }
         }
-        let n = self.containers.len();
         for j in k..n {
             let is_leaf_parent = j == n - 1;
             match &mut self.containers[j] {
@@ -249,10 +286,10 @@ impl Blocks {
                     width,
                     marker,
                     blocks,
-                    first_is_paragraph,
+                    last,
                 } => {
                     *blocks = 1;
-                    *first_is_paragraph = is_leaf_parent && kind == Kind::Paragraph;
+                    *last = is_leaf_parent.then_some(kind);
                     let l = &mut self.lists[*list];
                     let m = if l.ordered {
                         format!("{}{} ", l.start + l.written, l.bullet)
@@ -267,11 +304,15 @@ impl Blocks {
         }
     }
 
-    fn loosen(&mut self, idx: usize) {
-        if let Some(Container::Item { list, .. }) = self.containers.get(idx) {
-            let list = *list;
-            self.lists[list].loose = true;
+    /// The separator between two blocks of one item of list `list`: a blank
+    /// line when the list is loose or Markdown `needs` one (which makes the
+    /// Markdown list loose from there on).
+    fn item_separator(&mut self, list: usize, needs: bool) -> bool {
+        let l = &mut self.lists[list];
+        if needs {
+            l.loose = Some(true);
         }
+        l.loose == Some(true)
     }
 
     /// Writes one line of the current block with its prefix.
@@ -296,8 +337,16 @@ impl Blocks {
         self.out.push('\n');
     }
 
-    /// Writes a paragraph (lines joined by `\n` after hard breaks).
-    pub(crate) fn paragraph(&mut self, text: &str) {
+    /// Writes a paragraph (lines joined by `\n` after hard breaks);
+    /// `wrapped`: it was a `<p>` element, which makes a list whose first
+    /// paragraph it is loose (bare text in `<li>` makes it tight).
+    pub(crate) fn paragraph(&mut self, text: &str, wrapped: bool) {
+        if let Some(Container::Item { list, .. }) = self.containers.last() {
+            let l = &mut self.lists[*list];
+            if l.loose.is_none() {
+                l.loose = Some(wrapped);
+            }
+        }
         self.begin(Kind::Paragraph);
         for l in text.split('\n') {
             self.line(l);
@@ -306,10 +355,14 @@ impl Blocks {
 
     /// Writes an ATX heading.
     pub(crate) fn heading(&mut self, level: u8, text: &str) {
-        self.begin(Kind::Other);
+        self.begin(Kind::Heading);
         let mut s = String::with_capacity(text.len() + 8);
         for _ in 0..level {
             s.push('#');
+        }
+        if text.is_empty() {
+            self.line(&s);
+            return;
         }
         s.push(' ');
         // A trailing run of `#` after a space would be read as a closing sequence.
@@ -332,10 +385,13 @@ impl Blocks {
         let mut open = fence.clone();
         open.push_str(lang);
         self.line(&open);
-        // Trailing blank lines are layout, not code.
-        let body = code.trim_end_matches(['\n', '\r']);
-        for l in body.split('\n') {
-            self.code_line(l);
+        // Every line of the code, blank ones at the end too; the last line
+        // break is the fence's.
+        if !code.is_empty() {
+            let body = code.strip_suffix('\n').unwrap_or(code);
+            for l in body.split('\n') {
+                self.code_line(l);
+            }
         }
         self.line(&fence);
     }
@@ -355,7 +411,7 @@ impl Blocks {
     /// Writes a thematic break (`* * *`, never read as a setext underline or a
     /// front-matter fence).
     pub(crate) fn rule(&mut self) {
-        self.begin(Kind::Other);
+        self.begin(Kind::Heading);
         self.line("* * *");
     }
 
@@ -411,8 +467,8 @@ mod tests {
     #[test]
     fn paragraphs_are_separated_by_one_blank_line() {
         let mut b = Blocks::default();
-        b.paragraph("a");
-        b.paragraph("b");
+        b.paragraph("a", false);
+        b.paragraph("b", false);
         assert_eq!(b.finish(), "a\n\nb\n");
     }
 
@@ -421,15 +477,15 @@ mod tests {
         let mut b = Blocks::default();
         b.start_list(false, 1);
         b.start_item();
-        b.paragraph("a");
+        b.paragraph("a", false);
         b.start_list(true, 1);
         b.start_item();
-        b.paragraph("b");
+        b.paragraph("b", false);
         b.end_item();
         b.end_list();
         b.end_item();
         b.start_item();
-        b.paragraph("c");
+        b.paragraph("c", false);
         b.end_item();
         b.end_list();
         assert_eq!(b.finish(), "- a\n  1. b\n- c\n");
@@ -439,11 +495,11 @@ mod tests {
     fn quote_blank_lines_keep_marker() {
         let mut b = Blocks::default();
         b.start_quote();
-        b.paragraph("a");
+        b.paragraph("a", false);
         b.start_quote();
-        b.paragraph("b");
+        b.paragraph("b", false);
         b.end_quote();
-        b.paragraph("c");
+        b.paragraph("c", false);
         b.end_quote();
         assert_eq!(b.finish(), "> a\n>\n> > b\n>\n> c\n");
     }
@@ -453,16 +509,16 @@ mod tests {
         let mut b = Blocks::default();
         b.start_list(false, 1);
         b.start_item();
-        b.paragraph("a");
-        b.paragraph("a2");
+        b.paragraph("a", false);
+        b.paragraph("a2", false);
         b.end_item();
         b.start_item();
-        b.paragraph("b");
+        b.paragraph("b", false);
         b.end_item();
         b.end_list();
         b.start_list(false, 1);
         b.start_item();
-        b.paragraph("c");
+        b.paragraph("c", false);
         b.end_item();
         b.end_list();
         assert_eq!(b.finish(), "- a\n\n  a2\n\n- b\n\n* c\n");

@@ -426,23 +426,16 @@ pub(crate) fn push_url(out: &mut String, url: &str) {
 
 /// Appends ` "title"` for a link or image title (nothing when empty).
 pub(crate) fn push_title(out: &mut String, title: &str) {
-    let title = title.trim();
     if title.is_empty() {
         return;
     }
     out.push_str(" \"");
     let mut chars = title.chars().peekable();
-    let mut space = false;
     while let Some(c) = chars.next() {
-        if c.is_whitespace() && c != '\u{A0}' && c != '\u{3000}' {
-            space = true;
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
         match c {
+            // Kept, on one Markdown line (a blank line would end the title).
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
             '"' => out.push_str("\\\""),
             '\\' => {
                 if chars

@@ -59,6 +59,13 @@ struct MarkSlot {
     mark: Mark,
     /// Written as raw HTML (`<strong>`) because `**` would not parse here.
     html: bool,
+    /// Written with `_` instead of `*`: emphasis nested in emphasis of the
+    /// same kind (`*(_x_)*`, `**__x__**`).
+    alt: bool,
+    /// An element with no content that is still written (`[](url)`).
+    keep_empty: bool,
+    /// Reopened after a block boundary inside the element (not its start).
+    reopened: bool,
 }
 
 #[derive(Debug)]
@@ -138,8 +145,29 @@ impl Inline {
     pub(crate) fn close_mark(&mut self, handle: usize) {
         while self.open.len() > handle {
             if let Some((_, idx)) = self.open.pop() {
+                self.keep_if_empty_link(idx);
                 self.toks.push(Tok::Close(idx));
             }
+        }
+    }
+
+    /// A link element with nothing inside is still a link: `[](url)`.
+    fn keep_if_empty_link(&mut self, idx: u16) {
+        let Some(slot) = self.marks.get_mut(idx as usize) else {
+            return;
+        };
+        if !matches!(slot.mark, Mark::Link { .. }) || slot.reopened {
+            return;
+        }
+        let last = self
+            .toks
+            .iter()
+            .rev()
+            .find(|t| !matches!(t, Tok::Space { .. }));
+        if last == Some(&Tok::Open(idx)) {
+            slot.keep_empty = true;
+            self.content = true;
+            self.count = self.count.wrapping_add(1);
         }
     }
 
@@ -159,7 +187,13 @@ impl Inline {
     }
 
     fn new_slot(&mut self, mark: Mark) -> u16 {
-        self.marks.push(MarkSlot { mark, html: false });
+        self.marks.push(MarkSlot {
+            mark,
+            html: false,
+            alt: false,
+            keep_empty: false,
+            reopened: false,
+        });
         u16::try_from(self.marks.len() - 1).unwrap_or(u16::MAX)
     }
 
@@ -266,6 +300,7 @@ impl Inline {
                 self.normalize(flush.keep_indent);
             }
             self.drop_cjk_breaks();
+            self.alternate_nested();
             self.decide_emphasis();
             let before = out.len();
             self.serialize(out, flush);
@@ -281,6 +316,9 @@ impl Inline {
         let open = std::mem::take(&mut self.open);
         for (mark, _) in open {
             let idx = self.new_slot(mark.clone());
+            if let Some(slot) = self.marks.last_mut() {
+                slot.reopened = true;
+            }
             self.toks.push(Tok::Open(idx));
             self.open.push((mark, idx));
         }
@@ -403,6 +441,7 @@ impl Inline {
                     }
                     if let Some(&Tok::Open(j)) = v.last()
                         && alias[j as usize] == i
+                        && !self.marks[i as usize].keep_empty
                     {
                         v.pop();
                     } else {
@@ -576,7 +615,7 @@ impl Inline {
                 let s = &self.marks[i as usize];
                 match (&s.mark, s.html) {
                     (Mark::Link { .. }, _) => Some('['),
-                    (m, false) if m.delimiter().is_some() => m.delimiter(),
+                    (m, false) if m.delimiter().is_some() => self.delimiter(i),
                     _ => Some('>'),
                 }
             }
@@ -584,7 +623,7 @@ impl Inline {
                 let s = &self.marks[i as usize];
                 match (&s.mark, s.html) {
                     (Mark::Link { .. }, _) => Some(')'),
-                    (m, false) if m.delimiter().is_some() => m.delimiter(),
+                    (m, false) if m.delimiter().is_some() => self.delimiter(i),
                     _ => Some('>'),
                 }
             }
@@ -595,7 +634,7 @@ impl Inline {
         let s = &self.marks[i as usize];
         match (&s.mark, s.html) {
             (Mark::Link { .. }, _) => '[',
-            (m, false) => m.delimiter().unwrap_or('<'),
+            (_, false) => self.delimiter(i).unwrap_or('<'),
             _ => '<',
         }
     }
@@ -604,8 +643,51 @@ impl Inline {
         let s = &self.marks[i as usize];
         match (&s.mark, s.html) {
             (Mark::Link { .. }, _) => ']',
-            (m, false) => m.delimiter().unwrap_or('<'),
+            (_, false) => self.delimiter(i).unwrap_or('<'),
             _ => '<',
+        }
+    }
+
+    /// The delimiter character mark `i` is written with (`_` for an
+    /// alternate), ignoring whether it falls back to HTML.
+    fn delimiter(&self, i: u16) -> Option<char> {
+        let s = &self.marks[i as usize];
+        match s.mark.delimiter() {
+            Some('*') if s.alt => Some('_'),
+            d => d,
+        }
+    }
+
+    /// Emphasis inside emphasis of the same kind alternates `*` and `_`, so
+    /// that the inner one is not read as a continuation of the outer.
+    fn alternate_nested(&mut self) {
+        let mut stack: Vec<u16> = Vec::new();
+        let mut alts: Vec<u16> = Vec::new();
+        for &t in &self.toks {
+            match t {
+                Tok::Open(i) => {
+                    let mark = &self.marks[i as usize].mark;
+                    if matches!(mark, Mark::Strong | Mark::Emphasis)
+                        && let Some(&outer) = stack
+                            .iter()
+                            .rev()
+                            .find(|&&j| self.marks[j as usize].mark == *mark)
+                        && !alts.contains(&outer)
+                    {
+                        alts.push(i);
+                    }
+                    stack.push(i);
+                }
+                Tok::Close(i) => {
+                    if let Some(p) = stack.iter().rposition(|&j| j == i) {
+                        stack.truncate(p);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for i in alts {
+            self.marks[i as usize].alt = true;
         }
     }
 
@@ -613,8 +695,11 @@ impl Inline {
     fn delim_of(&self, t: Tok) -> Option<char> {
         match t {
             Tok::Open(i) | Tok::Close(i) => {
-                let s = &self.marks[i as usize];
-                if s.html { None } else { s.mark.delimiter() }
+                if self.marks[i as usize].html {
+                    None
+                } else {
+                    self.delimiter(i)
+                }
             }
             _ => None,
         }
@@ -669,9 +754,12 @@ impl Inline {
                 continue;
             }
             let (before, after, mixed) = self.run_context(i);
+            let under = self.delim_of(t) == Some('_');
             match t {
                 Tok::Open(m) => {
-                    if !mixed && left_flanking(before, after) {
+                    let opens = left_flanking(before, after)
+                        && (!under || !right_flanking(before, after) || before == Class::Punct);
+                    if !mixed && opens {
                         continue;
                     }
                     if !mixed && self.move_leading_out(i) {
@@ -681,7 +769,9 @@ impl Inline {
                     return true;
                 }
                 Tok::Close(m) => {
-                    if !mixed && right_flanking(before, after) {
+                    let closes = right_flanking(before, after)
+                        && (!under || !left_flanking(before, after) || after == Class::Punct);
+                    if !mixed && closes {
                         continue;
                     }
                     if !mixed && self.move_trailing_out(i) {
@@ -799,6 +889,7 @@ impl Inline {
                 Tok::Image(n) => add(&mut counts, &self.images[n as usize].alt),
                 Tok::Open(_) | Tok::Close(_) => match self.delim_of(t) {
                     Some('*') => counts[0] += 2,
+                    Some('_') => counts[1] += 2,
                     Some('~') => counts[2] += 2,
                     _ => {}
                 },
@@ -1069,6 +1160,8 @@ impl Inline {
                 Tok::Open(m) => {
                     let s = &self.marks[m as usize];
                     match (&s.mark, s.html) {
+                        (Mark::Strong, false) if s.alt => out.push_str("__"),
+                        (Mark::Emphasis, false) if s.alt => out.push('_'),
                         (Mark::Strong, false) => out.push_str("**"),
                         (Mark::Emphasis, false) => out.push('*'),
                         (Mark::Strike, false) => out.push_str("~~"),
@@ -1090,6 +1183,8 @@ impl Inline {
                 Tok::Close(m) => {
                     let s = &self.marks[m as usize];
                     match (&s.mark, s.html) {
+                        (Mark::Strong, false) if s.alt => out.push_str("__"),
+                        (Mark::Emphasis, false) if s.alt => out.push('_'),
                         (Mark::Strong, false) => out.push_str("**"),
                         (Mark::Emphasis, false) => out.push('*'),
                         (Mark::Strike, false) => out.push_str("~~"),

@@ -161,13 +161,20 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
     let mut a = Attrs::default();
     match tag {
         Tag::Link => {
-            a.href = attr(el, "href").filter(|h| !h.is_empty() && !is_script_url(h));
-            a.title = attr(el, "title").filter(|t| !repeats(t, a.href.as_deref(), None));
+            a.href = attr(el, "href").filter(|h| !is_script_url(h));
+            // A title is kept as written (edge spaces and line breaks too).
+            a.title = el
+                .get_attribute("title")
+                .map(decode_attribute)
+                .filter(|t| !repeats(t, a.href.as_deref(), None));
         }
         Tag::Image => {
             a.src = image_source(el);
             a.alt = attr(el, "alt");
-            a.title = attr(el, "title").filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
+            a.title = el
+                .get_attribute("title")
+                .map(decode_attribute)
+                .filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
             a.icon = ["width", "height"].iter().any(|n| {
                 attr(el, n)
                     .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
@@ -218,6 +225,7 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
 /// fill `title` that way (Juejin, woshipm, Dockone), and a tooltip that says
 /// what the reader already sees is noise in the Markdown.
 fn repeats(title: &str, url: Option<&str>, alt: Option<&str>) -> bool {
+    let title = title.trim();
     if title.is_empty() || alt == Some(title) {
         return true;
     }
@@ -273,12 +281,12 @@ fn lang_from_class(class: &str) -> Option<String> {
     let mut words = class.split_ascii_whitespace();
     while let Some(c) = words.next() {
         let lang = match c {
-            "brush:" => words.next(),
+            "brush:" => words.next().map(|w| w.trim_end_matches(';')),
+            _ if c.starts_with("brush:") => Some(c["brush:".len()..].trim_end_matches(';')),
             _ => c
                 .strip_prefix("language-")
                 .or_else(|| c.strip_prefix("lang-"))
-                .or_else(|| c.strip_prefix("highlight-"))
-                .or_else(|| c.strip_prefix("brush:")),
+                .or_else(|| c.strip_prefix("highlight-")),
         };
         if let Some(lang) = lang.and_then(clean_lang) {
             return Some(lang);
@@ -287,11 +295,12 @@ fn lang_from_class(class: &str) -> Option<String> {
     None
 }
 
-/// A language name as a fence info string accepts it (`c++`, `c#`, `objective-c`).
+/// A language name as a backtick fence's info string can hold it (`c++`,
+/// `c#`, `föö`): everything but whitespace and backticks.
 fn clean_lang(lang: &str) -> Option<String> {
     let clean: String = lang
         .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '#' | '.' | '-'))
+        .filter(|c| !c.is_whitespace() && *c != '`')
         .collect();
     (!clean.is_empty()).then_some(clean)
 }

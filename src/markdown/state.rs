@@ -99,6 +99,8 @@ pub(crate) struct Core {
     code: Option<String>,
     rec: Option<Vec<Event>>,
     gfm: Option<Gfm>,
+    /// The paragraph being flushed is a `<p>` element (not bare text).
+    para_wrapped: bool,
 }
 
 impl Core {
@@ -118,6 +120,7 @@ impl Core {
             code: None,
             rec: None,
             gfm: None,
+            para_wrapped: false,
         }
     }
 
@@ -456,7 +459,9 @@ impl Core {
                     Tag::RawInline(t) => Mark::Raw(t),
                     _ => Mark::Strong,
                 };
-                if self.inline.is_open(&mark) {
+                // Nested emphasis is kept (`<em>(<em>x</em>)</em>`); nested
+                // strike or raw inline HTML would say nothing more.
+                if !matches!(mark, Mark::Strong | Mark::Emphasis) && self.inline.is_open(&mark) {
                     Act::Inert
                 } else {
                     Act::Mark(self.inline.open_mark(mark))
@@ -517,7 +522,11 @@ impl Core {
 
     fn close(&mut self, f: Frame) {
         match f.act {
-            Act::Plain => self.boundary(),
+            Act::Plain => {
+                self.para_wrapped = f.tag == Tag::Paragraph;
+                self.boundary();
+                self.para_wrapped = false;
+            }
             Act::Term(h) => {
                 self.inline.close_mark(h);
                 self.boundary();
@@ -535,10 +544,13 @@ impl Core {
                 if self.inline.flush(&mut self.para, opts) {
                     self.protect_para();
                     if picture {
-                        self.blocks.paragraph(&self.para);
+                        self.blocks.paragraph(&self.para, false);
                     } else {
                         self.blocks.heading(level, &self.para);
                     }
+                } else {
+                    // An empty heading is still a heading.
+                    self.blocks.heading(level, "");
                 }
             }
             Act::Quote => {
@@ -554,9 +566,7 @@ impl Core {
                 self.blocks.end_item();
             }
             Act::Pre => {
-                if let Some(pre) = self.pre.take()
-                    && !pre.buf.trim().is_empty()
-                {
+                if let Some(pre) = self.pre.take() {
                     if self.single_line > 0 {
                         // Only inside table cells: the table falls back to HTML.
                         self.mark_complex();
@@ -568,19 +578,11 @@ impl Core {
             }
             Act::Code => {
                 if let Some(code) = self.code.take() {
-                    // Edge whitespace renders as a space outside the code.
-                    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}');
+                    // Edge spaces stay inside the span (`<code> a</code>`);
+                    // an empty span cannot be written.
                     let collapsed = collapse_code(&code);
                     if !collapsed.is_empty() {
-                        if code.starts_with(is_space) {
-                            self.inline.space(false);
-                        }
                         self.inline.code(&collapsed);
-                        if code.ends_with(is_space) {
-                            self.inline.space(false);
-                        }
-                    } else if !code.is_empty() {
-                        self.inline.space(false);
                     }
                 }
             }
@@ -645,7 +647,7 @@ impl Core {
         let opts = self.flush_opts(false);
         if self.inline.flush(&mut self.para, opts) {
             self.protect_para();
-            self.blocks.paragraph(&self.para);
+            self.blocks.paragraph(&self.para, self.para_wrapped);
         }
     }
 
@@ -898,17 +900,18 @@ impl Core {
     }
 }
 
-/// Inline code: whitespace runs collapse to one space, as HTML renders them.
+/// Inline code: whitespace runs collapse to one space, as HTML renders them
+/// (at the edges too: `<code> a</code>` keeps its space).
 fn collapse_code(code: &str) -> String {
     let mut s = String::with_capacity(code.len());
     let mut space = false;
     for c in code.chars() {
         if matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}') {
-            space = true;
-        } else {
-            if space && !s.is_empty() {
+            if !space {
                 s.push(' ');
             }
+            space = true;
+        } else {
             space = false;
             s.push(c);
         }
