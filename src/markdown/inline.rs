@@ -748,18 +748,26 @@ impl Inline {
 
     /// Fixes the first invalid marker; returns false when all are valid.
     fn fix_one(&mut self) -> bool {
+        // Delimiters of the Markdown markers open at `i`.
+        let mut open: Vec<(u16, char)> = Vec::new();
         for i in 0..self.toks.len() {
             let t = self.toks[i];
-            if self.delim_of(t).is_none() {
+            let Some(d) = self.delim_of(t) else {
                 continue;
-            }
+            };
             let (before, after, mixed) = self.run_context(i);
-            let under = self.delim_of(t) == Some('_');
+            let under = d == '_';
             match t {
                 Tok::Open(m) => {
                     let opens = left_flanking(before, after)
                         && (!under || !right_flanking(before, after) || before == Class::Punct);
-                    if !mixed && opens {
+                    // An opener that could also close would close an
+                    // enclosing marker of the same character instead.
+                    let closes = right_flanking(before, after)
+                        && (!under || !left_flanking(before, after) || after == Class::Punct);
+                    let steals = closes && open.iter().any(|&(_, c)| c == d);
+                    if !mixed && opens && !steals {
+                        open.push((m, d));
                         continue;
                     }
                     if !mixed && self.move_leading_out(i) {
@@ -772,6 +780,9 @@ impl Inline {
                     let closes = right_flanking(before, after)
                         && (!under || !left_flanking(before, after) || after == Class::Punct);
                     if !mixed && closes {
+                        if let Some(p) = open.iter().rposition(|&(o, _)| o == m) {
+                            open.truncate(p);
+                        }
                         continue;
                     }
                     if !mixed && self.move_trailing_out(i) {
