@@ -71,6 +71,11 @@ pub fn clean<'r>(
         });
     }
     let decisions = scan_extracts(body, &rules)?;
+    let editorial = if crate::editorial::needed(&rules) {
+        crate::editorial::scan(body, &rules)?
+    } else {
+        crate::editorial::Decisions::new()
+    };
     let counts: Vec<Tally> = rules.iter().map(|_| Tally::default()).collect();
     // Depth of removed elements we are inside: comments there are gone already.
     let removed_depth = Rc::new(Cell::new(0u32));
@@ -112,6 +117,21 @@ pub fn clean<'r>(
                         selector,
                         element_handler(extract(count, decided, Rc::clone(&removed_depth))),
                     )
+                }
+                HtmlAction::RemoveEmpty(selector) => {
+                    let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+                    (
+                        selector,
+                        element_handler(remove_decided(
+                            count,
+                            decided,
+                            Rc::clone(&removed_depth),
+                        )),
+                    )
+                }
+                HtmlAction::TightenLists { paragraphs, .. } => {
+                    let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+                    (paragraphs, element_handler(unwrap_decided(count, decided)))
                 }
             };
             settings = settings.append_element_content_handler((Cow::Borrowed(selector), handler));
@@ -209,6 +229,17 @@ fn remove_tracked(el: &mut Element<'_, '_>, removed_depth: &Rc<Cell<u32>>) {
 
 fn unwrap(count: &Tally) -> Handler<'_> {
     Box::new(move |el| {
+        if unwrap_element(el) {
+            bump(count, el);
+        }
+        Ok(())
+    })
+}
+
+/// Removes an element's tags and keeps its content; false (and nothing done) for removed
+/// elements and raw-text elements.
+fn unwrap_element(el: &mut Element<'_, '_>) -> bool {
+    {
         // Unwrapping a raw-text element would turn its text into live markup.
         let name = el.tag_name();
         if !el.removed() && !RAW_TEXT_ELEMENTS.contains(&name.as_str()) {
@@ -224,6 +255,40 @@ fn unwrap(count: &Tally) -> Handler<'_> {
                     Ok(())
                 }));
             }
+            return true;
+        }
+        false
+    }
+}
+
+/// Removes the elements `decided` names (by match number): `remove_empty`.
+fn remove_decided<'h>(
+    count: &'h Tally,
+    decided: &'h [Option<u32>],
+    removed_depth: Rc<Cell<u32>>,
+) -> Handler<'h> {
+    let mut index = 0;
+    Box::new(move |el| {
+        let matched = decided.get(index).is_some_and(Option::is_some);
+        index += 1;
+        if matched && !el.removed() {
+            remove_tracked(el, &removed_depth);
+            bump(count, el);
+        }
+        Ok(())
+    })
+}
+
+/// Unwraps the elements `decided` names (by match number), counting one change per group (a
+/// list): `tighten_lists`.
+fn unwrap_decided<'h>(count: &'h Tally, decided: &'h [Option<u32>]) -> Handler<'h> {
+    let mut index = 0;
+    let mut last_group = None;
+    Box::new(move |el| {
+        let group = decided.get(index).copied().flatten();
+        index += 1;
+        if group.is_some() && unwrap_element(el) && last_group != group {
+            last_group = group;
             bump(count, el);
         }
         Ok(())

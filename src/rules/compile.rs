@@ -62,6 +62,17 @@ pub enum HtmlAction {
         name: String,
         rewrite: Rewrite,
     },
+    /// Elements with no visible content are removed (decided by a first pass).
+    RemoveEmpty(Selector),
+    /// Lists whose items hold at most one `<p>` each lose those `<p>` tags.
+    TightenLists {
+        /// The lists.
+        lists: Selector,
+        /// Their items (`L > li`).
+        items: Selector,
+        /// Paragraphs directly in their items (`L > li > p`).
+        paragraphs: Selector,
+    },
 }
 
 /// A regex replacement, optionally followed by percent-decoding.
@@ -351,6 +362,8 @@ enum HtmlActionSpec {
     Set(SetAttributeSpec),
     Extract(ExtractSpec),
     Rewrite(RewriteAttributeSpec),
+    Empty(String),
+    Tighten(String),
 }
 
 fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
@@ -370,6 +383,11 @@ fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
         (
             "rewrite_attribute",
             rule.rewrite_attribute.map(HtmlActionSpec::Rewrite),
+        ),
+        ("remove_empty", rule.remove_empty.map(HtmlActionSpec::Empty)),
+        (
+            "tighten_lists",
+            rule.tighten_lists.map(HtmlActionSpec::Tighten),
         ),
     ])?
     else {
@@ -426,6 +444,20 @@ fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
                 max: e.max,
                 keep_existing: e.keep_existing,
             })
+        }
+        HtmlActionSpec::Empty(s) => HtmlAction::RemoveEmpty(selector(&s)?),
+        HtmlActionSpec::Tighten(s) => {
+            let lists = selector(&s)?;
+            let parts = selector_list(&s);
+            let child = |suffix: &str| {
+                let joined: Vec<String> = parts.iter().map(|p| format!("{p} > {suffix}")).collect();
+                selector(&joined.join(", "))
+            };
+            HtmlAction::TightenLists {
+                lists,
+                items: child("li")?,
+                paragraphs: child("li > p")?,
+            }
         }
         HtmlActionSpec::Rewrite(r) => HtmlAction::RewriteAttribute {
             selector: selector(&r.selector)?,
@@ -503,6 +535,33 @@ fn front_matter_action(rule: FrontMatterRuleSpec) -> Result<Option<FrontMatterAc
             },
         },
     }))
+}
+
+/// The comma-separated parts of a selector list (commas inside `[...]`, `(...)` or quotes do
+/// not separate).
+fn selector_list(s: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '(') => depth += 1,
+            (None, ']' | ')') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                parts.push(std::mem::take(&mut cur).trim().to_owned());
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur.trim().to_owned());
+    parts.retain(|p| !p.is_empty());
+    parts
 }
 
 fn selector(s: &str) -> Result<Selector, String> {

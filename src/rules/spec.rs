@@ -108,6 +108,15 @@ pub struct HtmlRuleSpec {
     pub extract: Option<ExtractSpec>,
     /// Rewrite an attribute's value with a regex (strip proxies, unwrap redirect links).
     pub rewrite_attribute: Option<RewriteAttributeSpec>,
+    /// Remove matching elements that show nothing: no text but whitespace (`&nbsp;` and
+    /// U+3000 included) and no image, video, iframe, embed, object or rule inside
+    /// (`'p, h1, h2, h3, h4, h5, h6, li'`). An editorial clean-up: the converter itself keeps
+    /// empty headings, items, quotes and code blocks.
+    pub remove_empty: Option<String>,
+    /// Make matching lists (`ul, ol`) tight: where every item holds at most one `<p>`, that
+    /// `<p>` is unwrapped, so the list is written `- a` / `- b` with no blank lines. An
+    /// editorial clean-up: the converter writes `<li><p>…</p></li>` as a loose list.
+    pub tighten_lists: Option<String>,
 }
 
 /// Replace what `pattern` matches in an attribute's (entity-decoded) value by `replace`
