@@ -748,8 +748,9 @@ impl Inline {
 
     /// Fixes the first invalid marker; returns false when all are valid.
     fn fix_one(&mut self) -> bool {
-        // Delimiters of the Markdown markers open at `i`.
-        let mut open: Vec<(u16, char)> = Vec::new();
+        // Markdown markers open at `i`: (mark, delimiter, start of its run,
+        // length of its run).
+        let mut open: Vec<(u16, char, usize, usize)> = Vec::new();
         for i in 0..self.toks.len() {
             let t = self.toks[i];
             let Some(d) = self.delim_of(t) else {
@@ -762,12 +763,17 @@ impl Inline {
                     let opens = left_flanking(before, after)
                         && (!under || !right_flanking(before, after) || before == Class::Punct);
                     // An opener that could also close would close an
-                    // enclosing marker of the same character instead.
+                    // enclosing marker of the same character instead
+                    // (unless the rule of 3 keeps them apart).
                     let closes = right_flanking(before, after)
                         && (!under || !left_flanking(before, after) || after == Class::Punct);
-                    let steals = closes && open.iter().any(|&(_, c)| c == d);
+                    let (start, len) = self.run_span(i);
+                    let steals = closes
+                        && open.iter().any(|&(_, c, s, l)| {
+                            c == d && s < start && ((l + len) % 3 != 0 || (l % 3 == 0 && len % 3 == 0))
+                        });
                     if !mixed && opens && !steals {
-                        open.push((m, d));
+                        open.push((m, d, start, len));
                         continue;
                     }
                     if !mixed && self.move_leading_out(i) {
@@ -780,7 +786,7 @@ impl Inline {
                     let closes = right_flanking(before, after)
                         && (!under || !left_flanking(before, after) || after == Class::Punct);
                     if !mixed && closes {
-                        if let Some(p) = open.iter().rposition(|&(o, _)| o == m) {
+                        if let Some(p) = open.iter().rposition(|&(o, ..)| o == m) {
                             open.truncate(p);
                         }
                         continue;
@@ -795,6 +801,25 @@ impl Inline {
             }
         }
         false
+    }
+
+    /// The first token of the delimiter run holding token `i`, and the run's
+    /// length in characters.
+    fn run_span(&self, i: usize) -> (usize, usize) {
+        let d = self.delim_of(self.toks[i]);
+        let mut a = i;
+        while a > 0 && self.delim_of(self.toks[a - 1]) == d {
+            a -= 1;
+        }
+        let mut len = 0;
+        let mut b = a;
+        while b < self.toks.len() && self.delim_of(self.toks[b]) == d {
+            if let Tok::Open(m) | Tok::Close(m) = self.toks[b] {
+                len += if self.marks[m as usize].mark == Mark::Emphasis { 1 } else { 2 };
+            }
+            b += 1;
+        }
+        (a, len)
     }
 
     /// For an opener before text starting with punctuation: moves that

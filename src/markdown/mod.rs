@@ -201,6 +201,10 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
             a.rowspan = attr(el, "rowspan")
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(1);
+            a.align = table::Align::from_attrs(
+                attr(el, "align").as_deref(),
+                attr(el, "style").as_deref(),
+            );
         }
         Tag::Frame | Tag::Embed | Tag::Media(_) => {
             a.src = attr(el, "src")

@@ -71,6 +71,8 @@ struct Pre {
 #[derive(Debug, Default)]
 struct Gfm {
     rows: Vec<Vec<String>>,
+    /// Per column: the alignment of its first cell that has one.
+    aligns: Vec<table::Align>,
     complex: bool,
     in_cell: bool,
     /// Content count at the last block boundary inside the current cell.
@@ -733,7 +735,7 @@ impl Core {
                 if gfm.complex {
                     self.blocks.restore(checkpoint);
                     self.html_table(events);
-                } else if let Some(lines) = table::gfm_lines(&gfm.rows) {
+                } else if let Some(lines) = table::gfm_lines(&gfm.rows, &gfm.aligns) {
                     self.blocks.raw_lines(&lines);
                 }
             }
@@ -776,7 +778,7 @@ impl Core {
                         level += 1;
                     }
                     let id = if root_part {
-                        Some(self.root_part(*tag, shape))
+                        Some(self.root_part(*tag, attrs, shape))
                     } else {
                         self.start(*tag, (**attrs).clone(), *has_end)
                     };
@@ -835,7 +837,7 @@ impl Core {
     }
 
     /// A frame for the replayed table's own structure.
-    fn root_part(&mut self, tag: Tag, shape: Shape) -> u32 {
+    fn root_part(&mut self, tag: Tag, attrs: &Attrs, shape: Shape) -> u32 {
         match (shape, tag) {
             (Shape::Gfm, Tag::Row) => {
                 self.flush_inline();
@@ -849,6 +851,13 @@ impl Core {
                 if let Some(g) = &mut self.gfm {
                     if g.rows.is_empty() {
                         g.rows.push(Vec::new());
+                    }
+                    let col = g.rows.last().map_or(0, Vec::len);
+                    if g.aligns.len() <= col {
+                        g.aligns.resize(col + 1, table::Align::None);
+                    }
+                    if g.aligns[col] == table::Align::None {
+                        g.aligns[col] = attrs.align;
                     }
                     g.in_cell = true;
                     g.boundary_at = None;

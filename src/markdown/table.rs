@@ -30,6 +30,57 @@ pub(crate) struct Attrs {
     pub rowspan: u32,
     /// An image declared at most 32 pixels wide or high: an inline icon.
     pub icon: bool,
+    /// A table cell's `align` or `text-align`.
+    pub align: Align,
+}
+
+/// A table column's alignment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Align {
+    #[default]
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+impl Align {
+    /// From `align="…"` or a `text-align: …` declaration in `style`.
+    pub(crate) fn from_attrs(align: Option<&str>, style: Option<&str>) -> Align {
+        let from_style = style.and_then(|s| {
+            s.split(';').find_map(|decl| {
+                let (k, v) = decl.split_once(':')?;
+                k.trim()
+                    .eq_ignore_ascii_case("text-align")
+                    .then(|| v.trim().to_owned())
+            })
+        });
+        let value = from_style.or_else(|| align.map(str::to_owned)).unwrap_or_default();
+        match value.trim().to_ascii_lowercase().as_str() {
+            "left" | "start" => Align::Left,
+            "center" | "middle" => Align::Center,
+            "right" | "end" => Align::Right,
+            _ => Align::None,
+        }
+    }
+
+    fn delimiter(self) -> &'static str {
+        match self {
+            Align::None => " --- |",
+            Align::Left => " :--- |",
+            Align::Center => " :---: |",
+            Align::Right => " ---: |",
+        }
+    }
+
+    fn html(self) -> &'static str {
+        match self {
+            Align::None => "",
+            Align::Left => " align=\"left\"",
+            Align::Center => " align=\"center\"",
+            Align::Right => " align=\"right\"",
+        }
+    }
 }
 
 /// One recorded event of a table's subtree.
@@ -67,6 +118,7 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
     let mut cells = 0usize;
     let mut spans = false;
     let mut nested = false;
+    let mut header = false;
     for e in events {
         match e {
             Event::Start {
@@ -83,7 +135,8 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
                 if level == 1 {
                     match tag {
                         Tag::Row => cells = 0,
-                        Tag::Cell { .. } => {
+                        Tag::Cell { header: th } => {
+                            header |= *th;
                             cells += 1;
                             max_cells = max_cells.max(cells);
                             if attrs.colspan > 1 || attrs.rowspan > 1 {
@@ -103,7 +156,9 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
             _ => {}
         }
     }
-    if max_cells <= 1 {
+    // A one-column table of data cells only is layout (an image and its
+    // caption); one with a header cell is a table.
+    if max_cells == 0 || (max_cells == 1 && !header) {
         Shape::Layout
     } else if spans || nested {
         Shape::Html
@@ -112,8 +167,9 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
     }
 }
 
-/// Writes GFM table lines: header (first row), separator, body rows.
-pub(crate) fn gfm_lines(rows: &[Vec<String>]) -> Option<String> {
+/// Writes GFM table lines: header (first row), separator (with the columns'
+/// alignments), body rows.
+pub(crate) fn gfm_lines(rows: &[Vec<String>], aligns: &[Align]) -> Option<String> {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     if cols == 0 || rows.iter().all(|r| r.iter().all(String::is_empty)) {
         return None;
@@ -135,8 +191,8 @@ pub(crate) fn gfm_lines(rows: &[Vec<String>]) -> Option<String> {
     };
     push_row(&mut s, &rows[0]);
     s.push('|');
-    for _ in 0..cols {
-        s.push_str(" --- |");
+    for i in 0..cols {
+        s.push_str(aligns.get(i).copied().unwrap_or_default().delimiter());
     }
     s.push('\n');
     for row in &rows[1..] {
@@ -273,6 +329,7 @@ impl HtmlWriter {
                     self.newline();
                 }
                 self.out.push_str(if header { "<th" } else { "<td" });
+                self.out.push_str(attrs.align.html());
                 if attrs.colspan > 1 {
                     self.out
                         .push_str(&format!(" colspan=\"{}\"", attrs.colspan));
@@ -477,7 +534,7 @@ mod tests {
     fn gfm_rows() {
         let rows = vec![vec!["a".to_owned(), "b".to_owned()], vec!["1".to_owned()]];
         assert_eq!(
-            gfm_lines(&rows).as_deref(),
+            gfm_lines(&rows, &[]).as_deref(),
             Some("| a | b |\n| --- | --- |\n| 1 | |")
         );
     }
