@@ -86,6 +86,15 @@ pub fn clean<'r>(
         for (i, rule) in rules.iter().enumerate() {
             let count = &counts[i];
             let (selector, handler) = match &rule.action {
+                HtmlAction::CaptionImages(images) => {
+                    settings = crate::captions::register(
+                        settings,
+                        images,
+                        move |offset| count.bump(offset),
+                        Rc::clone(&removed_depth),
+                    );
+                    continue;
+                }
                 HtmlAction::RemoveComments(pattern) => {
                     comment_rules.push((i, pattern.as_ref()));
                     continue;

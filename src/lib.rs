@@ -7,6 +7,7 @@ pub mod config;
 pub mod dates;
 pub mod diff;
 pub mod document;
+mod captions;
 mod editorial;
 pub mod explain;
 pub mod frontmatter;

@@ -73,8 +73,6 @@ struct Image {
     alt: String,
     src: String,
     title: String,
-    /// Declared small (an inline icon, not a picture with a caption).
-    icon: bool,
 }
 
 /// Output settings for one flush.
@@ -269,13 +267,8 @@ impl Inline {
     }
 
     /// Appends an image.
-    pub(crate) fn image(&mut self, alt: String, src: String, title: String, icon: bool) {
-        self.images.push(Image {
-            alt,
-            src,
-            title,
-            icon,
-        });
+    pub(crate) fn image(&mut self, alt: String, src: String, title: String) {
+        self.images.push(Image { alt, src, title });
         let idx = u16::try_from(self.images.len() - 1).unwrap_or(u16::MAX);
         self.toks.push(Tok::Image(idx));
         self.content = true;
@@ -295,10 +288,6 @@ impl Inline {
                 self.drop_strong();
             }
             self.normalize(flush.keep_indent);
-            if !flush.heading && !flush.table && self.break_after_leading_image() {
-                // The new line start strips indents like any other.
-                self.normalize(flush.keep_indent);
-            }
             self.drop_cjk_breaks();
             self.alternate_nested();
             self.decide_emphasis();
@@ -323,47 +312,6 @@ impl Inline {
             self.open.push((mark, idx));
         }
         wrote
-    }
-
-    /// A block that opens with an image followed by text (`<div><img><span
-    /// class="img_descr">图：…</span></div>`, `<p><a><img></a> <em>说明</em></p>`)
-    /// shows the text under the picture, as its caption: the text starts a new
-    /// line instead of running on after `![](…)`. Images side by side and
-    /// icons (declared at most 32 px) stay on one line.
-    fn break_after_leading_image(&mut self) -> bool {
-        let is_content = |t: &Tok| matches!(t, Tok::Text(..) | Tok::Code(..) | Tok::Image(_));
-        let Some(first) = self.toks.iter().position(is_content) else {
-            return false;
-        };
-        let Tok::Image(n) = self.toks[first] else {
-            return false;
-        };
-        if self.images[n as usize].icon {
-            return false;
-        }
-        let mut at = first + 1;
-        while matches!(self.toks.get(at), Some(Tok::Close(_))) {
-            at += 1;
-        }
-        let next = self.toks[at..]
-            .iter()
-            .find(|t| is_content(t) || matches!(t, Tok::Break));
-        if matches!(next, Some(Tok::Text(..) | Tok::Code(..))) {
-            // Runs after `normalize`: the spaces around the new break go.
-            self.toks.insert(at, Tok::Break);
-            let mut k = at + 1;
-            while k < self.toks.len() {
-                match self.toks[k] {
-                    Tok::Space { .. } => {
-                        self.toks.remove(k);
-                    }
-                    Tok::Open(_) | Tok::Close(_) => k += 1,
-                    _ => break,
-                }
-            }
-            return true;
-        }
-        false
     }
 
     /// Removes `Strong` markers (heading content).

@@ -175,11 +175,6 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
                 .get_attribute("title")
                 .map(decode_attribute)
                 .filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
-            a.icon = ["width", "height"].iter().any(|n| {
-                attr(el, n)
-                    .and_then(|v| v.trim_end_matches("px").trim().parse::<u32>().ok())
-                    .is_some_and(|px| px <= 32)
-            });
         }
         Tag::Pre | Tag::Code => {
             a.lang = attr(el, "class")

@@ -261,7 +261,6 @@ impl Core {
                         attrs.alt.unwrap_or_default(),
                         src,
                         attrs.title.unwrap_or_default(),
-                        attrs.icon,
                     );
                 }
             }

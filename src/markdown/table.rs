@@ -28,8 +28,6 @@ pub(crate) struct Attrs {
     pub start: Option<u64>,
     pub colspan: u32,
     pub rowspan: u32,
-    /// An image declared at most 32 pixels wide or high: an inline icon.
-    pub icon: bool,
     /// A table cell's `align` or `text-align`.
     pub align: Align,
 }

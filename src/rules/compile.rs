@@ -64,6 +64,8 @@ pub enum HtmlAction {
     },
     /// Elements with no visible content are removed (decided by a first pass).
     RemoveEmpty(Selector),
+    /// A `<br>` between a picture that opens a block and the text after it.
+    CaptionImages(Selector),
     /// Lists whose items hold at most one `<p>` each lose those `<p>` tags.
     TightenLists {
         /// The lists.
@@ -364,6 +366,7 @@ enum HtmlActionSpec {
     Rewrite(RewriteAttributeSpec),
     Empty(String),
     Tighten(String),
+    Captions(String),
 }
 
 fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
@@ -385,6 +388,10 @@ fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
             rule.rewrite_attribute.map(HtmlActionSpec::Rewrite),
         ),
         ("remove_empty", rule.remove_empty.map(HtmlActionSpec::Empty)),
+        (
+            "caption_images",
+            rule.caption_images.map(HtmlActionSpec::Captions),
+        ),
         (
             "tighten_lists",
             rule.tighten_lists.map(HtmlActionSpec::Tighten),
@@ -446,6 +453,7 @@ fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
             })
         }
         HtmlActionSpec::Empty(s) => HtmlAction::RemoveEmpty(selector(&s)?),
+        HtmlActionSpec::Captions(s) => HtmlAction::CaptionImages(selector(&s)?),
         HtmlActionSpec::Tighten(s) => {
             let lists = selector(&s)?;
             let parts = selector_list(&s);

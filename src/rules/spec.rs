@@ -117,6 +117,10 @@ pub struct HtmlRuleSpec {
     /// `<p>` is unwrapped, so the list is written `- a` / `- b` with no blank lines. An
     /// editorial clean-up: the converter writes `<li><p>…</p></li>` as a loose list.
     pub tighten_lists: Option<String>,
+    /// Put text that follows a picture opening a block (`<div><img><span>图：…</span></div>`)
+    /// on a line of its own, as the picture's caption (`img`). An editorial clean-up: the
+    /// converter runs such text on after the image.
+    pub caption_images: Option<String>,
 }
 
 /// Replace what `pattern` matches in an attribute's (entity-decoded) value by `replace`

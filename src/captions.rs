@@ -1,0 +1,180 @@
+//! The `caption_images` clean-up: text right after a picture that opens a block is that
+//! picture's caption, and goes on a line of its own.
+//!
+//! CMSs write a figure as `<div><img><span class="img_descr">图：…</span></div>` or
+//! `<p><a><img></a> <em>说明</em></p>`: in the browser the text shows under the picture. Read
+//! faithfully, it is one paragraph, the text running on after `![](…)`; as an editorial choice
+//! (a rule, so it shows in `--explain` and can be turned off) a `<br>` is put before the first
+//! text or code that follows such a picture. Pictures side by side, icons (declared at most
+//! 32 px wide or high), and pictures in headings and table cells are left alone.
+//!
+//! This runs in the rewriting pass itself: whether a picture opens its block is known when its
+//! start tag arrives (no text since the block's start), and the `<br>` goes before the text chunk
+//! or `<code>` that comes next.
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use lol_html::html_content::{ContentType, Element, TextChunk};
+use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
+
+/// Elements that start and end a Markdown block (as the converter reads them).
+const BLOCKS: &str = "p, div, section, article, main, header, footer, nav, aside, figure, \
+    figcaption, center, address, details, summary, fieldset, form, blockquote, ul, ol, li, dl, \
+    dt, dd, pre, table, caption, tr, td, th, h1, h2, h3, h4, h5, h6, hr";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Nothing visible yet in the current block.
+    Fresh,
+    /// The block opened with a picture and nothing came after it yet.
+    AfterImage,
+    /// Anything else.
+    Seen,
+}
+
+#[derive(Debug)]
+struct Caption {
+    state: State,
+    /// Depth of headings and table cells we are in (no captions there).
+    off: u32,
+}
+
+/// Registers the handlers of one `caption_images` rule whose pictures `images` selects; `bump`
+/// counts a change at a byte offset. `removed_depth` > 0 inside content another rule removed.
+pub(crate) fn register<'h>(
+    mut settings: Settings<'h, 'h>,
+    images: &'h Selector,
+    bump: impl Fn(usize) + 'h,
+    removed_depth: Rc<Cell<u32>>,
+) -> Settings<'h, 'h> {
+    let state = Rc::new(RefCell::new(Caption {
+        state: State::Fresh,
+        off: 0,
+    }));
+    let bump = Rc::new(bump);
+    if let Ok(blocks) = BLOCKS.parse::<Selector>() {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(blocks),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                let off = matches!(
+                    el.tag_name().as_str(),
+                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "td" | "th"
+                );
+                {
+                    let mut c = s.borrow_mut();
+                    c.state = State::Fresh;
+                    if off {
+                        c.off += 1;
+                    }
+                }
+                if let Some(handlers) = el.end_tag_handlers() {
+                    let s = Rc::clone(&s);
+                    handlers.push(Box::new(move |_| {
+                        let mut c = s.borrow_mut();
+                        c.state = State::Fresh;
+                        if off {
+                            c.off = c.off.saturating_sub(1);
+                        }
+                        Ok(())
+                    }));
+                }
+                Ok(())
+            }),
+        ));
+    }
+    {
+        let s = Rc::clone(&state);
+        let removed = Rc::clone(&removed_depth);
+        settings = settings.append_element_content_handler((
+            Cow::Borrowed(images),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                let mut c = s.borrow_mut();
+                if el.removed() || removed.get() > 0 || !has_source(el) {
+                    return Ok(());
+                }
+                c.state = if c.state == State::Fresh && c.off == 0 && !is_icon(el) {
+                    State::AfterImage
+                } else {
+                    State::Seen
+                };
+                Ok(())
+            }),
+        ));
+    }
+    if let Ok(code) = "code, br, iframe, video, audio, embed, object".parse::<Selector>() {
+        let s = Rc::clone(&state);
+        let removed = Rc::clone(&removed_depth);
+        let bump = Rc::clone(&bump);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(code),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                if el.removed() || removed.get() > 0 {
+                    return Ok(());
+                }
+                let mut c = s.borrow_mut();
+                match el.tag_name().as_str() {
+                    "code" if c.state == State::AfterImage => {
+                        el.before("<br>", ContentType::Html);
+                        bump(el.source_location().bytes().start);
+                        c.state = State::Seen;
+                    }
+                    // A break before content is dropped by the converter.
+                    "br" if c.state == State::Fresh => {}
+                    _ => c.state = State::Seen,
+                }
+                Ok(())
+            }),
+        ));
+    }
+    let s = Rc::clone(&state);
+    settings.append_document_content_handler(DocumentContentHandlers::default().text(
+        move |t: &mut TextChunk| {
+            if t.removed() || removed_depth.get() > 0 || !t.text_type().allows_html_entities() {
+                return Ok(());
+            }
+            if !t.as_str().bytes().any(|b| !b.is_ascii_whitespace()) {
+                return Ok(());
+            }
+            let mut c = s.borrow_mut();
+            if c.state == State::AfterImage {
+                t.before("<br>", ContentType::Html);
+                bump(t.source_location().bytes().start);
+            }
+            c.state = State::Seen;
+            Ok(())
+        },
+    ))
+}
+
+/// An image the converter writes: some source it can use.
+fn has_source(el: &Element<'_, '_>) -> bool {
+    [
+        "src",
+        "data-src",
+        "data-original",
+        "_src",
+        "data-actualsrc",
+        "data-lazy-src",
+        "srcset",
+        "data-srcset",
+    ]
+    .iter()
+    .any(|n| {
+        el.get_attribute(n).is_some_and(|v| {
+            let v = v.trim();
+            !v.is_empty() && !v.starts_with("data:") && v != "about:blank" && v != "#"
+        })
+    })
+}
+
+/// Declared at most 32 pixels wide or high: an inline icon, not a picture with a caption.
+fn is_icon(el: &Element<'_, '_>) -> bool {
+    ["width", "height"].iter().any(|n| {
+        el.get_attribute(n)
+            .and_then(|v| v.trim().trim_end_matches("px").trim().parse::<u32>().ok())
+            .is_some_and(|px| px <= 32)
+    })
+}
