@@ -83,8 +83,7 @@ pub(crate) struct Flush {
     /// Keep leading U+3000 indents.
     pub keep_indent: bool,
     /// An ATX heading's content: it does not start a Markdown line (`1.` or
-    /// `-` after `## ` needs no backslash), and bold is dropped (a heading is
-    /// bold already; `## **Title**` is noise).
+    /// `-` after `## ` needs no backslash).
     pub heading: bool,
 }
 
@@ -284,9 +283,6 @@ impl Inline {
                 let idx = self.open[k].1;
                 self.toks.push(Tok::Close(idx));
             }
-            if flush.heading {
-                self.drop_strong();
-            }
             self.normalize(flush.keep_indent);
             self.drop_cjk_breaks();
             self.alternate_nested();
@@ -312,15 +308,6 @@ impl Inline {
             self.open.push((mark, idx));
         }
         wrote
-    }
-
-    /// Removes `Strong` markers (heading content).
-    fn drop_strong(&mut self) {
-        let marks = &self.marks;
-        self.toks.retain(|t| match t {
-            Tok::Open(m) | Tok::Close(m) => marks[*m as usize].mark != Mark::Strong,
-            _ => true,
-        });
     }
 
     fn text_of(&self, a: u32, b: u32) -> &str {
