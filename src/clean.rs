@@ -131,11 +131,7 @@ pub fn clean<'r>(
                     let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
                     (
                         selector,
-                        element_handler(remove_decided(
-                            count,
-                            decided,
-                            Rc::clone(&removed_depth),
-                        )),
+                        element_handler(remove_decided(count, decided, Rc::clone(&removed_depth))),
                     )
                 }
                 HtmlAction::TightenLists { paragraphs, .. } => {

@@ -17,9 +17,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use lol_html::html_content::{Element, TextChunk};
-use lol_html::{
-    DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings,
-};
+use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
 
 use crate::rules::{HtmlAction, HtmlRule};
 
@@ -121,24 +119,23 @@ pub(crate) fn scan(
             ));
         }
         let mut raw = String::new();
-        settings = settings
-            .append_document_content_handler(DocumentContentHandlers::default().text(
-                move |t: &mut TextChunk| {
-                    if !t.text_type().allows_html_entities() {
-                        return Ok(());
-                    }
-                    raw.push_str(t.as_str());
-                    if t.last_in_text_node() {
-                        if shows_something(&htmlize::unescape(&raw)) {
-                            for s in &on_text {
-                                s.borrow_mut().mark_open_visible();
-                            }
+        settings = settings.append_document_content_handler(
+            DocumentContentHandlers::default().text(move |t: &mut TextChunk| {
+                if !t.text_type().allows_html_entities() {
+                    return Ok(());
+                }
+                raw.push_str(t.as_str());
+                if t.last_in_text_node() {
+                    if shows_something(&htmlize::unescape(&raw)) {
+                        for s in &on_text {
+                            s.borrow_mut().mark_open_visible();
                         }
-                        raw.clear();
                     }
-                    Ok(())
-                },
-            ));
+                    raw.clear();
+                }
+                Ok(())
+            }),
+        );
     }
     {
         let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
@@ -179,8 +176,9 @@ impl Empty {
 /// Text that shows: anything but whitespace (NBSP and U+3000 are whitespace here) and
 /// zero-width characters.
 fn shows_something(text: &str) -> bool {
-    text.chars()
-        .any(|c| !(c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}')))
+    text.chars().any(|c| {
+        !(c.is_whitespace() || matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}'))
+    })
 }
 
 type Handler = Box<dyn FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult>;
@@ -249,7 +247,9 @@ fn open_item(state: Rc<RefCell<Lists>>) -> Handler {
             k
         };
         let state = Rc::clone(&state);
-        on_end(el, move || state.borrow_mut().open_items.retain(|&o| o != k));
+        on_end(el, move || {
+            state.borrow_mut().open_items.retain(|&o| o != k)
+        });
         Ok(())
     })
 }

@@ -1,13 +1,13 @@
 //! postscrub: turn scraped-HTML posts into clean Markdown posts.
 pub mod authoring;
 pub mod body;
+mod captions;
 pub mod clean;
 pub mod cli;
 pub mod config;
 pub mod dates;
 pub mod diff;
 pub mod document;
-mod captions;
 mod editorial;
 pub mod explain;
 pub mod frontmatter;

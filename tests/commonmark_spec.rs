@@ -116,9 +116,14 @@ fn tokenize(html: &str) -> Vec<Token> {
             continue;
         }
         let rest = &html[i..];
-        let special = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<!", ">"), ("<?", ">")]
-            .iter()
-            .find(|(open, _)| rest.starts_with(open));
+        let special = [
+            ("<!--", "-->"),
+            ("<![CDATA[", "]]>"),
+            ("<!", ">"),
+            ("<?", ">"),
+        ]
+        .iter()
+        .find(|(open, _)| rest.starts_with(open));
         if let Some((open, close)) = special {
             if let Some(end) = rest[open.len()..].find(close) {
                 flush(&mut out, text_start, i);
@@ -322,7 +327,9 @@ fn normalize(html: &str) -> String {
     // pulldown-cmark writes an empty `<tbody></tbody>` for a table with no
     // body rows, cmark-gfm (the spec's renderer) none: not a difference in
     // meaning.
-    let html = html.replace("<tbody>\n</tbody>", "").replace("<tbody></tbody>", "");
+    let html = html
+        .replace("<tbody>\n</tbody>", "")
+        .replace("<tbody></tbody>", "");
     let html = html.as_str();
     let mut out = String::new();
     let mut last = Last::Start;
@@ -474,7 +481,8 @@ fn is_clean(html: &str, gfm: bool) -> bool {
 fn render(md: &str, gfm: bool) -> (String, bool) {
     let mut opts = pulldown_cmark::Options::empty();
     if gfm {
-        opts |= pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
+        opts |=
+            pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_STRIKETHROUGH;
     }
     let events: Vec<_> = pulldown_cmark::Parser::new_ext(md, opts).collect();
     let raw = events.iter().any(|e| {
@@ -613,7 +621,9 @@ fn commonmark_spec_round_trip() {
     let inexpressible = read_numbers(&inexpressible_path);
     for (n, reason) in &inexpressible {
         let Some(o) = outcomes.iter().find(|o| o.example.number == *n) else {
-            failures.push(format!("inexpressible.txt names example {n}, which does not exist"));
+            failures.push(format!(
+                "inexpressible.txt names example {n}, which does not exist"
+            ));
             continue;
         };
         if reason.is_empty() {
@@ -678,8 +688,14 @@ fn normalizer_follows_the_spec_runner() {
         normalize("<a title=\"bar\" HREF=\"foo\">x</a>"),
         "<a href=\"foo\" title=\"bar\">x</a>"
     );
-    assert_eq!(normalize("&forall;&amp;&gt;&lt;&quot;"), "∀&amp;&gt;&lt;&quot;");
-    assert_eq!(normalize("<pre><code>a  b\n</code></pre>"), "<pre><code>a  b\n</code></pre>");
+    assert_eq!(
+        normalize("&forall;&amp;&gt;&lt;&quot;"),
+        "∀&amp;&gt;&lt;&quot;"
+    );
+    assert_eq!(
+        normalize("<pre><code>a  b\n</code></pre>"),
+        "<pre><code>a  b\n</code></pre>"
+    );
     assert!(is_clean("<p><a href=\"x\">y</a><br />\nz</p>\n", false));
     assert!(!is_clean("<div>x</div>\n", false));
     assert!(!is_clean("<p><em>x</p>\n", false));

@@ -15,7 +15,11 @@ fn hostile_catalogue() {
         .filter_map(Result::ok)
         .filter(|e| e.path().extension().is_some_and(|x| x == "toml"))
         .count();
-    assert!(cases > 0, "no hostile-input cases found in {}", dir.display());
+    assert!(
+        cases > 0,
+        "no hostile-input cases found in {}",
+        dir.display()
+    );
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
         .env("CI", "true")

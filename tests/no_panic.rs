@@ -110,7 +110,11 @@ fn no_input_panics() {
         .map(|e| std::fs::read_to_string(e.path()).unwrap())
         .collect();
     posts.sort();
-    assert!(posts.len() >= 131, "found only {} corpus posts", posts.len());
+    assert!(
+        posts.len() >= 131,
+        "found only {} corpus posts",
+        posts.len()
+    );
     let rules = Rules::load(
         &["sina-finance".into(), "rsshub-common".into()],
         Path::new("."),

@@ -705,7 +705,9 @@ impl Inline {
                     let (start, len) = self.run_span(i);
                     let steals = closes
                         && open.iter().any(|&(_, c, s, l)| {
-                            c == d && s < start && ((l + len) % 3 != 0 || (l % 3 == 0 && len % 3 == 0))
+                            c == d
+                                && s < start
+                                && ((l + len) % 3 != 0 || (l % 3 == 0 && len % 3 == 0))
                         });
                     if !mixed && opens && !steals {
                         open.push((m, d, start, len));
@@ -750,7 +752,11 @@ impl Inline {
         let mut b = a;
         while b < self.toks.len() && self.delim_of(self.toks[b]) == d {
             if let Tok::Open(m) | Tok::Close(m) = self.toks[b] {
-                len += if self.marks[m as usize].mark == Mark::Emphasis { 1 } else { 2 };
+                len += if self.marks[m as usize].mark == Mark::Emphasis {
+                    1
+                } else {
+                    2
+                };
             }
             b += 1;
         }

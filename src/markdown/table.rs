@@ -53,7 +53,9 @@ impl Align {
                     .then(|| v.trim().to_owned())
             })
         });
-        let value = from_style.or_else(|| align.map(str::to_owned)).unwrap_or_default();
+        let value = from_style
+            .or_else(|| align.map(str::to_owned))
+            .unwrap_or_default();
         match value.trim().to_ascii_lowercase().as_str() {
             "left" | "start" => Align::Left,
             "center" | "middle" => Align::Center,
