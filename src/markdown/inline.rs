@@ -168,7 +168,8 @@ impl Inline {
         }
     }
 
-    /// True when a mark equal in kind to `mark` is open (nested duplicates are dropped).
+    /// True when a mark equal in kind to `mark` is open (nested strike and raw
+    /// inline marks are dropped; nested emphasis is kept).
     pub(crate) fn is_open(&self, mark: &Mark) -> bool {
         self.open.iter().any(|(m, _)| match (m, mark) {
             (Mark::Link { .. }, Mark::Link { .. }) => true,
@@ -315,7 +316,8 @@ impl Inline {
     }
 
     /// Spaces move outside markers and vanish at line edges and around breaks;
-    /// empty marker pairs vanish; U+3000 indents at line starts go; breaks are
+    /// empty marker pairs vanish (an empty link element stays: `[](url)`);
+    /// U+3000 indents at line starts go; breaks are
     /// kept only between content.
     fn normalize(&mut self, keep_indent: bool) {
         let mut toks = std::mem::take(&mut self.toks);
