@@ -17,3 +17,5 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod walk;
+pub mod yaml_guard;
+pub mod yaml_scan;
