@@ -4,8 +4,12 @@
 //! Re-serializing the whole mapping would turn a one-field change into a rewrite of every
 //! line, so this module keeps the original text and edits only the lines of the fields a rule
 //! touches. The YAML is parsed once (serde_yaml) to validate it and to read values; the text
-//! spans of top-level fields are found by their column-0 key lines.
+//! span of a top-level field is found from the YAML layout ([`crate::yaml_scan`]: quoted and
+//! flow values over several lines, block scalars, nested blocks, comments). Every edit is
+//! parsed back and must give exactly the intended mapping, in order, or it is refused and the
+//! text stays as it was: an edit can fail, but never corrupt the front matter.
 
+use crate::{yaml_guard, yaml_scan};
 use serde_yaml::{Mapping, Value};
 use std::fmt;
 
@@ -16,7 +20,8 @@ pub struct FrontMatter {
     values: Mapping,
 }
 
-/// Invalid YAML, with a position relative to the front matter text (1-based).
+/// Front matter that cannot be used, with a position relative to its text (1-based) and a
+/// message that says what is wrong and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct YamlError {
     pub line: usize,
@@ -35,6 +40,13 @@ impl std::error::Error for YamlError {}
 impl FrontMatter {
     /// Parse front matter text (without fences). An empty text is an empty mapping.
     pub fn parse(text: &str) -> Result<Self, YamlError> {
+        if let Err(e) = yaml_guard::check_depth(text, yaml_guard::MAX_DEPTH) {
+            return Err(YamlError {
+                line: e.line,
+                column: e.column,
+                message: format!("front matter {e}: flatten it (a post needs no such structure)"),
+            });
+        }
         let value: Value = serde_yaml::from_str(text).map_err(|e| {
             let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
             // serde_yaml appends " at line L column C"; we report the position separately.
@@ -45,10 +57,16 @@ impl FrontMatter {
             if message.contains("end of stream") {
                 message.push_str(" (a quote or bracket opened earlier is probably not closed)");
             }
+            if message.contains("tab") {
+                message.push_str(" (YAML indents with spaces only: replace the tabs)");
+            }
+            if message.starts_with("duplicate entry") {
+                message.push_str(" (a field appears twice: keep one)");
+            }
             YamlError {
                 line,
                 column,
-                message,
+                message: format!("invalid YAML in front matter: {message}"),
             }
         })?;
         let values = match value {
@@ -87,171 +105,252 @@ impl FrontMatter {
     }
 
     /// Remove a field and its lines. Returns whether it was there.
-    pub fn remove(&mut self, key: &str) -> bool {
-        if self.values.remove(key).is_none() {
-            return false;
+    pub fn remove(&mut self, key: &str) -> Result<bool, EditError> {
+        if !self.values.contains_key(key) {
+            return Ok(false);
         }
-        if let Some(span) = self.span(key) {
-            self.text.replace_range(span.start..span.end, "");
+        let mut values = self.values.clone();
+        values.shift_remove(key);
+        let Some(span) = self.span(key) else {
+            return Err(EditError {
+                field: key.to_owned(),
+                message: "cannot find the field's lines to remove them".into(),
+            });
+        };
+        let mut text = self.text.clone();
+        text.replace_range(span.start..span.end, "");
+        let Err(e) = self.commit(key, text, values.clone()) else {
+            return Ok(true);
+        };
+        // The blank and comment lines after the field can change the value before it once the
+        // field is gone (a `|+` block scalar keeps blank lines): take them too.
+        if span.until_next > span.end {
+            let mut text = self.text.clone();
+            text.replace_range(span.start..span.until_next, "");
+            if self.commit(key, text, values).is_ok() {
+                return Ok(true);
+            }
         }
-        true
+        Err(e)
     }
 
     /// Set a field: its lines are replaced in place, or appended when it is new.
     /// Returns whether anything changed.
-    pub fn set(&mut self, key: &str, value: Value) -> bool {
+    pub fn set(&mut self, key: &str, value: Value) -> Result<bool, EditError> {
         if self.values.get(key) == Some(&value) {
-            return false;
+            return Ok(false);
         }
         let mut one = Mapping::new();
         one.insert(Value::String(key.to_owned()), value.clone());
-        let lines = serde_yaml::to_string(&one).unwrap_or_default();
+        let mut lines = serde_yaml::to_string(&one).map_err(|e| EditError {
+            field: key.to_owned(),
+            message: format!("cannot write the value as YAML: {e}"),
+        })?;
+        let mut text = self.text.clone();
         match self.span(key) {
-            Some(span) => self.text.replace_range(span.start..span.end, &lines),
-            None => self.text.push_str(&lines),
+            Some(span) => {
+                // A one-line field keeps its trailing comment when its new value is one line.
+                if let Some(comment) = span.comment
+                    && lines.matches('\n').count() == 1
+                    && !text[span.start..span.end].trim_end().contains('\n')
+                {
+                    lines.truncate(lines.len() - 1);
+                    lines.push(' ');
+                    lines.push_str(text[comment..].lines().next().unwrap_or_default());
+                    lines.push('\n');
+                }
+                text.replace_range(span.start..span.end, &lines);
+            }
+            None => text.push_str(&lines),
         }
-        self.values.insert(Value::String(key.to_owned()), value);
-        true
+        let mut values = self.values.clone();
+        values.insert(Value::String(key.to_owned()), value);
+        self.commit(key, text, values)?;
+        Ok(true)
     }
 
     /// Rename a field in place, keeping its value text. An existing `to` field is replaced.
-    pub fn rename(&mut self, from: &str, to: &str) -> bool {
+    pub fn rename(&mut self, from: &str, to: &str) -> Result<bool, EditError> {
         let Some(value) = self.values.get(from).cloned() else {
-            return false;
+            return Ok(false);
         };
         if from == to {
-            return false;
+            return Ok(false);
         }
-        self.remove(to);
+        let before = (self.text.clone(), self.values.clone());
+        self.remove(to)?;
         let Some(span) = self.span(from) else {
-            return false;
+            (self.text, self.values) = before;
+            return Err(EditError {
+                field: from.to_owned(),
+                message: "cannot find the field's line to rename it".into(),
+            });
         };
         let key = serde_yaml::to_string(&Value::String(to.to_owned())).unwrap_or_default();
-        self.text
-            .replace_range(span.start..span.start + span.key_len, key.trim_end());
+        let mut text = self.text.clone();
+        text.replace_range(span.key.0..span.key.1, key.trim_end());
         // Keep the mapping order: replace the key at the same position.
-        let old = std::mem::take(&mut self.values);
-        for (k, v) in old {
+        let mut values = Mapping::new();
+        for (k, v) in &self.values {
             if k.as_str() == Some(from) {
-                self.values
-                    .insert(Value::String(to.to_owned()), value.clone());
+                values.insert(Value::String(to.to_owned()), value.clone());
             } else {
-                self.values.insert(k, v);
+                values.insert(k.clone(), v.clone());
             }
         }
-        true
+        if let Err(e) = self.commit(from, text, values) {
+            (self.text, self.values) = before;
+            return Err(e);
+        }
+        Ok(true)
+    }
+
+    /// Take an edited text if it reads back as exactly the intended mapping, in order.
+    fn commit(&mut self, field: &str, text: String, values: Mapping) -> Result<(), EditError> {
+        let fail = |message: String| EditError {
+            field: field.to_owned(),
+            message,
+        };
+        let parsed = match serde_yaml::from_str::<Value>(&text) {
+            Ok(Value::Mapping(m)) => m,
+            Ok(Value::Null) => Mapping::new(),
+            Ok(_) => return Err(fail("the edited front matter is no longer a mapping".into())),
+            Err(e) => {
+                return Err(fail(format!(
+                    "the edited front matter would not parse ({e})"
+                )));
+            }
+        };
+        if !parsed.iter().eq(values.iter()) {
+            return Err(fail(
+                "the edited front matter would read differently from what was intended".into(),
+            ));
+        }
+        self.text = text;
+        self.values = values;
+        Ok(())
+    }
+
+    /// 0-based line (in the front matter text) of each top-level field, in document order.
+    pub fn field_lines(&self) -> Vec<(String, usize)> {
+        self.fields()
+            .into_iter()
+            .filter_map(|f| Some((f.name?, f.line)))
+            .collect()
     }
 
     /// Byte span of a top-level field: its key line plus the lines that continue its value.
     fn span(&self, key: &str) -> Option<Span> {
-        let mut found: Option<Span> = None;
-        let mut pos = 0;
-        for line in self.text.split_inclusive('\n') {
-            let start = pos;
-            pos += line.len();
-            if let Some(span) = found.as_mut() {
-                if is_continuation(line) {
-                    span.end = pos;
-                    continue;
-                }
-                // Trailing blank or comment lines stay with what follows.
-                return Some(trim_trailing_blank(&self.text, *span));
-            }
-            if let Some((k, key_len)) = top_level_key(line)
-                && k == key
+        self.fields()
+            .into_iter()
+            .find(|f| f.name.as_deref() == Some(key))
+            .map(|f| f.span)
+    }
+
+    /// The top-level fields, from the text's YAML layout.
+    fn fields(&self) -> Vec<Field> {
+        let lines = yaml_scan::lines(&self.text);
+        // The top-level mapping's indentation: that of its first key.
+        let Some(top) = lines
+            .iter()
+            .find(|l| !l.continues && !l.blank && !l.comment)
+            .map(|l| l.indent)
+        else {
+            return Vec::new();
+        };
+        let starts: Vec<usize> = (0..lines.len())
+            .filter(|&i| {
+                let l = &lines[i];
+                !l.continues && !l.blank && !l.comment && !l.dash && l.indent == top
+            })
+            .collect();
+        let mut fields = Vec::with_capacity(starts.len());
+        for (n, &i) in starts.iter().enumerate() {
+            let next = starts.get(n + 1).copied().unwrap_or(lines.len());
+            // Trailing blank and comment lines stay with what follows, unless they are inside
+            // the value (blank lines kept by a `|+` block scalar are its content).
+            // Comments indented under the field are its own.
+            let mut last = next - 1;
+            while last > i
+                && !lines[last].continues
+                && (lines[last].blank || (lines[last].comment && lines[last].indent <= top))
             {
-                found = Some(Span {
-                    start,
-                    end: pos,
-                    key_len,
-                });
+                last -= 1;
             }
+            let until_next = lines[next - 1].next;
+            let line = &lines[i];
+            let Some((ks, ke)) = line.key else {
+                // `? complex key` and the like: a boundary, not a field we can edit.
+                fields.push(Field {
+                    name: None,
+                    line: i,
+                    span: Span {
+                        start: line.start,
+                        end: lines[last].next,
+                        key: (line.start, line.start),
+                        comment: None,
+                        until_next,
+                    },
+                });
+                continue;
+            };
+            let token = &self.text[ks..ke];
+            let name = match token.as_bytes().first() {
+                Some(b'"' | b'\'') => match serde_yaml::from_str::<Value>(token) {
+                    Ok(Value::String(s)) => s,
+                    _ => token.to_owned(),
+                },
+                _ => token.to_owned(),
+            };
+            fields.push(Field {
+                name: Some(name),
+                line: i,
+                span: Span {
+                    start: line.start,
+                    end: lines[last].next,
+                    key: (ks, ke),
+                    comment: line.comment_at,
+                    until_next,
+                },
+            });
         }
-        found.map(|s| trim_trailing_blank(&self.text, s))
+        fields
     }
 }
 
+/// A top-level field found in the text.
+struct Field {
+    name: Option<String>,
+    /// 0-based line of its key.
+    line: usize,
+    span: Span,
+}
+
+/// Where a field's text is: its lines, its key token and a comment on its key line.
 #[derive(Debug, Clone, Copy)]
 struct Span {
     start: usize,
     end: usize,
-    key_len: usize,
+    key: (usize, usize),
+    comment: Option<usize>,
+    /// Where the next field starts: the end of the blank and comment lines after this one.
+    until_next: usize,
 }
 
-/// A line that belongs to the value above it: indented, a column-0 sequence item, or blank.
-fn is_continuation(line: &str) -> bool {
-    let first = line.as_bytes().first().copied();
-    match first {
-        None | Some(b' ' | b'\t' | b'\n' | b'\r') => true,
-        Some(b'-') => {
-            !line.starts_with("---")
-                && (line.len() == 1 || line.as_bytes()[1].is_ascii_whitespace())
-        }
-        Some(b'#') => true,
-        _ => false,
-    }
+/// An edit that would not have given the intended front matter; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditError {
+    pub field: String,
+    pub message: String,
 }
 
-/// Keep blank and comment lines at the end of a span out of it.
-fn trim_trailing_blank(text: &str, mut span: Span) -> Span {
-    loop {
-        let slice = &text[span.start..span.end];
-        let without_last = slice[..slice.len().saturating_sub(1)].rfind('\n');
-        let Some(i) = without_last else { return span };
-        let last = slice[i + 1..].trim_start();
-        if last.trim().is_empty() || last.starts_with('#') {
-            span.end = span.start + i + 1;
-        } else {
-            return span;
-        }
+impl fmt::Display for EditError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "field `{}`: {}", self.field, self.message)
     }
 }
 
-/// The key of a column-0 `key: value` line and the byte length of the key token.
-fn top_level_key(line: &str) -> Option<(String, usize)> {
-    let bytes = line.as_bytes();
-    match bytes.first()? {
-        b' ' | b'\t' | b'#' | b'-' | b'\r' | b'\n' | b'?' | b'[' | b'{' => return None,
-        _ => {}
-    }
-    let key_len = if bytes[0] == b'"' || bytes[0] == b'\'' {
-        let quote = bytes[0];
-        let mut i = 1;
-        loop {
-            match bytes.get(i)? {
-                b'\\' if quote == b'"' => i += 2,
-                &c if c == quote => {
-                    if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
-                        i += 2;
-                    } else {
-                        break i + 1;
-                    }
-                }
-                _ => i += 1,
-            }
-        }
-    } else {
-        // A plain key ends at the first `:` followed by a space or the line end.
-        let mut i = 0;
-        loop {
-            let c = *bytes.get(i)?;
-            if c == b':' && bytes.get(i + 1).is_none_or(|n| n.is_ascii_whitespace()) {
-                break i;
-            }
-            i += 1;
-        }
-    };
-    let rest = line[key_len..].trim_start_matches([' ', '\t']);
-    if !rest.starts_with(':') {
-        return None;
-    }
-    let token = &line[..key_len];
-    let key = match serde_yaml::from_str::<Value>(token) {
-        Ok(Value::String(s)) => s,
-        _ => token.trim_end().to_owned(),
-    };
-    Some((key, key_len))
-}
+impl std::error::Error for EditError {}
 
 /// A YAML value as plain text, for matching: strings as they are, lists joined by spaces.
 pub fn value_text(value: &Value) -> String {
@@ -276,9 +375,9 @@ mod tests {
     #[test]
     fn remove_keeps_other_lines_byte_identical() {
         let mut fm = FrontMatter::parse(HEXO).unwrap();
-        assert!(fm.remove("headimg"));
-        assert!(fm.remove("categories"));
-        assert!(!fm.remove("nope"));
+        assert!(fm.remove("headimg").unwrap());
+        assert!(fm.remove("categories").unwrap());
+        assert!(!fm.remove("nope").unwrap());
         assert_eq!(
             fm.text(),
             "title: 'a: b'\n# note\ndate: Fri, 13 Aug 2021 07:51:58 GMT\nthumbnail: 'x/343233024.png'\n"
@@ -288,9 +387,9 @@ mod tests {
     #[test]
     fn set_replaces_in_place_or_appends() {
         let mut fm = FrontMatter::parse(HEXO).unwrap();
-        assert!(fm.set("date", Value::String("2021-08-13 15:51:58".into())));
-        assert!(!fm.set("date", Value::String("2021-08-13 15:51:58".into())));
-        assert!(fm.set("editor", Value::String("李墨轩".into())));
+        assert!(fm.set("date", Value::String("2021-08-13 15:51:58".into())).unwrap());
+        assert!(!fm.set("date", Value::String("2021-08-13 15:51:58".into())).unwrap());
+        assert!(fm.set("editor", Value::String("李墨轩".into())).unwrap());
         assert!(
             fm.text()
                 .contains("# note\ndate: 2021-08-13 15:51:58\nthumbnail")
@@ -302,7 +401,7 @@ mod tests {
     #[test]
     fn rename_keeps_value_text() {
         let mut fm = FrontMatter::parse("headimg: 'a.png' # cover\ntitle: t\n").unwrap();
-        assert!(fm.rename("headimg", "cover"));
+        assert!(fm.rename("headimg", "cover").unwrap());
         assert_eq!(fm.text(), "cover: 'a.png' # cover\ntitle: t\n");
         assert_eq!(fm.keys().collect::<Vec<_>>(), ["cover", "title"]);
     }
@@ -315,10 +414,60 @@ mod tests {
         assert!(err.message.contains("not a mapping"));
     }
 
+    fn removed(text: &str, key: &str) -> String {
+        let mut fm = FrontMatter::parse(text).unwrap();
+        assert!(fm.remove(key).unwrap(), "{key} in {text:?}");
+        fm.text().to_owned()
+    }
+
+    #[test]
+    fn multi_line_values_go_whole() {
+        let cases = [
+            ("tags: [a,\nb]\nx: 1\n", "x: 1\n"),
+            ("tags: \"a\nb\"\nx: 1\n", "x: 1\n"),
+            ("tags: 'a''\nb: c'\nx: 1\n", "x: 1\n"),
+            ("tags: \"a\\\"\nb: c\"\nx: 1\n", "x: 1\n"),
+            ("tags: a\n  b\n  c\nx: 1\n", "x: 1\n"),
+            ("tags: |-\n  a\n\n  # not a comment\nx: 1\n", "x: 1\n"),
+            ("tags: >+2\n   a\n  b\n\nx: 1\n", "x: 1\n"),
+            ("tags:\n- a\n- b: [1,\n2]\n# kept\nx: 1\n", "# kept\nx: 1\n"),
+            ("tags: # c\n  k: v\n  # inside\n  j: w\nx: 1\n", "x: 1\n"),
+            ("tags: &t !!str \"a\n b\"\nx: 1\n", "x: 1\n"),
+            ("tags: {a: 1,\n  b: [2, 3]}\r\nx: 1\r\n", "x: 1\r\n"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(removed(text, "tags"), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_edit_that_would_change_meaning_is_refused() {
+        let mut fm = FrontMatter::parse("a: &x 1\nb: *x\n").unwrap();
+        let e = fm.remove("a").unwrap_err();
+        assert_eq!(e.field, "a");
+        assert!(e.message.contains("would not parse"), "{e}");
+        assert_eq!(fm.text(), "a: &x 1\nb: *x\n");
+        assert!(fm.contains("a"));
+    }
+
+    #[test]
+    fn set_keeps_a_trailing_comment() {
+        let mut fm = FrontMatter::parse("date: x # from the feed\nb: 1\n").unwrap();
+        assert!(fm.set("date", Value::String("2021-01-01".into())).unwrap());
+        assert_eq!(fm.text(), "date: 2021-01-01 # from the feed\nb: 1\n");
+    }
+
+    #[test]
+    fn too_deep_is_refused_before_parsing() {
+        let e = FrontMatter::parse(&format!("a: {}", "[".repeat(100_000))).unwrap_err();
+        assert_eq!(e.message, "front matter nests deeper than 128 levels: flatten it (a post needs no such structure)");
+        assert_eq!((e.line, e.column), (1, 131));
+    }
+
     #[test]
     fn quoted_keys() {
         let mut fm = FrontMatter::parse("\"a b\": 1\n'c': 2\n").unwrap();
-        assert!(fm.remove("a b"));
+        assert!(fm.remove("a b").unwrap());
         assert_eq!(fm.text(), "'c': 2\n");
     }
 }

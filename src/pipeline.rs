@@ -7,7 +7,7 @@ use crate::body::{self, BodyMode};
 use crate::clean;
 use crate::dates::{self, DateStyle};
 use crate::document::Document;
-use crate::frontmatter::{FrontMatter, value_text};
+use crate::frontmatter::{EditError, FrontMatter, value_text};
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
 use crate::rules::{FrontMatterAction, RuleMeta, RuleSet, Rules, Severity};
@@ -167,7 +167,7 @@ fn process_split<'r>(
         Some(fm) => Some(FrontMatter::parse(fm).map_err(|e| PostError {
             line: Some(doc.front_matter_line + e.line - 1),
             column: Some(e.column),
-            message: format!("invalid YAML in front matter: {}", e.message),
+            message: e.message,
         })?),
     };
 
@@ -225,11 +225,21 @@ fn process_split<'r>(
     }
     if let Some(fm) = front_matter.as_mut() {
         let field_lines = field_lines(fm, doc.front_matter_line);
+        // An edit that would not give the intended front matter fails the post, naming the
+        // field; the post is then left as it was.
+        let edit_error = |e: EditError| PostError {
+            line: line_of(&field_lines, &e.field).or(Some(doc.front_matter_line)),
+            column: None,
+            message: format!(
+                "cannot edit front matter {e}; the post is left as it was (edit that field by hand)"
+            ),
+        };
         for e in &extracted {
             if e.keep_existing && fm.contains(e.field) {
                 continue;
             }
-            fm.set(e.field, Value::String(e.value.clone()));
+            fm.set(e.field, Value::String(e.value.clone()))
+                .map_err(edit_error)?;
         }
         for set in sets {
             for rule in &set.front_matter {
@@ -240,7 +250,8 @@ fn process_split<'r>(
                     &rule.meta,
                     &mut warnings,
                     &field_lines,
-                );
+                )
+                .map_err(edit_error)?;
                 if n > 0 {
                     let line = field
                         .and_then(|f| line_of(&field_lines, f))
@@ -290,15 +301,9 @@ fn line_of(field_lines: &[(String, usize)], field: &str) -> Option<usize> {
 
 /// Top-level field names and their line in the file, before a rule changes them.
 fn field_lines(fm: &FrontMatter, first_line: usize) -> Vec<(String, usize)> {
-    let keys: Vec<&str> = fm.keys().collect();
-    fm.text()
-        .lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            keys.iter()
-                .find(|k| line.starts_with(**k) && line[k.len()..].trim_start().starts_with(':'))
-                .map(|k| ((*k).to_owned(), first_line + i))
-        })
+    fm.field_lines()
+        .into_iter()
+        .map(|(k, i)| (k, first_line + i))
         .collect()
 }
 
@@ -320,7 +325,7 @@ fn apply_front_matter_rule<'a>(
     meta: &RuleMeta,
     warnings: &mut Vec<PostWarning>,
     field_lines: &[(String, usize)],
-) -> (u32, Option<&'a str>) {
+) -> Result<(u32, Option<&'a str>), EditError> {
     match action {
         FrontMatterAction::RemoveFields {
             names,
@@ -335,12 +340,12 @@ fn apply_front_matter_rule<'a>(
                 let by_contains = value_contains.is_empty()
                     || value_contains.iter().any(|s| text.contains(s.as_str()));
                 let by_pattern = value_matches.as_ref().is_none_or(|p| p.is_match(&text));
-                if by_contains && by_pattern && fm.remove(name) {
+                if by_contains && by_pattern && fm.remove(name)? {
                     n += 1;
                     first = first.or(Some(name.as_str()));
                 }
             }
-            (n, first)
+            Ok((n, first))
         }
         FrontMatterAction::RewriteFields { names, rewrite } => {
             let mut n = 0;
@@ -350,24 +355,26 @@ fn apply_front_matter_rule<'a>(
                     continue;
                 };
                 if let Some(new) = rewrite.apply(value).filter(|new| new != value)
-                    && fm.set(name, Value::String(new))
+                    && fm.set(name, Value::String(new))?
                 {
                     n += 1;
                     first = first.or(Some(name.as_str()));
                 }
             }
-            (n, first)
+            Ok((n, first))
         }
-        FrontMatterAction::RenameField { from, to } => (u32::from(fm.rename(from, to)), Some(from)),
+        FrontMatterAction::RenameField { from, to } => {
+            Ok((u32::from(fm.rename(from, to)?), Some(from)))
+        }
         FrontMatterAction::SetField {
             name,
             value,
             if_missing,
         } => {
             if *if_missing && fm.contains(name) {
-                return (0, None);
+                return Ok((0, None));
             }
-            (u32::from(fm.set(name, value.clone())), Some(name))
+            Ok((u32::from(fm.set(name, value.clone())?), Some(name)))
         }
         FrontMatterAction::NormalizeDate {
             field,
@@ -375,15 +382,15 @@ fn apply_front_matter_rule<'a>(
             invalid,
         } => {
             let Some(value) = fm.get(field) else {
-                return (0, None);
+                return Ok((0, None));
             };
             let raw = value_text(value);
             let tz = timezone.as_ref().unwrap_or(&options.timezone);
             match dates::normalize(&raw, tz, options.target.date_style()) {
-                Some(formatted) => (
-                    u32::from(fm.set(field, Value::String(formatted))),
+                Some(formatted) => Ok((
+                    u32::from(fm.set(field, Value::String(formatted))?),
                     Some(field),
-                ),
+                )),
                 None => {
                     let line = line_of(field_lines, field);
                     match invalid {
@@ -393,7 +400,7 @@ fn apply_front_matter_rule<'a>(
                                 rule_id: meta.id.clone(),
                                 message: format!("`{field}: {raw}` is not a date: field removed"),
                             });
-                            (u32::from(fm.remove(field)), Some(field))
+                            Ok((u32::from(fm.remove(field)?), Some(field)))
                         }
                         InvalidDate::Keep => {
                             warnings.push(PostWarning {
@@ -401,7 +408,7 @@ fn apply_front_matter_rule<'a>(
                                 rule_id: meta.id.clone(),
                                 message: format!("`{field}: {raw}` is not a date: left as it is (fix it by hand, or set `invalid: remove` on the rule)"),
                             });
-                            (0, None)
+                            Ok((0, None))
                         }
                     }
                 }
