@@ -10,7 +10,7 @@ use crate::cli::{BodyArg, ColorChoice, CommonArgs, Format, TargetArg, To};
 use crate::pipeline::{self, OutputFormat, Target};
 use crate::rules::Rules;
 use crate::walk::Filter;
-use anyhow::{Context, Result, anyhow};
+use anyhow::{Context, Result, anyhow, bail};
 use serde::Deserialize;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -212,6 +212,9 @@ fn load_config(path: &Path) -> Result<ProjectConfig> {
         .with_context(|| format!("cannot read config file {}", path.display()))?;
     if text.trim().is_empty() {
         return Ok(ProjectConfig::default());
+    }
+    if let Err(e) = crate::yaml_guard::check_depth(&text, crate::yaml_guard::MAX_DEPTH) {
+        bail!("{}:{}:{}: config file {e}", path.display(), e.line, e.column);
     }
     serde_yaml::from_str(&text).map_err(|e| {
         let position = e

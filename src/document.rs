@@ -42,6 +42,8 @@ pub struct Document<'a> {
     /// 1-based line of the file where the body starts.
     pub body_line: usize,
     pub line_ending: LineEnding,
+    /// 1-based line of an opening `---` fence that is never closed (the text is then all body).
+    pub unclosed_fence: Option<usize>,
 }
 
 impl<'a> Document<'a> {
@@ -60,6 +62,7 @@ impl<'a> Document<'a> {
             body: rest,
             body_line: 1,
             line_ending,
+            unclosed_fence: None,
         };
         // Skip blank lines before the opening fence.
         let mut pos = 0;
@@ -85,7 +88,10 @@ impl<'a> Document<'a> {
         let mut close_line = fm_line;
         loop {
             let Some((content, next)) = next_line(rest, pos) else {
-                return body_only;
+                return Document {
+                    unclosed_fence: Some(line),
+                    ..body_only
+                };
             };
             let trimmed = content.trim_end();
             if trimmed == "---" || trimmed == "..." {
@@ -96,6 +102,7 @@ impl<'a> Document<'a> {
                     body: &rest[next..],
                     body_line: close_line + 1,
                     line_ending,
+                    unclosed_fence: None,
                 };
             }
             pos = next;
@@ -164,6 +171,13 @@ fn next_line(text: &str, pos: usize) -> Option<(&str, usize)> {
     }
 }
 
+/// A text whose only line breaks are lone CRs (old Mac), with LFs instead; `None` for any
+/// other text. Such a file would otherwise be one long line, and its front matter would not be
+/// found.
+pub fn lone_cr_to_lf(text: &str) -> Option<String> {
+    (text.contains('\r') && !text.contains('\n')).then(|| text.replace('\r', "\n"))
+}
+
 /// `text` with every line break in the given style.
 pub fn with_line_ending(text: &str, line_ending: LineEnding) -> std::borrow::Cow<'_, str> {
     match line_ending {
@@ -199,6 +213,9 @@ mod tests {
     fn unclosed_fence_is_all_body() {
         let d = Document::split("---\ntitle: a\n");
         assert_eq!(d.front_matter, None);
+        assert_eq!(d.unclosed_fence, Some(1));
+        assert_eq!(Document::split("\n\n---\nx").unclosed_fence, Some(3));
+        assert_eq!(Document::split("x\n---\n").unclosed_fence, None);
     }
 
     #[test]

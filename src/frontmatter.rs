@@ -47,28 +47,7 @@ impl FrontMatter {
                 message: format!("front matter {e}: flatten it (a post needs no such structure)"),
             });
         }
-        let value: Value = serde_yaml::from_str(text).map_err(|e| {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            // serde_yaml appends " at line L column C"; we report the position separately.
-            let mut message = e.to_string();
-            if let Some(i) = message.find(" at line ") {
-                message.truncate(i);
-            }
-            if message.contains("end of stream") {
-                message.push_str(" (a quote or bracket opened earlier is probably not closed)");
-            }
-            if message.contains("tab") {
-                message.push_str(" (YAML indents with spaces only: replace the tabs)");
-            }
-            if message.starts_with("duplicate entry") {
-                message.push_str(" (a field appears twice: keep one)");
-            }
-            YamlError {
-                line,
-                column,
-                message: format!("invalid YAML in front matter: {message}"),
-            }
-        })?;
+        let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(text, &e))?;
         let values = match value {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
@@ -351,6 +330,45 @@ impl fmt::Display for EditError {
 }
 
 impl std::error::Error for EditError {}
+
+/// A serde_yaml error as a message that says what to do, at the best position known.
+fn yaml_error(text: &str, e: &serde_yaml::Error) -> YamlError {
+    let (mut line, mut column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    // serde_yaml appends " at line L column C"; we report the position separately.
+    let mut message = e.to_string();
+    if let Some(i) = message.find(" at line ") {
+        message.truncate(i);
+    }
+    let error_line = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
+    if message.contains("end of stream") {
+        message.push_str(" (a quote or bracket opened earlier is probably not closed)");
+    } else if message.contains("tab") || error_line.trim_end().starts_with([' ', '\t']) && error_line.contains('\t') {
+        message.push_str(" (a tab in the indentation: YAML indents with spaces only)");
+    } else if message.starts_with("control characters") {
+        message.push_str(" (remove the control character, e.g. a NUL byte)");
+    } else if message.starts_with("repetition limit") {
+        message.push_str(
+            " (aliases expand to too much data, as in a \"billion laughs\" file: remove the anchors and aliases)",
+        );
+    } else if let Some(key) = message.strip_prefix("duplicate entry with key ") {
+        // serde_yaml points at the mapping; point at the second occurrence instead.
+        let key: String = serde_yaml::from_str(key).unwrap_or_else(|_| key.to_owned());
+        let lines = yaml_scan::lines(text);
+        if let Some(l) = lines
+            .iter()
+            .filter(|l| l.key.is_some_and(|(s, e)| text[s..e].trim_matches(['"', '\'']) == key))
+            .nth(1)
+        {
+            (line, column) = (l.number, l.indent + 1);
+        }
+        message.push_str(" (the field appears twice: keep one)");
+    }
+    YamlError {
+        line,
+        column,
+        message: format!("invalid YAML in front matter: {message}"),
+    }
+}
 
 /// A YAML value as plain text, for matching: strings as they are, lists joined by spaces.
 pub fn value_text(value: &Value) -> String {

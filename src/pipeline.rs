@@ -6,7 +6,7 @@
 use crate::body::{self, BodyMode};
 use crate::clean;
 use crate::dates::{self, DateStyle};
-use crate::document::Document;
+use crate::document::{self, Document};
 use crate::frontmatter::{EditError, FrontMatter, value_text};
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
@@ -138,13 +138,15 @@ pub fn process<'r>(
     rules: &'r Rules,
     options: &Options,
 ) -> Result<Processed<'r>, PostError> {
-    let doc = Document::split(text);
+    let lf = document::lone_cr_to_lf(text);
+    let source = lf.as_deref().unwrap_or(text);
+    let doc = Document::split(source);
     let sets: Vec<&RuleSet> = rules
         .sets
         .iter()
         .filter(|s| s.when.matches(path, doc.body))
         .collect();
-    process_split(text, doc, &sets, options)
+    process_split(source, doc, &sets, options, lf.is_some())
 }
 
 /// Transform one post with exactly these rule sets, ignoring their `when` (for rule examples).
@@ -153,14 +155,18 @@ pub fn process_with_sets<'r>(
     sets: &[&'r RuleSet],
     options: &Options,
 ) -> Result<Processed<'r>, PostError> {
-    process_split(text, Document::split(text), sets, options)
+    let lf = document::lone_cr_to_lf(text);
+    let source = lf.as_deref().unwrap_or(text);
+    process_split(source, Document::split(source), sets, options, lf.is_some())
 }
 
+/// Transform a post split into `doc`; `lone_cr` says its CR line breaks were made LFs.
 fn process_split<'r>(
     text: &str,
     doc: Document<'_>,
     sets: &[&'r RuleSet],
     options: &Options,
+    lone_cr: bool,
 ) -> Result<Processed<'r>, PostError> {
     let mut front_matter = match doc.front_matter {
         None => None,
@@ -272,11 +278,53 @@ fn process_split<'r>(
     if output == text {
         fired.clear();
     }
+    warnings.splice(0..0, input_warnings(text, &doc, &output, lone_cr));
     Ok(Processed {
         output,
         fired,
         warnings,
     })
+}
+
+/// What the pipeline did to a post's text that no rule asked for and the user should know:
+/// an unclosed front-matter fence, old Mac line breaks, dropped NUL bytes.
+fn input_warnings(text: &str, doc: &Document<'_>, output: &str, lone_cr: bool) -> Vec<PostWarning> {
+    let mut warnings = Vec::new();
+    let mut warn = |line: usize, rule_id: &str, message: String| {
+        warnings.push(PostWarning {
+            line: Some(line),
+            rule_id: rule_id.into(),
+            message,
+        });
+    };
+    if lone_cr {
+        warn(
+            1,
+            "line-endings",
+            "line breaks are lone CRs (old Mac): each CR is read as a line break, and the result is written with LF".into(),
+        );
+    }
+    if let Some(line) = doc.unclosed_fence {
+        warn(
+            line,
+            "front-matter-fence",
+            "front matter opened with --- but never closed; treated as body (close it with a `---` line, or remove the opening one)".into(),
+        );
+    }
+    let nul_in = text.bytes().filter(|&b| b == 0).count();
+    if nul_in > 0 {
+        let dropped = nul_in.saturating_sub(output.bytes().filter(|&b| b == 0).count());
+        if dropped > 0 {
+            let at = text.find('\0').unwrap_or(0);
+            let line = 1 + text[..at].matches('\n').count();
+            warn(
+                line,
+                "nul-bytes",
+                format!("{dropped} NUL byte(s) dropped, the first on this line: a text file holds none; check that it is not binary or truncated"),
+            );
+        }
+    }
+    warnings
 }
 
 fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Option<usize>) {

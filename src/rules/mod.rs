@@ -227,6 +227,13 @@ fn resolve(name: &str, base: &Path) -> Result<(RuleSource, String, PathBuf), Rul
 }
 
 fn parse_spec(text: &str, source: &RuleSource) -> Result<spec::RuleFileSpec, RuleError> {
+    crate::yaml_guard::check_depth(text, crate::yaml_guard::MAX_DEPTH).map_err(|e| RuleError {
+        source: source.clone(),
+        line: Some(e.line),
+        column: Some(e.column),
+        rule_id: None,
+        message: format!("rule file {e}: no rule needs such structure"),
+    })?;
     serde_yaml::from_str(text).map_err(|e| {
         let location = e.location();
         let mut message = e.to_string();
