@@ -195,9 +195,15 @@ impl FrontMatter {
             Ok(Value::Null) => Mapping::new(),
             Ok(_) => return Err(fail("the edited front matter is no longer a mapping".into())),
             Err(e) => {
-                return Err(fail(format!(
-                    "the edited front matter would not parse ({e})"
-                )));
+                let mut why = e.to_string();
+                if let Some(i) = why.find(" at line ") {
+                    why.truncate(i);
+                }
+                return Err(fail(if why.contains("unknown anchor") {
+                    "another field is an alias (`*name`) of an anchor in this field, and the edit would break it".into()
+                } else {
+                    format!("the edited front matter would not parse ({why})")
+                }));
             }
         };
         if !parsed.iter().eq(values.iter()) {
@@ -463,7 +469,7 @@ mod tests {
         let mut fm = FrontMatter::parse("a: &x 1\nb: *x\n").unwrap();
         let e = fm.remove("a").unwrap_err();
         assert_eq!(e.field, "a");
-        assert!(e.message.contains("would not parse"), "{e}");
+        assert!(e.message.contains("alias"), "{e}");
         assert_eq!(fm.text(), "a: &x 1\nb: *x\n");
         assert!(fm.contains("a"));
     }
