@@ -213,7 +213,7 @@ fn load_config(path: &Path) -> Result<ProjectConfig> {
     if text.trim().is_empty() {
         return Ok(ProjectConfig::default());
     }
-    if let Err(e) = crate::yaml_guard::check_depth(&text, crate::yaml_guard::MAX_DEPTH) {
+    if let Err(e) = crate::yaml_guard::check(&text) {
         bail!("{}:{}:{}: config file {e}", path.display(), e.line, e.column);
     }
     serde_yaml::from_str(&text).map_err(|e| {

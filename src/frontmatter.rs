@@ -40,11 +40,11 @@ impl std::error::Error for YamlError {}
 impl FrontMatter {
     /// Parse front matter text (without fences). An empty text is an empty mapping.
     pub fn parse(text: &str) -> Result<Self, YamlError> {
-        if let Err(e) = yaml_guard::check_depth(text, yaml_guard::MAX_DEPTH) {
+        if let Err(e) = yaml_guard::check(text) {
             return Err(YamlError {
                 line: e.line,
                 column: e.column,
-                message: format!("front matter {e}: flatten it (a post needs no such structure)"),
+                message: format!("front matter {e}: simplify it (no post needs such structure)"),
             });
         }
         let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(text, &e))?;
@@ -484,7 +484,7 @@ mod tests {
     #[test]
     fn too_deep_is_refused_before_parsing() {
         let e = FrontMatter::parse(&format!("a: {}", "[".repeat(100_000))).unwrap_err();
-        assert_eq!(e.message, "front matter nests deeper than 128 levels: flatten it (a post needs no such structure)");
+        assert_eq!(e.message, "front matter nests deeper than 128 levels: simplify it (no post needs such structure)");
         assert_eq!((e.line, e.column), (1, 131));
     }
 

@@ -94,12 +94,40 @@ struct Scanner<'a> {
     line_start: usize,
 }
 
-/// Scan `text`. `on_line` sees every line; `on_depth` sees every increase of the nesting depth
-/// and returns `false` to stop the scan (as does `on_line`).
+/// What the scan meets, in text order, for [`scan`]'s `on_event`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// The nesting depth increased.
+    Depth(Depth),
+    /// A line that starts outside any value and holds more than a comment (before its tokens).
+    LineStart { indent: usize, dash: bool },
+    /// A node starts: a scalar, a flow collection, a block scalar.
+    Node(NodeKind),
+    /// `&name` (the byte range of `name`); `parent` is the column of the innermost open block
+    /// collection (-1: none).
+    Anchor {
+        name: (usize, usize),
+        parent: isize,
+    },
+    /// `*name` (the byte range of `name`).
+    Alias { name: (usize, usize) },
+    /// A flow collection closed; `depth` is the flow depth after it.
+    FlowClose { depth: usize },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeKind {
+    Scalar,
+    Flow,
+    BlockScalar,
+}
+
+/// Scan `text`. `on_line` sees every line (after its events); `on_event` sees what is in it.
+/// Either returns `false` to stop the scan.
 pub fn scan(
     text: &str,
     mut on_line: impl FnMut(&Line) -> bool,
-    mut on_depth: impl FnMut(Depth) -> bool,
+    mut on_event: impl FnMut(Event) -> bool,
 ) {
     let mut s = Scanner {
         text,
@@ -121,7 +149,7 @@ pub fn scan(
         };
         s.line_number += 1;
         s.line_start = pos;
-        let Some(line) = s.line(pos, end, next, &mut on_depth) else {
+        let Some(line) = s.line(pos, end, next, &mut on_event) else {
             return;
         };
         if !on_line(&line) {
@@ -168,7 +196,7 @@ impl Scanner<'_> {
         start: usize,
         end: usize,
         next: usize,
-        on_depth: &mut impl FnMut(Depth) -> bool,
+        on_event: &mut impl FnMut(Event) -> bool,
     ) -> Option<Line> {
         let bytes = &self.text.as_bytes()[start..end];
         let indent = bytes.iter().take_while(|&&b| b == b' ').count();
@@ -256,7 +284,17 @@ impl Scanner<'_> {
             }
             i = indent;
         }
-        self.tokens(bytes, i, &mut line, on_depth)?;
+        if !line.continues
+            && bytes.get(indent) != Some(&b'#')
+            && !on_event(Event::LineStart {
+                indent,
+                dash: bytes.get(indent) == Some(&b'-')
+                    && bytes.get(indent + 1).is_none_or(|&b| is_blank(b)),
+            })
+        {
+            return None;
+        }
+        self.tokens(bytes, i, &mut line, on_event)?;
         Some(line)
     }
 
@@ -266,7 +304,7 @@ impl Scanner<'_> {
         bytes: &[u8],
         mut i: usize,
         line: &mut Line,
-        on_depth: &mut impl FnMut(Depth) -> bool,
+        on_event: &mut impl FnMut(Event) -> bool,
     ) -> Option<()> {
         // Start of the current token (for keys) and whether anything came before on the line.
         let mut first_token = if line.continues { None } else { Some(i) };
@@ -290,6 +328,9 @@ impl Scanner<'_> {
                 }
                 b'"' | b'\'' => {
                     token_start = i;
+                    if !on_event(Event::Node(NodeKind::Scalar)) {
+                        return None;
+                    }
                     self.mode = if b == b'"' { Mode::Double } else { Mode::Single };
                     i = self.quoted(bytes, i + 1)?;
                     if self.mode != Mode::Normal {
@@ -303,7 +344,9 @@ impl Scanner<'_> {
                     self.flow += 1;
                     self.plain = false;
                     let depth = self.stack.len() + self.flow;
-                    if !on_depth(self.depth_at(depth, i)) {
+                    if !on_event(Event::Depth(self.depth_at(depth, i)))
+                        || !on_event(Event::Node(NodeKind::Flow))
+                    {
                         return None;
                     }
                     i += 1;
@@ -312,6 +355,9 @@ impl Scanner<'_> {
                     self.flow = self.flow.saturating_sub(1);
                     self.plain = false;
                     i += 1;
+                    if !on_event(Event::FlowClose { depth: self.flow }) {
+                        return None;
+                    }
                 }
                 b',' if self.flow > 0 => {
                     self.plain = false;
@@ -321,21 +367,21 @@ impl Scanner<'_> {
                     if first_token == Some(i) {
                         line.dash = true;
                     }
-                    self.push_block(i, on_depth)?;
+                    self.push_block(i, on_event)?;
                     self.plain = false;
                     i += 1;
                     token_start = i;
                 }
                 b'?' if next_blank || self.flow > 0 && next.is_some_and(is_flow_indicator) => {
                     if self.flow == 0 {
-                        self.push_block(i, on_depth)?;
+                        self.push_block(i, on_event)?;
                     }
                     self.plain = false;
                     i += 1;
                     token_start = i;
                 }
                 b':' if next_blank || self.flow > 0 => {
-                    self.value_indicator(token_start, first_token, line, on_depth)?;
+                    self.value_indicator(token_start, first_token, line, on_event)?;
                     i += 1;
                     token_start = i;
                 }
@@ -358,16 +404,28 @@ impl Scanner<'_> {
                     let indent = explicit.map(|m| parent.max(0) as usize + m);
                     self.mode = Mode::BlockScalar { parent, indent };
                     self.plain = false;
+                    on_event(Event::Node(NodeKind::BlockScalar)).then_some(())?;
                     return Some(());
                 }
                 b'&' | b'!' => {
                     // A property: anchor or tag, then the node (the key, if first on a line).
                     let property = i;
+                    let anchor = b == b'&';
                     while i < bytes.len()
                         && !is_blank(bytes[i])
                         && !(self.flow > 0 && is_flow_indicator(bytes[i]))
                     {
                         i += 1;
+                    }
+                    let name_end = i;
+                    if anchor {
+                        let parent = self.stack.last().map_or(-1, |&c| c as isize);
+                        let start = self.line_start;
+                        on_event(Event::Anchor {
+                            name: (start + property + 1, start + name_end),
+                            parent,
+                        })
+                        .then_some(())?;
                     }
                     while i < bytes.len() && is_blank(bytes[i]) {
                         i += 1;
@@ -387,9 +445,15 @@ impl Scanner<'_> {
                     {
                         i += 1;
                     }
+                    let start = self.line_start;
+                    on_event(Event::Alias {
+                        name: (start + token_start + 1, start + i),
+                    })
+                    .then_some(())?;
                 }
                 _ => {
                     token_start = i;
+                    on_event(Event::Node(NodeKind::Scalar)).then_some(())?;
                     i = self.plain_run(bytes, i, line);
                 }
             }
@@ -404,7 +468,7 @@ impl Scanner<'_> {
         token_start: usize,
         first_token: Option<usize>,
         line: &mut Line,
-        on_depth: &mut impl FnMut(Depth) -> bool,
+        on_event: &mut impl FnMut(Event) -> bool,
     ) -> Option<()> {
         self.plain = false;
         if self.flow > 0 {
@@ -413,7 +477,7 @@ impl Scanner<'_> {
         if first_token == Some(token_start) {
             line.key = Some((line.start + token_start, line.start + self.key_end(token_start)));
         }
-        self.push_block(token_start, on_depth)
+        self.push_block(token_start, on_event)
     }
 
     /// End of the key token starting at `start` on the current line: before the `:` and the
@@ -452,13 +516,13 @@ impl Scanner<'_> {
     }
 
     /// Open a block collection at `column` unless one is open there.
-    fn push_block(&mut self, column: usize, on_depth: &mut impl FnMut(Depth) -> bool) -> Option<()> {
+    fn push_block(&mut self, column: usize, on_event: &mut impl FnMut(Event) -> bool) -> Option<()> {
         if self.stack.last().is_some_and(|&c| c >= column) {
             return Some(());
         }
         self.stack.push(column);
         let depth = self.stack.len() + self.flow;
-        on_depth(self.depth_at(depth, column)).then_some(())
+        on_event(Event::Depth(self.depth_at(depth, column))).then_some(())
     }
 
     fn depth_at(&self, depth: usize, i: usize) -> Depth {
@@ -570,8 +634,10 @@ mod tests {
         scan(
             "a:\n  b: [[{c: 1}]]\n- - - x\n",
             |_| true,
-            |d| {
-                max = max.max(d.depth);
+            |e| {
+                if let Event::Depth(d) = e {
+                    max = max.max(d.depth);
+                }
                 true
             },
         );

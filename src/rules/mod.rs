@@ -227,7 +227,7 @@ fn resolve(name: &str, base: &Path) -> Result<(RuleSource, String, PathBuf), Rul
 }
 
 fn parse_spec(text: &str, source: &RuleSource) -> Result<spec::RuleFileSpec, RuleError> {
-    crate::yaml_guard::check_depth(text, crate::yaml_guard::MAX_DEPTH).map_err(|e| RuleError {
+    crate::yaml_guard::check(text).map_err(|e| RuleError {
         source: source.clone(),
         line: Some(e.line),
         column: Some(e.column),
