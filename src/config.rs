@@ -214,7 +214,12 @@ fn load_config(path: &Path) -> Result<ProjectConfig> {
         return Ok(ProjectConfig::default());
     }
     if let Err(e) = crate::yaml_guard::check(&text) {
-        bail!("{}:{}:{}: config file {e}", path.display(), e.line, e.column);
+        bail!(
+            "{}:{}:{}: config file {e}",
+            path.display(),
+            e.line,
+            e.column
+        );
     }
     serde_yaml::from_str(&text).map_err(|e| {
         let position = e

@@ -193,7 +193,11 @@ impl FrontMatter {
         let parsed = match serde_yaml::from_str::<Value>(&text) {
             Ok(Value::Mapping(m)) => m,
             Ok(Value::Null) => Mapping::new(),
-            Ok(_) => return Err(fail("the edited front matter is no longer a mapping".into())),
+            Ok(_) => {
+                return Err(fail(
+                    "the edited front matter is no longer a mapping".into(),
+                ));
+            }
             Err(e) => {
                 let mut why = e.to_string();
                 if let Some(i) = why.find(" at line ") {
@@ -348,7 +352,9 @@ fn yaml_error(text: &str, e: &serde_yaml::Error) -> YamlError {
     let error_line = text.lines().nth(line.saturating_sub(1)).unwrap_or_default();
     if message.contains("end of stream") {
         message.push_str(" (a quote or bracket opened earlier is probably not closed)");
-    } else if message.contains("tab") || error_line.trim_end().starts_with([' ', '\t']) && error_line.contains('\t') {
+    } else if message.contains("tab")
+        || error_line.trim_end().starts_with([' ', '\t']) && error_line.contains('\t')
+    {
         message.push_str(" (a tab in the indentation: YAML indents with spaces only)");
     } else if message.starts_with("control characters") {
         message.push_str(" (remove the control character, e.g. a NUL byte)");
@@ -362,7 +368,10 @@ fn yaml_error(text: &str, e: &serde_yaml::Error) -> YamlError {
         let lines = yaml_scan::lines(text);
         if let Some(l) = lines
             .iter()
-            .filter(|l| l.key.is_some_and(|(s, e)| text[s..e].trim_matches(['"', '\'']) == key))
+            .filter(|l| {
+                l.key
+                    .is_some_and(|(s, e)| text[s..e].trim_matches(['"', '\'']) == key)
+            })
             .nth(1)
         {
             (line, column) = (l.number, l.indent + 1);
@@ -411,8 +420,14 @@ mod tests {
     #[test]
     fn set_replaces_in_place_or_appends() {
         let mut fm = FrontMatter::parse(HEXO).unwrap();
-        assert!(fm.set("date", Value::String("2021-08-13 15:51:58".into())).unwrap());
-        assert!(!fm.set("date", Value::String("2021-08-13 15:51:58".into())).unwrap());
+        assert!(
+            fm.set("date", Value::String("2021-08-13 15:51:58".into()))
+                .unwrap()
+        );
+        assert!(
+            !fm.set("date", Value::String("2021-08-13 15:51:58".into()))
+                .unwrap()
+        );
         assert!(fm.set("editor", Value::String("李墨轩".into())).unwrap());
         assert!(
             fm.text()
@@ -484,7 +499,10 @@ mod tests {
     #[test]
     fn too_deep_is_refused_before_parsing() {
         let e = FrontMatter::parse(&format!("a: {}", "[".repeat(100_000))).unwrap_err();
-        assert_eq!(e.message, "front matter nests deeper than 128 levels: simplify it (no post needs such structure)");
+        assert_eq!(
+            e.message,
+            "front matter nests deeper than 128 levels: simplify it (no post needs such structure)"
+        );
         assert_eq!((e.line, e.column), (1, 131));
     }
 

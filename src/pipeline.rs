@@ -320,7 +320,9 @@ fn input_warnings(text: &str, doc: &Document<'_>, output: &str, lone_cr: bool) -
             warn(
                 line,
                 "nul-bytes",
-                format!("{dropped} NUL byte(s) dropped, the first on this line: a text file holds none; check that it is not binary or truncated"),
+                format!(
+                    "{dropped} NUL byte(s) dropped, the first on this line: a text file holds none; check that it is not binary or truncated"
+                ),
             );
         }
     }

@@ -105,10 +105,7 @@ pub enum Event {
     Node(NodeKind),
     /// `&name` (the byte range of `name`); `parent` is the column of the innermost open block
     /// collection (-1: none).
-    Anchor {
-        name: (usize, usize),
-        parent: isize,
-    },
+    Anchor { name: (usize, usize), parent: isize },
     /// `*name` (the byte range of `name`).
     Alias { name: (usize, usize) },
     /// A flow collection closed; `depth` is the flow depth after it.
@@ -226,7 +223,11 @@ impl Scanner<'_> {
             self.stack.clear();
             return Some(line);
         }
-        if let Mode::BlockScalar { parent, indent: content } = self.mode {
+        if let Mode::BlockScalar {
+            parent,
+            indent: content,
+        } = self.mode
+        {
             if blank {
                 line.continues = true;
                 return Some(line);
@@ -331,7 +332,11 @@ impl Scanner<'_> {
                     if !on_event(Event::Node(NodeKind::Scalar)) {
                         return None;
                     }
-                    self.mode = if b == b'"' { Mode::Double } else { Mode::Single };
+                    self.mode = if b == b'"' {
+                        Mode::Double
+                    } else {
+                        Mode::Single
+                    };
                     i = self.quoted(bytes, i + 1)?;
                     if self.mode != Mode::Normal {
                         return Some(());
@@ -437,12 +442,16 @@ impl Scanner<'_> {
                 b'*' => {
                     token_start = i;
                     i += 1;
-                    while i < bytes.len()
-                        && !is_blank(bytes[i])
-                        && !is_flow_indicator(bytes[i])
-                        && !(bytes[i] == b':'
-                            && bytes.get(i + 1).is_none_or(|&c| is_blank(c) || self.flow > 0))
-                    {
+                    // The alias name ends at a blank, a flow indicator or a `:` indicator.
+                    let ends_name = |i: usize| {
+                        let c = bytes[i];
+                        let value = c == b':'
+                            && bytes
+                                .get(i + 1)
+                                .is_none_or(|&n| is_blank(n) || self.flow > 0);
+                        is_blank(c) || is_flow_indicator(c) || value
+                    };
+                    while i < bytes.len() && !ends_name(i) {
                         i += 1;
                     }
                     let start = self.line_start;
@@ -475,7 +484,10 @@ impl Scanner<'_> {
             return Some(());
         }
         if first_token == Some(token_start) {
-            line.key = Some((line.start + token_start, line.start + self.key_end(token_start)));
+            line.key = Some((
+                line.start + token_start,
+                line.start + self.key_end(token_start),
+            ));
         }
         self.push_block(token_start, on_event)
     }
@@ -516,7 +528,11 @@ impl Scanner<'_> {
     }
 
     /// Open a block collection at `column` unless one is open there.
-    fn push_block(&mut self, column: usize, on_event: &mut impl FnMut(Event) -> bool) -> Option<()> {
+    fn push_block(
+        &mut self,
+        column: usize,
+        on_event: &mut impl FnMut(Event) -> bool,
+    ) -> Option<()> {
         if self.stack.last().is_some_and(|&c| c >= column) {
             return Some(());
         }
@@ -582,7 +598,8 @@ impl Scanner<'_> {
             }
             let next = bytes.get(i + 1).copied();
             if b == b':'
-                && (next.is_none_or(is_blank) || (self.flow > 0 && next.is_some_and(is_flow_indicator)))
+                && (next.is_none_or(is_blank)
+                    || (self.flow > 0 && next.is_some_and(is_flow_indicator)))
             {
                 return i;
             }
@@ -608,7 +625,10 @@ mod tests {
         assert_eq!(continues("a: [x,\ny]\nb: 1\n"), [false, true, false]);
         assert_eq!(continues("a: \"x\nb: y\"\nc: 1\n"), [false, true, false]);
         assert_eq!(continues("a: 'it''s\nb'\nc: 1\n"), [false, true, false]);
-        assert_eq!(continues("a: |-\n  x\n\n  # y\nb: 1\n"), [false, true, true, true, false]);
+        assert_eq!(
+            continues("a: |-\n  x\n\n  # y\nb: 1\n"),
+            [false, true, true, true, false]
+        );
         assert_eq!(continues("a: x\n  y\nb: 1\n"), [false, true, false]);
         assert_eq!(continues("a: \"x\\\"\nb\"\nc: 1\n"), [false, true, false]);
     }

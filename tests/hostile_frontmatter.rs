@@ -25,7 +25,14 @@ const RULES_RM: &[u8] =
     b"name: fm-case\nfront_matter:\n  - id: drop-tags\n    remove_fields: { names: [tags] }\n";
 const CONVERT: &[&str] = &["convert", "posts", "--out", "out", "--to", "html"];
 const CONVERT_RULES: &[&str] = &[
-    "convert", "posts", "--out", "out", "--to", "html", "--rules", "rules.yaml",
+    "convert",
+    "posts",
+    "--out",
+    "out",
+    "--to",
+    "html",
+    "--rules",
+    "rules.yaml",
 ];
 
 fn post(front_matter: &str) -> Vec<u8> {
@@ -194,7 +201,11 @@ fn run(case: &Case) -> Result<(), String> {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let mut problems = Vec::new();
     if out.status.code() != Some(case.code) {
-        problems.push(format!("exit {:?}, wanted {}", out.status.code(), case.code));
+        problems.push(format!(
+            "exit {:?}, wanted {}",
+            out.status.code(),
+            case.code
+        ));
     }
     if !stderr.contains(case.stderr) {
         problems.push(format!("stderr lacks {:?}", case.stderr));
@@ -219,7 +230,9 @@ fn run(case: &Case) -> Result<(), String> {
             problems.push(format!("{path} was modified"));
         }
     }
-    if Path::new(&dir.path().join("out/other.md")).exists() != case.files.iter().any(|f| f.0 == "posts/other.md") {
+    if Path::new(&dir.path().join("out/other.md")).exists()
+        != case.files.iter().any(|f| f.0 == "posts/other.md")
+    {
         problems.push("the other post was not converted".into());
     }
     if problems.is_empty() {
