@@ -35,6 +35,8 @@ pub struct Refused {
 pub enum Limit {
     Depth(usize),
     AliasNodes(usize),
+    /// An alias inside the node of its own anchor: infinite when expanded.
+    RecursiveAlias,
 }
 
 impl fmt::Display for Refused {
@@ -44,6 +46,9 @@ impl fmt::Display for Refused {
             Limit::AliasNodes(n) => write!(
                 f,
                 "has aliases that expand to more than {n} nodes (a \"billion laughs\")"
+            ),
+            Limit::RecursiveAlias => f.write_str(
+                "has an alias inside the node of its own anchor (infinite when expanded)",
             ),
         }
     }
@@ -157,17 +162,23 @@ pub fn check_with(text: &str, depth: usize, alias_nodes: usize) -> Result<(), Re
                     });
                 }
                 Event::Alias { name } => {
-                    let cost = sizes.get(&text[name.0..name.1]).copied().unwrap_or(1);
+                    let name_text = &text[name.0..name.1];
+                    let recursive = open.iter().any(|a| a.name == name_text);
+                    let cost = sizes.get(name_text).copied().unwrap_or(1);
                     added = added.saturating_add(cost);
                     for a in &mut open {
                         a.size = a.size.saturating_add(cost);
                     }
-                    if added > alias_nodes {
+                    if recursive || added > alias_nodes {
                         let before = text.get(line_start.get()..name.0).unwrap_or_default();
                         refused = Some(Refused {
                             line: line_number.get(),
                             column: before.chars().count(),
-                            limit: Limit::AliasNodes(alias_nodes),
+                            limit: if recursive {
+                                Limit::RecursiveAlias
+                            } else {
+                                Limit::AliasNodes(alias_nodes)
+                            },
                         });
                         return false;
                     }
@@ -252,6 +263,14 @@ mod tests {
             }
         }
         assert!(check(&text).is_err());
+    }
+
+    #[test]
+    fn recursive_alias_is_refused() {
+        let e = check("a: &x [1, *x]\n").unwrap_err();
+        assert_eq!((e.line, e.column, e.limit), (1, 11, Limit::RecursiveAlias));
+        // A redefined anchor is the new node from its start: this is recursive too.
+        assert!(check("a: &x [1]\nb: &x [*x]\n").is_err());
     }
 
     #[test]
