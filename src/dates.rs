@@ -108,7 +108,11 @@ fn is_rfc3339(s: &str) -> bool {
         && digits(14..16)
         && b[16] == b':'
         && digits(17..19);
-    let rest = &s[19.min(s.len())..];
+    if !shape {
+        // Byte 19 may be inside a multi-byte character of something that is no date at all.
+        return false;
+    }
+    let rest = &s[19..];
     let rest = match rest.strip_prefix('.') {
         Some(frac) => frac.trim_start_matches(|c: char| c.is_ascii_digit()),
         None => rest,
@@ -121,7 +125,7 @@ fn is_rfc3339(s: &str) -> bool {
                 .bytes()
                 .chain(rest[4..6].bytes())
                 .all(|c| c.is_ascii_digit()));
-    shape && offset && s.parse::<Timestamp>().is_ok()
+    offset && s.parse::<Timestamp>().is_ok()
 }
 
 /// How a target writes dates.
@@ -229,6 +233,9 @@ mod tests {
     fn junk_is_not_a_date() {
         assert_eq!(norm("Invalid Date", "UTC", DateStyle::Hexo), None);
         assert_eq!(norm("", "UTC", DateStyle::Hexo), None);
+        // Found by the `pipeline` fuzz target: a multi-byte character across byte 19 panicked.
+        assert_eq!(norm("2021-04-12T00:28:1\u{fffd}x", "UTC", DateStyle::Rfc3339), None);
+        assert_eq!(norm("2021-04-12T00:28:11\u{fffd}", "UTC", DateStyle::Rfc3339), None);
     }
 
     #[test]
