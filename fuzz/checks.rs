@@ -322,9 +322,9 @@ pub fn frontmatter(data: &[u8]) {
                 same_mapping(&m, &model),
                 "{what} produced a different mapping\nbefore:\n{before}\nafter:\n{edited}\nexpected: {model:?}\nparsed:   {m:?}"
             ),
-            Err(e) => panic!(
-                "{what} produced invalid YAML ({e})\nbefore:\n{before}\nafter:\n{edited}"
-            ),
+            Err(e) => {
+                panic!("{what} produced invalid YAML ({e})\nbefore:\n{before}\nafter:\n{edited}")
+            }
         }
     }
     // The edited front matter survives being joined into a file and split again.

@@ -62,11 +62,18 @@ fn fuzz_regressions_replay() {
     let mut failures = Vec::new();
     let mut count = 0;
     for (target, check) in TARGETS {
-        let files: Vec<PathBuf> = inputs(target).into_iter().filter(|p| !is_known(p)).collect();
+        let files: Vec<PathBuf> = inputs(target)
+            .into_iter()
+            .filter(|p| !is_known(p))
+            .collect();
         count += files.len();
         failures.extend(replay(*check, &files));
     }
-    assert!(count > 0, "no fuzz regression inputs under {}", dir().display());
+    assert!(
+        count > 0,
+        "no fuzz regression inputs under {}",
+        dir().display()
+    );
     assert!(
         failures.is_empty(),
         "{} fuzz regression input(s) fail:\n{}",
