@@ -328,7 +328,13 @@ pub fn frontmatter(data: &[u8]) {
         }
     }
     // The edited front matter survives being joined into a file and split again.
-    let joined = Document::join(doc.bom, Some(fm.text()), doc.body, doc.line_ending);
+    // Without fences the whole input was the front matter: there is no body to join.
+    let body = if doc.front_matter.is_some() {
+        doc.body
+    } else {
+        ""
+    };
+    let joined = Document::join(doc.bom, Some(fm.text()), body, doc.line_ending);
     let again = Document::split(&joined);
     let Some(fm_again) = again.front_matter else {
         panic!("joined front matter is not found by split:\n{joined}");
