@@ -269,6 +269,13 @@ pub fn frontmatter(data: &[u8]) {
     let text = String::from_utf8_lossy(doc_bytes);
     let doc = Document::split(&text);
     let fm_text = doc.front_matter.unwrap_or(&text);
+    if fm_text
+        .lines()
+        .any(|l| matches!(l.trim_end(), "---" | "..."))
+    {
+        // Only a fence-less input can hold a fence line: real front matter never does.
+        return;
+    }
     let Ok(mut fm) = FrontMatter::parse(fm_text) else {
         return; // invalid YAML: the pipeline reports it
     };
