@@ -234,8 +234,14 @@ mod tests {
         assert_eq!(norm("Invalid Date", "UTC", DateStyle::Hexo), None);
         assert_eq!(norm("", "UTC", DateStyle::Hexo), None);
         // Found by the `pipeline` fuzz target: a multi-byte character across byte 19 panicked.
-        assert_eq!(norm("2021-04-12T00:28:1\u{fffd}x", "UTC", DateStyle::Rfc3339), None);
-        assert_eq!(norm("2021-04-12T00:28:11\u{fffd}", "UTC", DateStyle::Rfc3339), None);
+        assert_eq!(
+            norm("2021-04-12T00:28:1\u{fffd}x", "UTC", DateStyle::Rfc3339),
+            None
+        );
+        assert_eq!(
+            norm("2021-04-12T00:28:11\u{fffd}", "UTC", DateStyle::Rfc3339),
+            None
+        );
     }
 
     #[test]
