@@ -292,12 +292,22 @@ pub fn frontmatter(data: &[u8]) {
         pool.extend(NAMES.iter().map(|s| (*s).to_owned()));
         let name = pool[(op / 3) as usize % pool.len()].clone();
         let before = fm.text().to_owned();
+        let model_before = model.clone();
+        // An edit the editor refuses (`Err`) must leave text and mapping as they were;
+        // one it makes must report whether it changed something.
+        let outcome =
+            |changed: Result<bool, _>, expected: bool, model: &mut Mapping, what: &str| {
+                match changed {
+                    Ok(changed) => assert_eq!(changed, expected, "{what} return value"),
+                    Err(_) => *model = model_before.clone(),
+                }
+            };
         let what = match op % 3 {
             0 => {
                 let expected = model.remove(name.as_str()).is_some();
-                let changed = fm.remove(&name);
-                assert_eq!(changed, expected, "remove({name:?}) return value");
-                format!("remove({name:?})")
+                let what = format!("remove({name:?})");
+                outcome(fm.remove(&name), expected, &mut model, &what);
+                what
             }
             1 => {
                 let to = pool[arg as usize % pool.len()].clone();
@@ -310,17 +320,17 @@ pub fn frontmatter(data: &[u8]) {
                     }
                     _ => false,
                 };
-                let changed = fm.rename(&name, &to);
-                assert_eq!(changed, expected, "rename({name:?}, {to:?}) return value");
-                format!("rename({name:?}, {to:?})")
+                let what = format!("rename({name:?}, {to:?})");
+                outcome(fm.rename(&name, &to), expected, &mut model, &what);
+                what
             }
             _ => {
                 let v = value(arg);
                 let expected = model.get(name.as_str()).is_none_or(|old| !same(old, &v));
                 model.insert(Value::String(name.clone()), v.clone());
-                let changed = fm.set(&name, v.clone());
-                assert_eq!(changed, expected, "set({name:?}, {v:?}) return value");
-                format!("set({name:?}, {v:?})")
+                let what = format!("set({name:?}, {v:?})");
+                outcome(fm.set(&name, v.clone()), expected, &mut model, &what);
+                what
             }
         };
         let edited = fm.text();

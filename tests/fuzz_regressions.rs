@@ -119,30 +119,3 @@ fn known(target: &str, defect: &str) {
 fn known_auto_mode_flip() {
     known("pipeline", "auto-mode-flip");
 }
-
-/// Removing a field whose quoted scalar continues on a column-0 line (`headimg: 'a\n<b>x'`)
-/// leaves the continuation behind: the pipeline writes front matter that is not YAML
-/// (DESIGN.md invariant 6). In `frontmatter.rs` (`FrontMatter::span`), being fixed on `fm`.
-#[test]
-#[ignore = "defect: front-matter editor leaves a multi-line scalar's continuation (invalid YAML)"]
-fn known_fm_multiline_scalar_remove() {
-    known("pipeline", "fm-multiline-scalar");
-}
-
-/// The `frontmatter` target's witnesses of the same defect: a field whose quoted scalar goes on
-/// at column 0 is cut short by remove (invalid YAML, or a mapping with the wrong fields).
-#[test]
-#[ignore = "defect: front-matter editor leaves a multi-line scalar's continuation (invalid YAML)"]
-fn known_fm_multiline_scalar_edits() {
-    known("frontmatter", "fm-multiline-scalar");
-}
-
-/// A field name containing a line break (`"k\nl"`, which a rule's `set_field`/`rename_field`
-/// can name) is written by serde_yaml as a quoted multi-line key that `FrontMatter::span` does
-/// not find again: set appends a duplicate key, rename/remove leave broken or stale lines.
-/// In `frontmatter.rs`, being reworked on `fm`.
-#[test]
-#[ignore = "defect: front-matter editor cannot find a key containing a line break"]
-fn known_fm_newline_key() {
-    known("frontmatter", "fm-newline-key");
-}
