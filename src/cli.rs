@@ -234,9 +234,15 @@ pub struct CommonArgs {
     /// Apply --exclude (and the config's excludes) to files named on the command line too
     #[arg(long, help_heading = "Files")]
     pub force_exclude: bool,
-    /// Number of posts processed in parallel (default: the number of CPUs)
+    /// Number of posts processed in parallel (default and maximum: the number of CPUs)
     #[arg(short = 'j', long, value_name = "N", help_heading = "Files")]
     pub jobs: Option<usize>,
+    /// Follow symlinks met in folders (default: skip each with a warning); loops are reported
+    #[arg(long, help_heading = "Files")]
+    pub follow: bool,
+    /// Largest post read, in bytes or with K, M, G (default 16M); a larger one fails alone
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, help_heading = "Files")]
+    pub max_post_size: Option<u64>,
     /// When to use colors
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Display")]
     pub color: ColorChoice,
@@ -246,6 +252,10 @@ pub struct CommonArgs {
     /// Never show a progress bar
     #[arg(long, help_heading = "Display")]
     pub no_progress: bool,
+}
+
+fn parse_size(s: &str) -> Result<u64, String> {
+    crate::limits::parse_size(s)
 }
 
 #[derive(

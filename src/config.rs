@@ -57,6 +57,12 @@ pub struct Config {
     pub options: pipeline::Options,
     pub filter: Filter,
     pub jobs: usize,
+    /// Follow symlinks met in the walk (`--follow`).
+    pub follow: bool,
+    /// Posts larger than this many bytes fail without being read.
+    pub max_post_size: u64,
+    /// Said once at the start of a run (e.g. `-j` was cut to the CPU count).
+    pub warnings: Vec<String>,
     pub color: bool,
     pub progress: bool,
     pub quiet: bool,
@@ -173,10 +179,8 @@ impl Config {
             ColorChoice::Auto => env.stdout_is_terminal && !env.no_color,
         };
         let progress = !args.quiet && !args.no_progress && env.stderr_is_terminal && !env.ci;
-        let jobs = args
-            .jobs
-            .filter(|j| *j > 0)
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (jobs, jobs_warning) = crate::limits::jobs(args.jobs, cpus);
 
         Ok(Config {
             rules,
@@ -190,6 +194,11 @@ impl Config {
             },
             filter,
             jobs,
+            follow: args.follow,
+            max_post_size: args
+                .max_post_size
+                .unwrap_or(crate::limits::DEFAULT_MAX_POST_SIZE),
+            warnings: jobs_warning.into_iter().collect(),
             color,
             progress,
             quiet: args.quiet,

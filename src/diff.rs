@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 /// colors when asked. Empty when the texts are equal.
 pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
     let diff = TextDiff::from_lines(old, new);
+    let path = crate::printable::printable(path);
     let a = format!("a/{path}");
     let b = format!("b/{path}");
     let mut text = String::new();

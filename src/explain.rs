@@ -56,7 +56,11 @@ impl Reporter for Explain {
         if r.status != Status::Changed || r.fired.is_empty() {
             return Ok(());
         }
-        writeln!(out, "# rules that changed {}:", r.path)?;
+        writeln!(
+            out,
+            "# rules that changed {}:",
+            crate::printable::printable(&r.path)
+        )?;
         let width = r.fired.iter().map(|f| f.id.len()).max().unwrap_or(0);
         for f in &r.fired {
             let line = f.line.map_or_else(|| "-".to_owned(), |l| l.to_string());

@@ -1,4 +1,5 @@
 //! postscrub: turn scraped-HTML posts into clean Markdown posts.
+pub mod atomic;
 pub mod authoring;
 pub mod body;
 mod captions;
@@ -11,8 +12,12 @@ pub mod document;
 mod editorial;
 pub mod explain;
 pub mod frontmatter;
+pub mod limits;
+pub mod lock;
 pub mod markdown;
 pub mod pipeline;
+pub mod plan;
+pub mod printable;
 pub mod report;
 pub mod rules;
 pub mod run;

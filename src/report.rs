@@ -1,10 +1,13 @@
 //! Reporters: everything postscrub tells the user about posts goes through here.
 //!
 //! Results go to `out` (stdout), messages and summaries to `err` (stderr), both passed in so
-//! tests capture them. Posts arrive in path order, whatever the number of threads.
+//! tests capture them. Posts arrive in path order, whatever the number of threads. Paths and
+//! messages reach a terminal or a CI log only through [`printable`]: a file name is data, and
+//! must not be able to forge a line or send an escape sequence.
 
 use crate::cli::Format;
 use crate::pipeline::PostWarning;
+use crate::printable::printable;
 use crate::rules::Severity;
 use serde_json::json;
 use std::io::{self, Write};
@@ -104,15 +107,18 @@ pub fn reporter(verb: Verb, format: Format, quiet: bool, color: bool) -> Box<dyn
 
 /// Post errors and warnings on stderr, the same in every format.
 fn problems(result: &PostResult, err: &mut dyn Write) -> io::Result<()> {
+    let path = printable(&result.path);
     if let Status::Failed(message) = &result.status {
-        writeln!(err, "error: {}{message}", prefix(&result.path, message))?;
+        let message = printable(message);
+        writeln!(err, "error: {}{message}", prefix(&path, &message))?;
     }
     for w in &result.warnings {
         let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
         writeln!(
             err,
-            "warning: {}{line}: {} [{}]",
-            result.path, w.message, w.rule_id
+            "warning: {path}{line}: {} [{}]",
+            printable(&w.message),
+            w.rule_id
         )?;
     }
     Ok(())
@@ -160,7 +166,12 @@ impl Reporter for Human {
                 } else {
                     ("", "")
                 };
-                writeln!(out, "{bold}# {}: {}{reset}", r.path, rule_list(&r.fired))?;
+                writeln!(
+                    out,
+                    "{bold}# {}: {}{reset}",
+                    printable(&r.path),
+                    rule_list(&r.fired)
+                )?;
                 out.write_all(r.diff.as_deref().unwrap_or_default().as_bytes())?;
             }
             (Verb::Check, Status::Changed) => {
@@ -168,12 +179,12 @@ impl Reporter for Human {
                 writeln!(
                     out,
                     "{}:{line}: would change: {}",
-                    r.path,
+                    printable(&r.path),
                     rule_list(&r.fired)
                 )?;
             }
             (Verb::Convert, Status::Skipped(why)) if !self.quiet => {
-                writeln!(err, "skipped: {}: {why}", r.path)?;
+                writeln!(err, "skipped: {}: {}", printable(&r.path), printable(why))?;
             }
             _ => {}
         }
@@ -279,9 +290,11 @@ impl Reporter for Json {
 /// GitHub Actions workflow commands: one annotation per rule per post.
 struct Github;
 
-/// Escape a workflow-command property or message (per the runner's rules).
+/// Escape a workflow-command property or message per the runner's rules (`%25`, `%0D`,
+/// `%0A`; in properties also `%3A`, `%2C`), on top of [`printable`], so that nothing in a
+/// name can end the command or start another.
 fn gh_escape(s: &str, property: bool) -> String {
-    let mut out = s
+    let mut out = printable(s)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A");

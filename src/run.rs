@@ -1,20 +1,24 @@
 //! The commands: find posts, transform them in parallel, write or report, pick the exit code.
 
+use crate::atomic::{self, Attributes, DirError};
 use crate::cli::{Cli, Command, CommonArgs, Format};
 use crate::config::{Config, Environment};
 use crate::diff;
 use crate::explain::Extras;
+use crate::lock::{self, Lock};
 use crate::pipeline::{self, Processed};
+use crate::plan::{self, Destination, Target};
+use crate::printable;
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
 use crate::rules::Severity;
-use crate::walk::{self, Post};
+use crate::walk::{self, Post, WalkOptions};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 /// How a run ended, mapped to the process exit code by `main`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +61,6 @@ struct PostContext<'a> {
     cwd: &'a Path,
     config: &'a Config,
     action: &'a Action,
-    /// Relative paths of all inputs (so an `.html` page is not renamed onto another input).
-    inputs: HashSet<&'a str>,
     /// Compute every changed line range (JSON reports them); otherwise only the first changed
     /// line, which needs no diff.
     ranges: bool,
@@ -142,8 +144,17 @@ fn convert_stdin(
     let config = Config::resolve(common, cwd, env)?;
     let mut bytes = Vec::new();
     stdin
+        .take(config.max_post_size.saturating_add(1))
         .read_to_end(&mut bytes)
         .context("cannot read standard input")?;
+    if bytes.len() as u64 > config.max_post_size {
+        writeln!(
+            err,
+            "error: <stdin>: post is over the {} limit (--max-post-size)",
+            crate::limits::format_size(config.max_post_size)
+        )?;
+        return Ok(Outcome::PostErrors);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
@@ -280,11 +291,27 @@ fn process_all(
             }
         })
         .collect();
+    if let Action::WriteTo { dir, force } = action {
+        check_out_folder(dir, *force, &roots, cwd)?;
+    }
+    if !config.quiet {
+        for w in &config.warnings {
+            writeln!(err, "warning: {w}")?;
+        }
+    }
     let skip = match action {
         Action::WriteTo { dir, .. } => Some(dir.as_path()),
         _ => None,
     };
-    let (posts, walk_errors) = walk::find_posts(&roots, &config.filter, skip);
+    let walked = walk::find_posts(
+        &roots,
+        WalkOptions {
+            filter: &config.filter,
+            skip,
+            follow: config.follow,
+        },
+    );
+    let walk_errors = walked.errors;
     let format = run.format.or(config.format).unwrap_or(Format::Human);
     let mut reporter = run.extras.wrap(
         report::reporter(verb, format, config.quiet, config.color),
@@ -296,7 +323,17 @@ fn process_all(
     for e in &walk_errors {
         writeln!(err, "error: {}: {}", display_path(&e.path, cwd), e.message)?;
     }
-    if posts.is_empty() && walk_errors.is_empty() && !config.quiet {
+    if !config.quiet {
+        for n in &walked.notes {
+            writeln!(
+                err,
+                "warning: {}: {}",
+                display_path(&n.path, cwd),
+                n.message
+            )?;
+        }
+    }
+    if walked.posts.is_empty() && walk_errors.is_empty() && !config.quiet {
         writeln!(
             err,
             "warning: no posts found in {} (looked for *.md, *.markdown, *.html; see --include)",
@@ -308,11 +345,58 @@ fn process_all(
         )?;
     }
 
+    // Every output path is decided before anything is written.
+    let to_markdown = config.options.to == pipeline::OutputFormat::Markdown;
+    let destination = match action {
+        Action::WriteTo { dir, force } => Some(Destination::Out { dir, force: *force }),
+        Action::InPlace => Some(Destination::InPlace),
+        _ => None,
+    };
+    let mut posts = walked.posts;
+    let mut targets: Vec<Option<Target>> = vec![None; posts.len()];
+    if let Some(destination) = destination {
+        let planned = plan::plan(&posts, destination, to_markdown, &|p| display_path(p, cwd));
+        if !planned.conflicts.is_empty() {
+            for c in &planned.conflicts {
+                writeln!(err, "error: {c}")?;
+            }
+            writeln!(err, "error: nothing was written")?;
+            return Ok(Outcome::PostErrors);
+        }
+        let mut kept = Vec::with_capacity(posts.len());
+        targets.clear();
+        for (post, target) in posts.into_iter().zip(planned.targets) {
+            match target {
+                Target::Skip(why) => {
+                    if !config.quiet {
+                        writeln!(err, "warning: {}: {why}", display_path(&post.path, cwd))?;
+                    }
+                }
+                t => {
+                    kept.push(post);
+                    targets.push(Some(t));
+                }
+            }
+        }
+        posts = kept;
+    }
+    let _locks = prepare_writes(action, &posts, &targets, &walked.locked_dirs, cwd).map(
+        |(locks, removed)| {
+            if removed > 0 && !config.quiet {
+                let _ = writeln!(
+                    err,
+                    "warning: removed {removed} temporary file{} left by an interrupted run",
+                    if removed == 1 { "" } else { "s" }
+                );
+            }
+            locks
+        },
+    )?;
+
     let context = PostContext {
         cwd,
         config: &config,
         action,
-        inputs: posts.iter().map(|p| p.relative.as_str()).collect(),
         ranges: format == Format::Json,
     };
     let bar = progress_bar(config.progress, posts.len());
@@ -321,12 +405,16 @@ fn process_all(
         .build()
         .context("cannot start worker threads")?;
     let batch = BATCH_PER_THREAD * config.jobs;
-    for chunk in posts.chunks(batch.max(1)) {
+    let work: Vec<(&Post, Option<&Target>)> = posts
+        .iter()
+        .zip(targets.iter().map(Option::as_ref))
+        .collect();
+    for chunk in work.chunks(batch.max(1)) {
         let results: Vec<PostResult> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|post| {
-                    let r = handle_post(post, &context);
+                .map(|&(post, target)| {
+                    let r = handle_post(post, target, &context);
                     bar.inc(1);
                     r
                 })
@@ -373,14 +461,108 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
     bar
 }
 
+/// A path as messages show it: relative to the current folder, control characters and bytes
+/// that are not UTF-8 escaped (see [`printable`]).
 fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
-    let s = p.to_string_lossy();
-    if s.is_empty() {
+    if p.as_os_str().is_empty() {
         ".".into()
     } else {
-        s.into_owned()
+        printable::path(p)
     }
+}
+
+/// Up-front checks of `--out DIR`, so a bad one is one error, not one per post.
+fn check_out_folder(dir: &Path, force: bool, roots: &[PathBuf], cwd: &Path) -> Result<()> {
+    if let Ok(meta) = std::fs::metadata(dir)
+        && !meta.is_dir()
+    {
+        bail!(
+            "--out {}: this is a file, not a folder; give a folder (it is created if missing)",
+            display_path(dir, cwd)
+        );
+    }
+    if force {
+        let out = plan::canonical_lenient(dir);
+        for root in roots {
+            let root_real = plan::canonical_lenient(root);
+            if root_real == out
+                || (root.is_dir() && root_real.starts_with(&out) && out != Path::new("/"))
+            {
+                bail!(
+                    "--out {} {} the input folder {}: with --force, converted posts would overwrite their sources; to rewrite posts where they are, use --in-place",
+                    display_path(dir, cwd),
+                    if root_real == out { "is" } else { "contains" },
+                    display_path(root, cwd)
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Before the first write: take the lock of every folder written under, and remove the temp
+/// files that killed runs left in the folders written to. Returns the locks (held until they
+/// are dropped) and how many temp files were removed.
+fn prepare_writes(
+    action: &Action,
+    posts: &[Post],
+    targets: &[Option<Target>],
+    locked_below: &[PathBuf],
+    cwd: &Path,
+) -> Result<(Vec<Lock>, usize)> {
+    let run_start = SystemTime::now();
+    let roots: BTreeSet<PathBuf> = match action {
+        Action::InPlace => posts.iter().map(|p| p.tree.clone()).collect(),
+        Action::WriteTo { dir, .. } => {
+            if posts.is_empty() {
+                return Ok((Vec::new(), 0));
+            }
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", display_path(dir, cwd)))?;
+            [dir.clone()].into()
+        }
+        Action::Diff | Action::Check => return Ok((Vec::new(), 0)),
+    };
+    let mut locks = Vec::new();
+    for root in &roots {
+        for dir in root.ancestors().skip(1) {
+            if let Some(pid) = lock::held_by_other(dir) {
+                bail!(
+                    "another postscrub run (pid {pid}) is writing to {}, which holds {}; wait for it to finish",
+                    display_path(dir, cwd),
+                    display_path(root, cwd)
+                );
+            }
+        }
+        locks.push(lock::acquire(root).map_err(anyhow::Error::msg)?);
+    }
+    for dir in locked_below {
+        if let Some(pid) = lock::held_by_other(dir) {
+            bail!(
+                "another postscrub run (pid {pid}) is writing to {}, inside the folders given; wait for it to finish",
+                display_path(dir, cwd)
+            );
+        }
+    }
+    let mut folders: BTreeSet<&Path> = BTreeSet::new();
+    for (post, target) in posts.iter().zip(targets) {
+        if matches!(action, Action::InPlace)
+            && let Some(parent) = post.path.parent()
+        {
+            folders.insert(parent);
+        }
+        if let Some(Target::Write { path, .. }) = target
+            && let Some(parent) = path.parent()
+        {
+            folders.insert(parent);
+        }
+    }
+    let removed = folders
+        .iter()
+        .map(|dir| atomic::sweep(dir, run_start).len())
+        .sum();
+    Ok((locks, removed))
 }
 
 fn position_message(e: &pipeline::PostError) -> String {
@@ -391,41 +573,9 @@ fn position_message(e: &pipeline::PostError) -> String {
     }
 }
 
-/// Where a post goes under `--out`: its relative path, with `.html`/`.htm` becoming `.md` when
-/// the body becomes Markdown, unless another input already has that name.
-fn output_relative(relative: &str, to_markdown: bool, inputs: &HashSet<&str>) -> String {
-    if to_markdown {
-        for ext in [".html", ".htm", ".HTML", ".HTM"] {
-            if let Some(stem) = relative.strip_suffix(ext) {
-                let md = format!("{stem}.md");
-                if !inputs.contains(md.as_str()) {
-                    return md;
-                }
-            }
-        }
-    }
-    relative.to_owned()
-}
-
-/// Where `--in-place` writes a post: the same file, or for an `.html`/`.htm` page converted to
-/// Markdown the `.md` beside it (a site generator would render Markdown in an `.html` file as
-/// HTML), unless that name is taken.
-fn in_place_target(path: &Path, to_markdown: bool) -> PathBuf {
-    let is_html = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-    let md = path.with_extension("md");
-    if to_markdown && is_html && !md.exists() {
-        md
-    } else {
-        path.to_path_buf()
-    }
-}
-
 /// Read, transform and write or compare one post. Never panics on bad input; errors become a
 /// `Failed` status and the post is left untouched.
-fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
+fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) -> PostResult {
     let (cwd, config) = (context.cwd, context.config);
     let path = display_path(&post.path, cwd);
     let mut result = PostResult {
@@ -440,9 +590,9 @@ fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
         r.status = Status::Failed(message);
         r
     };
-    let bytes = match std::fs::read(&post.path) {
-        Ok(b) => b,
-        Err(e) => return fail(result, format!("cannot read: {e}")),
+    let (bytes, meta) = match read_post(&post.path, config.max_post_size) {
+        Ok(read) => read,
+        Err(message) => return fail(result, message),
     };
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return fail(
@@ -496,40 +646,62 @@ fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
             };
         }
         Action::InPlace if changed => {
-            let to_markdown = config.options.to == pipeline::OutputFormat::Markdown;
-            let target = in_place_target(&post.path, to_markdown);
-            if let Err(e) = write_atomic(&target, processed.output.as_bytes(), true) {
-                return fail(result, format!("cannot write: {e:#}"));
+            let Some(Target::Write { path, remove }) = target else {
+                return result;
+            };
+            let attrs = Attributes {
+                durable: true,
+                ..Attributes::of(&meta)
+            };
+            if let Err(e) = atomic::write(path, processed.output.as_bytes(), attrs) {
+                return fail(result, format!("cannot write: {e}"));
             }
             // The page now lives as Markdown beside it; the new file is on disk first.
-            if target != post.path
-                && let Err(e) = std::fs::remove_file(&post.path)
+            if let Some(original) = remove
+                && let Err(e) = std::fs::remove_file(original)
             {
                 return fail(
                     result,
                     format!(
                         "converted to {}, but cannot remove the original: {e}",
-                        display_path(&target, cwd)
+                        display_path(path, cwd)
                     ),
                 );
             }
         }
         Action::WriteTo { dir, force } => {
-            let to_markdown = config.options.to == pipeline::OutputFormat::Markdown;
-            let target = dir.join(output_relative(
-                &post.relative,
-                to_markdown,
-                &context.inputs,
-            ));
-            if !force && target.exists() {
-                result.status = Status::Skipped(format!("{} exists", display_path(&target, cwd)));
+            let Some(Target::Write { path: target, .. }) = target else {
+                return result;
+            };
+            let shown = display_path(target, cwd);
+            if !force && std::fs::symlink_metadata(target).is_ok() {
+                result.status = Status::Skipped(format!("{shown} exists"));
                 return result;
             }
-            if let Err(e) = write_atomic(&target, processed.output.as_bytes(), false) {
-                return fail(
-                    result,
-                    format!("cannot write {}: {e:#}", display_path(&target, cwd)),
-                );
+            let below = target
+                .strip_prefix(dir)
+                .ok()
+                .and_then(Path::parent)
+                .unwrap_or(Path::new(""));
+            if let Err(e) = atomic::create_dirs_below(dir, below) {
+                let why = match e {
+                    DirError::Symlink(p) => format!(
+                        "{} is a symlink: postscrub does not write through symlinks inside --out (remove it, or choose another --out)",
+                        display_path(&p, cwd)
+                    ),
+                    DirError::NotAFolder(p) => {
+                        format!("{} is a file, not a folder", display_path(&p, cwd))
+                    }
+                    DirError::Io(p, e) => format!("cannot create {}: {e}", display_path(&p, cwd)),
+                };
+                return fail(result, format!("cannot write {shown}: {why}"));
+            }
+            let attrs = Attributes {
+                owner: None,
+                ..Attributes::of(&meta)
+            };
+            if let Err(e) = atomic::write(target, processed.output.as_bytes(), attrs) {
+                return fail(result, format!("cannot write {shown}: {e}"));
             }
         }
         _ => {}
@@ -537,39 +709,43 @@ fn handle_post(post: &Post, context: &PostContext<'_>) -> PostResult {
     result
 }
 
-/// Write through a temporary file in the same folder and rename it over the target, so the
-/// target is always either the old or the new file. `durable` also flushes the data to disk
-/// before the rename, so that even a power loss cannot leave an empty file in place of a post
-/// that existed (used for `--in-place`; `--out` files can simply be written again).
-fn write_atomic(target: &Path, bytes: &[u8], durable: bool) -> Result<()> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".postscrub-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    if let Ok(meta) = std::fs::metadata(target) {
-        let _ = tmp.as_file().set_permissions(meta.permissions());
+/// Read a post: only a regular file (a FIFO would block forever, a device never end), and
+/// only up to `max` bytes (checked from the metadata before reading, and again while reading
+/// in case the file grows). Returns the bytes and the metadata of the file read.
+fn read_post(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+    let check = |meta: &std::fs::Metadata| -> Result<(), String> {
+        if !meta.is_file() {
+            return Err(format!(
+                "not a regular file ({}); not opened",
+                walk::special_kind(meta.file_type())
+            ));
+        }
+        if meta.len() > max {
+            return Err(over_limit(Some(meta.len()), max));
+        }
+        Ok(())
+    };
+    let before = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    check(&before)?;
+    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+    // What was opened is what was checked (not a FIFO swapped in meanwhile).
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    check(&meta)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    (&mut file)
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(over_limit(None, max));
     }
-    if durable {
-        tmp.as_file().sync_all()?;
-    }
-    tmp.persist(target).map_err(|e| e.error)?;
-    Ok(())
+    Ok((bytes, meta))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn html_inputs_become_md_outputs_unless_taken() {
-        let inputs: HashSet<&str> = ["a/x.html", "a/y.htm", "a/z.html", "a/z.md"].into();
-        assert_eq!(output_relative("a/x.html", true, &inputs), "a/x.md");
-        assert_eq!(output_relative("a/y.htm", true, &inputs), "a/y.md");
-        assert_eq!(output_relative("a/z.html", true, &inputs), "a/z.html");
-        assert_eq!(output_relative("a/x.html", false, &inputs), "a/x.html");
-        assert_eq!(output_relative("a/z.md", true, &inputs), "a/z.md");
+fn over_limit(size: Option<u64>, max: u64) -> String {
+    let limit = crate::limits::format_size(max);
+    match size {
+        Some(n) => format!("post is {n} bytes, over the {limit} limit (--max-post-size)"),
+        None => format!("post grew over the {limit} limit while read (--max-post-size)"),
     }
 }
