@@ -3,8 +3,15 @@
 //! Order is by path, always, so output and reports are the same whatever the number of
 //! threads. A folder inside an input that is also the `--out` folder is skipped, so converting
 //! `posts/` into `posts/clean/` does not feed on its own output.
+//!
+//! The walk never leaves the tree on its own: a symlink met in a folder is not followed (a link
+//! to `/etc/passwd` is not a post, and `--in-place` must not rewrite a folder elsewhere); each one
+//! is named in a warning. `--follow` opts in, and a loop is reported instead of walked. A path
+//! named on the command line is followed: it was asked for. FIFOs, sockets and devices are
+//! never taken as posts (opening a FIFO blocks forever).
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 /// Extensions walked by default.
@@ -283,14 +290,28 @@ fn walk_tree(
                 let path = e
                     .path()
                     .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let dangling = e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound)
+                    && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
                 if let Some(ancestor) = e.loop_ancestor() {
+                    let shown = root
+                        .parent()
+                        .and_then(|p| ancestor.strip_prefix(p).ok())
+                        .unwrap_or(ancestor);
                     walk.notes.push(WalkNote {
                         path,
                         message: format!(
                             "symlink loop (leads back to {}); not followed again",
-                            crate::printable::path(ancestor)
+                            crate::printable::path(shown)
                         ),
                     });
+                } else if dangling {
+                    let relative = slash_string(path.strip_prefix(root).unwrap_or(&path));
+                    if filter.included(&relative) && !filter.excluded(&relative) {
+                        walk.notes.push(WalkNote {
+                            path,
+                            message: "symlink to a missing target; skipped".into(),
+                        });
+                    }
                 } else {
                     walk.errors.push(WalkError {
                         path,
