@@ -4,8 +4,8 @@
 //! `p.html` into it and remove `p.html`", interleaved, and leave both files. A re-check before
 //! each rename would narrow that window, not close it (check and rename are two steps, and a
 //! rename onto an existing `.md` succeeds silently). So a run that writes takes
-//! `.postscrub.lock` in each folder it writes under (`File::create_new`, atomic on every local
-//! file system), holding its pid. A second run stops with a message naming the holder. A lock
+//! `.postscrub.lock` in each folder it writes under (created with its pid in it by a hard link,
+//! which fails atomically when the lock exists, on every local file system). A second run stops with a message naming the holder. A lock
 //! left by a killed run (kill -9, power loss) is stale when its pid is no longer a running
 //! postscrub, and is taken over.
 
@@ -46,44 +46,61 @@ pub fn process_alive(pid: u32) -> bool {
     }
 }
 
+/// Why a lock could not be taken.
+#[derive(Debug)]
+pub enum LockError {
+    /// A running postscrub holds it.
+    Held(u32),
+    Io(io::Error),
+}
+
 /// Take the lock of `root` (a folder that exists).
-pub fn acquire(root: &Path) -> Result<Lock, String> {
+pub fn acquire(root: &Path) -> Result<Lock, LockError> {
     let path = root.join(LOCK_FILE);
-    for _ in 0..2 {
-        match fs::File::create_new(&path) {
-            Ok(mut f) => {
-                let _ = writeln!(f, "{}", std::process::id());
-                return Ok(Lock { path });
+    // The lock appears with its pid already in it (written aside, then hard-linked into
+    // place, which fails if the lock exists), so no run ever reads a half-made lock.
+    let pid = std::process::id();
+    let aside = root.join(format!("{LOCK_FILE}.{pid}"));
+    fs::File::create(&aside)
+        .and_then(|mut f| writeln!(f, "{pid}"))
+        .map_err(LockError::Io)?;
+    let result = link_lock(&aside, &path);
+    let _ = fs::remove_file(&aside);
+    result
+}
+
+fn link_lock(aside: &Path, path: &Path) -> Result<Lock, LockError> {
+    let mut last = None;
+    for _ in 0..3 {
+        match fs::hard_link(aside, path) {
+            Ok(()) => {
+                return Ok(Lock {
+                    path: path.to_path_buf(),
+                });
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                let holder = fs::read_to_string(&path)
+                let holder = fs::read_to_string(path)
                     .ok()
                     .and_then(|s| s.trim().parse::<u32>().ok());
                 match holder {
                     Some(pid) if pid != std::process::id() && process_alive(pid) => {
-                        return Err(format!(
-                            "another postscrub run (pid {pid}) is writing here ({}); wait for it to finish, or remove the file if no postscrub is running",
-                            crate::printable::path(&path)
-                        ));
+                        return Err(LockError::Held(pid));
                     }
-                    // Stale (its run was killed) or unreadable half-written: take it over.
+                    // Stale: its run was killed. (Two runs taking over one stale lock at the
+                    // same instant could both succeed; that needs a kill and two starts
+                    // within microseconds.)
                     _ => {
-                        let _ = fs::remove_file(&path);
+                        let _ = fs::remove_file(path);
+                        last = Some(e);
                     }
                 }
             }
-            Err(e) => {
-                return Err(format!(
-                    "cannot create the lock file {}: {e}",
-                    crate::printable::path(&path)
-                ));
-            }
+            Err(e) => return Err(LockError::Io(e)),
         }
     }
-    Err(format!(
-        "cannot take the lock file {} (another run keeps recreating it); try again",
-        crate::printable::path(&path)
-    ))
+    Err(LockError::Io(last.unwrap_or_else(|| {
+        io::Error::other("the lock file keeps reappearing")
+    })))
 }
 
 /// A live lock in `dir` held by another run, if any (for checking the folders above and below

@@ -5,7 +5,7 @@ use crate::cli::{Cli, Command, CommonArgs, Format};
 use crate::config::{Config, Environment};
 use crate::diff;
 use crate::explain::Extras;
-use crate::lock::{self, Lock};
+use crate::lock::{self, Lock, LockError};
 use crate::pipeline::{self, Processed};
 use crate::plan::{self, Destination, Target};
 use crate::printable;
@@ -535,7 +535,15 @@ fn prepare_writes(
                 );
             }
         }
-        locks.push(lock::acquire(root).map_err(anyhow::Error::msg)?);
+        let lock_file = display_path(&root.join(lock::LOCK_FILE), cwd);
+        match lock::acquire(root) {
+            Ok(l) => locks.push(l),
+            Err(LockError::Held(pid)) => bail!(
+                "another postscrub run (pid {pid}) is writing to {} ({lock_file}); wait for it to finish, or remove the lock file if no postscrub is running",
+                display_path(root, cwd)
+            ),
+            Err(LockError::Io(e)) => bail!("cannot create the lock file {lock_file}: {e}"),
+        }
     }
     for dir in locked_below {
         if let Some(pid) = lock::held_by_other(dir) {

@@ -290,7 +290,9 @@ fn walk_tree(
                 let path = e
                     .path()
                     .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-                let dangling = e.io_error().is_some_and(|io| io.kind() == ErrorKind::NotFound)
+                let dangling = e
+                    .io_error()
+                    .is_some_and(|io| io.kind() == ErrorKind::NotFound)
                     && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
                 if let Some(ancestor) = e.loop_ancestor() {
                     let shown = root
