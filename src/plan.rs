@@ -133,11 +133,18 @@ pub fn plan(
             if let Target::Write { path, .. } = t
                 && let Some(&source) = sources.get(&canonical_lenient(path))
             {
-                conflicts.push(format!(
-                    "{} would be written over the input {} (--force with --out overlapping the input): use --in-place to rewrite posts where they are",
-                    display(&posts[i].path),
-                    display(&posts[source].path)
-                ));
+                conflicts.push(if source == i {
+                    format!(
+                        "{} is inside --out, and --force would overwrite it with its own conversion: move it out of --out, or use --in-place to rewrite posts where they are",
+                        display(&posts[i].path)
+                    )
+                } else {
+                    format!(
+                        "{} would be written over the input {} (--force with --out overlapping the input): use --in-place to rewrite posts where they are",
+                        display(&posts[i].path),
+                        display(&posts[source].path)
+                    )
+                });
             }
         }
     }
