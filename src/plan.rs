@@ -28,6 +28,10 @@ pub enum Target {
         path: PathBuf,
         /// `--in-place` turned a page into the `.md` beside it: remove this after writing.
         remove: Option<PathBuf>,
+        /// `--in-place` on a page whose `.md` name is taken: that `.md`. When it already holds
+        /// exactly this page's conversion, a run was killed between writing it and removing
+        /// the page, and finishing that conversion means removing the page.
+        taken_md: Option<PathBuf>,
     },
     /// Leave the post alone, with a warning saying why.
     Skip(String),
@@ -101,6 +105,7 @@ pub fn plan(
                 .map(|p| Target::Write {
                     path: dir.join(output_relative(&p.rel_path, to_markdown, &inputs)),
                     remove: None,
+                    taken_md: None,
                 })
                 .collect()
         }
@@ -202,12 +207,19 @@ fn in_place_targets(
                     return Target::Write {
                         path: md,
                         remove: Some(base),
+                        taken_md: None,
                     };
                 }
+                return Target::Write {
+                    path: base,
+                    remove: None,
+                    taken_md: Some(md),
+                };
             }
             Target::Write {
                 path: base,
                 remove: None,
+                taken_md: None,
             }
         })
         .collect()

@@ -654,9 +654,29 @@ fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) 
             };
         }
         Action::InPlace if changed => {
-            let Some(Target::Write { path, remove }) = target else {
+            let Some(Target::Write {
+                path,
+                remove,
+                taken_md,
+            }) = target
+            else {
                 return result;
             };
+            // An interrupted run already wrote this page's conversion beside it.
+            if let Some(md) = taken_md
+                && std::fs::read(md).is_ok_and(|b| b == processed.output.as_bytes())
+            {
+                if let Err(e) = std::fs::remove_file(path) {
+                    return fail(
+                        result,
+                        format!(
+                            "{} already holds the conversion, but cannot remove the page: {e}",
+                            display_path(md, cwd)
+                        ),
+                    );
+                }
+                return result;
+            }
             let attrs = Attributes {
                 durable: true,
                 ..Attributes::of(&meta)

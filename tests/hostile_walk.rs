@@ -571,6 +571,25 @@ fn cases() -> Vec<Case> {
             after: |d, _| assert_eq!(tree(&d.join("posts")), ["a.md", "sub/b.md"]),
         },
         Case {
+            name: "walk-in-place-finishes-a-page-conversion-a-kill-interrupted",
+            setup: |d| {
+                // Killed after writing p.md, before removing p.html.
+                write(&d.join("posts/p.html"), PAGE);
+                write(&d.join("posts/p.md"), "page\n");
+                // A page whose .md name is taken by a different post stays a page.
+                write(&d.join("posts/q.html"), PAGE);
+                write(&d.join("posts/q.md"), CONVERTED);
+            },
+            args: |_| args(&["convert", "posts", "--in-place", "--include", "*.html"]),
+            code: 0,
+            stderr_lines: &["2 posts seen: 2 changed, 0 unchanged in [..]s"],
+            stderr_contains: &[],
+            after: |d, _| {
+                assert_eq!(tree(&d.join("posts")), ["p.md", "q.html", "q.md"]);
+                assert_eq!(read(&d.join("posts/q.html")), "page\n");
+            },
+        },
+        Case {
             name: "walk-stale-lock-of-a-killed-run-is-taken-over",
             setup: |d| {
                 write(&d.join("posts/a.md"), POST);
