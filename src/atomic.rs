@@ -142,9 +142,17 @@ pub fn create_dirs_below(base: &Path, rel: &Path) -> Result<(), DirError> {
     Ok(())
 }
 
-/// The pid in a temp file name `.postscrub-tmp-<pid>-<n>-<name>`.
+/// The pid in a temp file name `.postscrub-tmp-<pid>-<n>-<name>`, or in the name of a lock
+/// being made, `.postscrub.lock.<pid>`.
 fn temp_pid(name: &OsStr) -> Option<u32> {
-    let rest = name.as_bytes().strip_prefix(TEMP_PREFIX.as_bytes())?;
+    let bytes = name.as_bytes();
+    if let Some(pid) = bytes
+        .strip_prefix(crate::lock::LOCK_FILE.as_bytes())
+        .and_then(|rest| rest.strip_prefix(b"."))
+    {
+        return std::str::from_utf8(pid).ok()?.parse().ok();
+    }
+    let rest = bytes.strip_prefix(TEMP_PREFIX.as_bytes())?;
     let end = rest.iter().position(|b| *b == b'-')?;
     std::str::from_utf8(&rest[..end]).ok()?.parse().ok()
 }
@@ -230,5 +238,7 @@ mod tests {
         assert!(d.join("post.md").exists());
         assert!(d.join(".postscrub-tmp-notapid").exists());
         assert_eq!(temp_pid(OsStr::new(".postscrub-tmp-12-3-x.md")), Some(12));
+        assert_eq!(temp_pid(OsStr::new(".postscrub.lock.12")), Some(12));
+        assert_eq!(temp_pid(OsStr::new(".postscrub.lock")), None);
     }
 }

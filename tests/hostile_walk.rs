@@ -553,6 +553,31 @@ fn cases() -> Vec<Case> {
             },
         },
         Case {
+            name: "walk-in-place-keeps-the-owner",
+            setup: |d| {
+                write(&d.join("posts/a.md"), POST);
+                write(&d.join("posts/page.html"), PAGE);
+                if is_root() {
+                    for f in ["posts/a.md", "posts/page.html"] {
+                        std::os::unix::fs::chown(d.join(f), Some(1234), Some(2345)).unwrap();
+                    }
+                }
+            },
+            args: |_| args(&["convert", "posts", "--in-place"]),
+            code: 0,
+            stderr_lines: &[],
+            stderr_contains: &[],
+            after: |d, _| {
+                // Only root can give files away (and set them up owned by someone else).
+                if is_root() {
+                    for f in ["posts/a.md", "posts/page.md"] {
+                        let meta = fs::metadata(d.join(f)).unwrap();
+                        assert_eq!((meta.uid(), meta.gid()), (1234, 2345), "{f}");
+                    }
+                }
+            },
+        },
+        Case {
             name: "walk-stale-temp-files-are-removed-by-the-next-run",
             setup: |d| {
                 write(&d.join("posts/a.md"), CONVERTED);
@@ -560,11 +585,12 @@ fn cases() -> Vec<Case> {
                 write(&d.join("posts/.postscrub-tmp-4194304-7-a.md"), "half");
                 write(&d.join("posts/sub/.postscrub-tmp-4194304-8-b.md"), "half");
                 write(&d.join("posts/sub/b.md"), CONVERTED);
+                write(&d.join("posts/.postscrub.lock.4194304"), "4194304\n");
             },
             args: |_| args(&["convert", "posts", "--in-place"]),
             code: 0,
             stderr_lines: &[
-                "warning: removed 2 temporary files left by an interrupted run",
+                "warning: removed 3 temporary files left by an interrupted run",
                 "2 posts seen: 0 changed, 2 unchanged in [..]s",
             ],
             stderr_contains: &[],
