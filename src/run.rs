@@ -380,18 +380,14 @@ fn process_all(
         }
         posts = kept;
     }
-    let _locks = prepare_writes(action, &posts, &targets, &walked.locked_dirs, cwd).map(
-        |(locks, removed)| {
-            if removed > 0 && !config.quiet {
-                let _ = writeln!(
-                    err,
-                    "warning: removed {removed} temporary file{} left by an interrupted run",
-                    if removed == 1 { "" } else { "s" }
-                );
-            }
-            locks
-        },
-    )?;
+    let (_locks, removed) = prepare_writes(action, &posts, &targets, &walked.locked_dirs, cwd)?;
+    if removed > 0 && !config.quiet {
+        writeln!(
+            err,
+            "warning: removed {removed} temporary file{} left by an interrupted run",
+            if removed == 1 { "" } else { "s" }
+        )?;
+    }
 
     let context = PostContext {
         cwd,
