@@ -332,7 +332,7 @@ fn cases() -> Vec<Case> {
             setup: |d| {
                 write(&d.join("posts/a.md"), POST);
                 write(&d.join("posts/secret.md"), POST);
-                fs::set_permissions(d.join("posts/secret.md"), fs::Permissions::from_mode(0))
+                fs::set_permissions(d.join("posts/secret.md"), fs::Permissions::from_mode(0o000))
                     .unwrap();
             },
             args: |_| args(&["convert", "posts", "--out", "out"]),
