@@ -6,7 +6,12 @@
 //! streaming rewriter cannot do, so when (and only when) a post has extract rules, a first
 //! lol_html pass reads the candidates' text and decides; the rewriting pass then removes exactly
 //! the elements whose text matched, counted in document order.
+//!
+//! Inside `<pre>`/`<code>`, tags and bogus comments that are code the scraper failed to escape
+//! (`Map<String, Object>`, `Class<?>`, see `markdown::literal`) are text, not markup: rules leave
+//! them as written, so that the converter can recover them.
 
+use crate::markdown::literal;
 use crate::rules::compile::RAW_TEXT_ELEMENTS;
 use crate::rules::compile::Rewrite;
 use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
@@ -82,6 +87,12 @@ pub fn clean<'r>(
     let mut output = Vec::with_capacity(body.len());
     {
         let mut settings = Settings::new().with_strict(false);
+        // Registered first: for one start tag, handlers run in registration order.
+        let code_depth = Rc::new(Cell::new(0u32));
+        settings = settings.append_element_content_handler((
+            Cow::Owned(CODE_ELEMENTS.parse().expect("valid selector")),
+            element_handler(track_code(Rc::clone(&code_depth))),
+        ));
         let mut comment_rules: Vec<(usize, Option<&regex::Regex>)> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             let count = &counts[i];
@@ -101,30 +112,30 @@ pub fn clean<'r>(
                 }
                 HtmlAction::Remove(selector) => (
                     selector,
-                    element_handler(remove(count, Rc::clone(&removed_depth))),
+                    remove(count, Rc::clone(&removed_depth)),
                 ),
-                HtmlAction::Unwrap(selector) => (selector, element_handler(unwrap(count))),
+                HtmlAction::Unwrap(selector) => (selector, unwrap(count)),
                 HtmlAction::RemoveAttributes { selector, names } => {
-                    (selector, element_handler(remove_attributes(count, names)))
+                    (selector, remove_attributes(count, names))
                 }
                 HtmlAction::SetAttribute {
                     selector,
                     name,
                     value,
-                } => (selector, element_handler(set_attribute(count, name, value))),
+                } => (selector, set_attribute(count, name, value)),
                 HtmlAction::RewriteAttribute {
                     selector,
                     name,
                     rewrite,
                 } => (
                     selector,
-                    element_handler(rewrite_attribute(count, name, rewrite)),
+                    rewrite_attribute(count, name, rewrite),
                 ),
                 HtmlAction::Extract(Extract { selector, .. }) => {
                     let decided = decisions.get(&i).map(Vec::as_slice).unwrap_or(&[]);
                     (
                         selector,
-                        element_handler(extract(count, decided, Rc::clone(&removed_depth))),
+                        extract(count, decided, Rc::clone(&removed_depth)),
                     )
                 }
                 HtmlAction::RemoveEmpty(selector) => {
@@ -139,13 +150,27 @@ pub fn clean<'r>(
                     (paragraphs, element_handler(unwrap_decided(count, decided)))
                 }
             };
+            let handler = if matches!(rule.action, HtmlAction::Extract(_)) {
+                // Its decisions were counted over every match in document order.
+                element_handler(handler)
+            } else {
+                skip_code_text(Rc::clone(&code_depth), handler)
+            };
             settings = settings.append_element_content_handler((Cow::Borrowed(selector), handler));
         }
         if !comment_rules.is_empty() {
             let counts = &counts;
             let removed_depth = Rc::clone(&removed_depth);
+            let code_depth = Rc::clone(&code_depth);
             settings = settings.append_document_content_handler(
                 DocumentContentHandlers::default().comments(move |c: &mut Comment| {
+                    if code_depth.get() > 0 {
+                        let raw = body.get(c.source_location().bytes()).unwrap_or("");
+                        if literal::bogus_comment_text(raw).is_some() {
+                            // `Class<?>`: code text, not a comment.
+                            return Ok(());
+                        }
+                    }
                     for (i, pattern) in &comment_rules {
                         if c.removed() || removed_depth.get() > 0 {
                             break;
@@ -200,6 +225,38 @@ pub fn clean<'r>(
 }
 
 type Handler<'h> = Box<dyn FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h>;
+
+/// The elements inside which mis-tokenized code text is recovered.
+const CODE_ELEMENTS: &str = "pre, code, tt, samp";
+
+/// Counts the open code elements.
+fn track_code<'h>(depth: Rc<Cell<u32>>) -> Handler<'h> {
+    Box::new(move |el| {
+        if let Some(handlers) = el.end_tag_handlers() {
+            depth.set(depth.get() + 1);
+            let depth = Rc::clone(&depth);
+            handlers.push(Box::new(move |_end| {
+                depth.set(depth.get().saturating_sub(1));
+                Ok(())
+            }));
+        }
+        Ok(())
+    })
+}
+
+/// Runs `inner` unless the element is code text inside code.
+fn skip_code_text<'h>(depth: Rc<Cell<u32>>, mut inner: Handler<'h>) -> ElementContentHandlers<'h> {
+    element_handler(Box::new(move |el| {
+        if depth.get() > 0 {
+            let names: Vec<String> = el.attributes().iter().map(|a| a.name()).collect();
+            let name = el.tag_name_preserve_case();
+            if literal::is_literal_tag(&name, names.iter().map(String::as_str)) {
+                return Ok(());
+            }
+        }
+        inner(el)
+    }))
+}
 
 fn element_handler(handler: Handler<'_>) -> ElementContentHandlers<'_> {
     ElementContentHandlers::default().element(handler)

@@ -12,12 +12,15 @@
 //! (a paragraph's tokens, whitespace, emphasis decisions), `escape`
 //! (position-aware Markdown escaping), `block` (containers, blank lines,
 //! prefixes), `table` (recorded tables: GFM or raw HTML), `cjk` and `punct`
-//! (character classes), `nunjucks` (Hexo template safety).
+//! (character classes), `nunjucks` (Hexo template safety), `literal` (code
+//! text the tokenizer took for tags). The converter keeps the input it was
+//! given so that such tokens can be written back exactly as they were typed.
 
 mod block;
 mod cjk;
 mod escape;
 mod inline;
+pub mod literal;
 mod nunjucks;
 mod punct;
 mod state;
@@ -29,8 +32,8 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use lol_html::html_content::Element;
-use lol_html::{HtmlRewriter, Settings, doc_text, element};
+use lol_html::html_content::{Element, SourceLocation};
+use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, doctype, element};
 
 use self::state::Core;
 use self::table::Attrs;
@@ -66,6 +69,8 @@ type Rewriter = HtmlRewriter<'static, fn(&[u8])>;
 pub struct Converter<'o> {
     rewriter: Option<Rewriter>,
     core: Rc<RefCell<Core>>,
+    /// Everything written so far: the raw text of tokens inside code.
+    input: Rc<RefCell<Vec<u8>>>,
     _options: PhantomData<&'o Options>,
 }
 
@@ -79,12 +84,33 @@ impl<'o> Converter<'o> {
     /// A converter for one document.
     pub fn new(options: &'o Options) -> Self {
         let core = Rc::new(RefCell::new(Core::new(options.clone())));
+        let input = Rc::new(RefCell::new(Vec::new()));
         let on_element = Rc::clone(&core);
         let on_text = Rc::clone(&core);
+        let on_comment = Rc::clone(&core);
+        let on_doctype = Rc::clone(&core);
+        let (element_input, comment_input, doctype_input) =
+            (Rc::clone(&input), Rc::clone(&input), Rc::clone(&input));
         let settings = Settings::new()
             .with_strict(false)
             .append_element_content_handler(element!("*", move |el| {
-                handle_element(&on_element, el);
+                handle_element(&on_element, &element_input, el);
+                Ok(())
+            }))
+            .append_document_content_handler(doc_comments!(move |c| {
+                if on_comment.borrow().in_code() {
+                    let raw = raw_text(&comment_input, c.source_location());
+                    if let Some(text) = literal::bogus_comment_text(&raw) {
+                        on_comment.borrow_mut().literal(&text);
+                    }
+                }
+                Ok(())
+            }))
+            .append_document_content_handler(doctype!(move |d| {
+                if on_doctype.borrow().in_code() {
+                    let raw = raw_text(&doctype_input, d.source_location());
+                    on_doctype.borrow_mut().literal(&raw);
+                }
                 Ok(())
             }))
             .append_document_content_handler(doc_text!(move |t| {
@@ -97,12 +123,14 @@ impl<'o> Converter<'o> {
         Converter {
             rewriter: Some(rewriter),
             core,
+            input,
             _options: PhantomData,
         }
     }
 
     /// Feeds the next piece of the HTML.
     pub fn write(&mut self, chunk: &[u8]) {
+        self.input.borrow_mut().extend_from_slice(chunk);
         if let Some(r) = &mut self.rewriter
             && r.write(chunk).is_err()
         {
@@ -122,8 +150,23 @@ impl<'o> Converter<'o> {
     }
 }
 
-fn handle_element(core: &Rc<RefCell<Core>>, el: &mut Element<'_, '_>) {
+/// The source text of a token, from the input kept by the converter.
+fn raw_text(input: &Rc<RefCell<Vec<u8>>>, at: SourceLocation) -> String {
+    let input = input.borrow();
+    let bytes = input.get(at.bytes()).unwrap_or_default();
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn handle_element(
+    core: &Rc<RefCell<Core>>,
+    input: &Rc<RefCell<Vec<u8>>>,
+    el: &mut Element<'_, '_>,
+) {
     let name = el.tag_name();
+    if core.borrow().in_code() && is_literal(el) {
+        literal_element(core, input, el, name);
+        return;
+    }
     let tag = Tag::from_name(&name);
     if tag == Tag::Transparent {
         return;
@@ -138,6 +181,40 @@ fn handle_element(core: &Rc<RefCell<Core>>, el: &mut Element<'_, '_>) {
         // Only fails for elements that cannot have content, excluded above.
         let _ = el.on_end_tag(Box::new(move |_| {
             core.borrow_mut().end(id);
+            Ok(())
+        }));
+    }
+}
+
+fn is_literal(el: &Element<'_, '_>) -> bool {
+    let attrs = el.attributes();
+    let names: Vec<String> = attrs.iter().map(|a| a.name()).collect();
+    literal::is_literal_tag(
+        &el.tag_name_preserve_case(),
+        names.iter().map(String::as_str),
+    )
+}
+
+/// A tag inside code that is text: written as typed, and so is its own end
+/// tag when one comes (`<bean>…</bean>` in an unescaped XML sample).
+fn literal_element(
+    core: &Rc<RefCell<Core>>,
+    input: &Rc<RefCell<Vec<u8>>>,
+    el: &mut Element<'_, '_>,
+    name: String,
+) {
+    let raw = raw_text(input, el.source_location());
+    core.borrow_mut().literal(&raw);
+    if el.can_have_content() {
+        let core = Rc::clone(core);
+        let input = Rc::clone(input);
+        // Only fails for elements that cannot have content, excluded above.
+        let _ = el.on_end_tag(Box::new(move |end| {
+            // Also called at an ancestor's end tag, which is not this one's.
+            if end.name() == name && core.borrow().in_code() {
+                let raw = raw_text(&input, end.source_location());
+                core.borrow_mut().literal(&raw);
+            }
             Ok(())
         }));
     }

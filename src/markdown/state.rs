@@ -89,6 +89,8 @@ enum Entry {
 pub(crate) struct Core {
     opts: Options,
     frames: Vec<Frame>,
+    /// Frames of `pre`/`code` elements on the stack (recorded ones included).
+    code_frames: usize,
     next_id: u32,
     suppress: u32,
     single_line: u32,
@@ -110,6 +112,7 @@ impl Core {
         Core {
             opts,
             frames: Vec::new(),
+            code_frames: 0,
             next_id: 0,
             suppress: 0,
             single_line: 0,
@@ -142,8 +145,26 @@ impl Core {
     fn push_frame(&mut self, tag: Tag, act: Act) -> u32 {
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
+        if matches!(tag, Tag::Pre | Tag::Code) {
+            self.code_frames += 1;
+        }
         self.frames.push(Frame { id, tag, act });
         id
+    }
+
+    /// True inside `<pre>` or `<code>` (where mis-tokenized text is recovered).
+    pub(crate) fn in_code(&self) -> bool {
+        self.code_frames > 0 || self.pre.is_some() || self.code.is_some()
+    }
+
+    /// Code text written exactly as given (a tag or comment that was text).
+    pub(crate) fn literal(&mut self, raw: &str) {
+        self.flush_text();
+        if let Some(pre) = &mut self.pre {
+            pre.fresh = false;
+            pre.after_break = false;
+        }
+        self.text(raw);
     }
 
     /// A start tag. Returns the frame id when an end event must be reported.
@@ -516,6 +537,9 @@ impl Core {
         };
         while self.frames.len() > pos {
             if let Some(f) = self.frames.pop() {
+                if matches!(f.tag, Tag::Pre | Tag::Code) {
+                    self.code_frames = self.code_frames.saturating_sub(1);
+                }
                 self.close(f);
             }
         }
