@@ -110,10 +110,9 @@ pub fn clean<'r>(
                     comment_rules.push((i, pattern.as_ref()));
                     continue;
                 }
-                HtmlAction::Remove(selector) => (
-                    selector,
-                    remove(count, Rc::clone(&removed_depth)),
-                ),
+                HtmlAction::Remove(selector) => {
+                    (selector, remove(count, Rc::clone(&removed_depth)))
+                }
                 HtmlAction::Unwrap(selector) => (selector, unwrap(count)),
                 HtmlAction::RemoveAttributes { selector, names } => {
                     (selector, remove_attributes(count, names))
@@ -127,31 +126,30 @@ pub fn clean<'r>(
                     selector,
                     name,
                     rewrite,
-                } => (
-                    selector,
-                    rewrite_attribute(count, name, rewrite),
-                ),
+                } => (selector, rewrite_attribute(count, name, rewrite)),
                 HtmlAction::Extract(Extract { selector, .. }) => {
                     let decided = decisions.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-                    (
-                        selector,
-                        extract(count, decided, Rc::clone(&removed_depth)),
-                    )
+                    (selector, extract(count, decided, Rc::clone(&removed_depth)))
                 }
                 HtmlAction::RemoveEmpty(selector) => {
                     let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
                     (
                         selector,
-                        element_handler(remove_decided(count, decided, Rc::clone(&removed_depth))),
+                        remove_decided(count, decided, Rc::clone(&removed_depth)),
                     )
                 }
                 HtmlAction::TightenLists { paragraphs, .. } => {
                     let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-                    (paragraphs, element_handler(unwrap_decided(count, decided)))
+                    (paragraphs, unwrap_decided(count, decided))
                 }
             };
-            let handler = if matches!(rule.action, HtmlAction::Extract(_)) {
-                // Its decisions were counted over every match in document order.
+            let handler = if matches!(
+                rule.action,
+                HtmlAction::Extract(_)
+                    | HtmlAction::RemoveEmpty(_)
+                    | HtmlAction::TightenLists { .. }
+            ) {
+                // Their decisions were counted over every match in document order.
                 element_handler(handler)
             } else {
                 skip_code_text(Rc::clone(&code_depth), handler)

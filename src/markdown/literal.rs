@@ -193,6 +193,39 @@ fn is_attribute_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b':' | b'.' | b'@'))
 }
 
+/// The text a tag's source `raw` stands for when it is code text: read as
+/// if its first `<` had been escaped. Entities decode, and markup the
+/// tokenizer swallowed into the tag goes (`<deleteCount;i++)&#123;\n<span
+/// class="hljs-keyword">` → `<deleteCount;i++){\n`: the bogus tag ran on to
+/// the `>` of the highlighting span that followed it).
+pub fn as_text(raw: &str) -> String {
+    let (first, rest) = raw.split_at(raw.len().min(1));
+    let mut out = first.to_owned();
+    push_text(&mut out, rest);
+    out
+}
+
+/// Appends source `rest` read as text: entities decode, markup goes.
+fn push_text(out: &mut String, mut rest: &str) {
+    while !rest.is_empty() {
+        let lt = rest.find('<').unwrap_or(rest.len());
+        out.push_str(&super::text::decode(&rest[..lt]));
+        rest = &rest[lt..];
+        if rest.is_empty() {
+            break;
+        }
+        let after = rest[1..].strip_prefix('/').unwrap_or(&rest[1..]);
+        let markup = tag_name(after).is_some_and(|n| !is_literal_tag(n, std::iter::empty()));
+        match rest.find('>') {
+            Some(end) if markup => rest = &rest[end + 1..],
+            _ => {
+                out.push('<');
+                rest = &rest[1..];
+            }
+        }
+    }
+}
+
 /// The text a non-comment token stands for inside code: `raw` is a bogus
 /// comment's source (`<?>`, `<!x>`, `</ 1>`, `</<span class="x">`). `None`
 /// for a real comment (`<!-- … -->`), which stays hidden.
@@ -204,16 +237,12 @@ pub fn bogus_comment_text(raw: &str) -> Option<String> {
         // `</<span class="hljs-name">`: the `</` is text, the rest is
         // highlighting markup swallowed into the comment (dropped, as the
         // element it opens is transparent), unless that is text too.
-        Some(rest) if rest.starts_with('<') => {
-            let markup = tag_name(&rest[1..])
-                .is_some_and(|name| !is_literal_tag(name, std::iter::empty()));
-            Some(if markup {
-                "</".to_owned()
-            } else {
-                raw.to_owned()
-            })
+        Some(rest) => {
+            let mut out = "</".to_owned();
+            push_text(&mut out, rest);
+            Some(out)
         }
-        _ => Some(raw.to_owned()),
+        None => Some(as_text(raw)),
     }
 }
 
@@ -241,9 +270,12 @@ mod tests {
         assert!(is_literal_tag("bean", none()));
         assert!(is_literal_tag("b", ["&&", "c"].into_iter()));
         assert!(!is_literal_tag("span", ["class"].into_iter()));
-        assert!(!is_literal_tag("B", none()));
+        assert!(!is_literal_tag("BR", none()));
         assert!(!is_literal_tag("FONT", ["color"].into_iter()));
-        assert!(!is_literal_tag("a", ["href", "data-x", "v-on:click", "@click"].into_iter()));
+        assert!(!is_literal_tag(
+            "a",
+            ["href", "data-x", "v-on:click", "@click"].into_iter()
+        ));
     }
 
     #[test]
@@ -260,5 +292,19 @@ mod tests {
             bogus_comment_text("</<String>").as_deref(),
             Some("</<String>")
         );
+        assert_eq!(
+            bogus_comment_text("<?a &amp; b?>").as_deref(),
+            Some("<?a & b?>")
+        );
+    }
+
+    #[test]
+    fn swallowed_markup() {
+        assert_eq!(
+            as_text("<deleteCount;i++)&#123;\n  <span class=\"hljs-keyword\">"),
+            "<deleteCount;i++){\n  "
+        );
+        assert_eq!(as_text("<String, Object>"), "<String, Object>");
+        assert_eq!(as_text("<T extends List<T>"), "<T extends List<T>");
     }
 }

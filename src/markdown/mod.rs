@@ -70,7 +70,7 @@ pub struct Converter<'o> {
     rewriter: Option<Rewriter>,
     core: Rc<RefCell<Core>>,
     /// Everything written so far: the raw text of tokens inside code.
-    input: Rc<RefCell<Vec<u8>>>,
+    input: Rc<RefCell<Source>>,
     _options: PhantomData<&'o Options>,
 }
 
@@ -84,13 +84,17 @@ impl<'o> Converter<'o> {
     /// A converter for one document.
     pub fn new(options: &'o Options) -> Self {
         let core = Rc::new(RefCell::new(Core::new(options.clone())));
-        let input = Rc::new(RefCell::new(Vec::new()));
+        let input = Rc::new(RefCell::new(Source::default()));
         let on_element = Rc::clone(&core);
         let on_text = Rc::clone(&core);
         let on_comment = Rc::clone(&core);
         let on_doctype = Rc::clone(&core);
-        let (element_input, comment_input, doctype_input) =
-            (Rc::clone(&input), Rc::clone(&input), Rc::clone(&input));
+        let (element_input, comment_input, doctype_input, text_input) = (
+            Rc::clone(&input),
+            Rc::clone(&input),
+            Rc::clone(&input),
+            Rc::clone(&input),
+        );
         let settings = Settings::new()
             .with_strict(false)
             .append_element_content_handler(element!("*", move |el| {
@@ -98,6 +102,7 @@ impl<'o> Converter<'o> {
                 Ok(())
             }))
             .append_document_content_handler(doc_comments!(move |c| {
+                seen(&on_comment, &comment_input, c.source_location());
                 if on_comment.borrow().in_code() {
                     let raw = raw_text(&comment_input, c.source_location());
                     if let Some(text) = literal::bogus_comment_text(&raw) {
@@ -107,6 +112,7 @@ impl<'o> Converter<'o> {
                 Ok(())
             }))
             .append_document_content_handler(doctype!(move |d| {
+                seen(&on_doctype, &doctype_input, d.source_location());
                 if on_doctype.borrow().in_code() {
                     let raw = raw_text(&doctype_input, d.source_location());
                     on_doctype.borrow_mut().literal(&raw);
@@ -114,6 +120,7 @@ impl<'o> Converter<'o> {
                 Ok(())
             }))
             .append_document_content_handler(doc_text!(move |t| {
+                seen(&on_text, &text_input, t.source_location());
                 on_text
                     .borrow_mut()
                     .text_chunk(t.as_str(), t.text_type(), t.last_in_text_node());
@@ -130,7 +137,7 @@ impl<'o> Converter<'o> {
 
     /// Feeds the next piece of the HTML.
     pub fn write(&mut self, chunk: &[u8]) {
-        self.input.borrow_mut().extend_from_slice(chunk);
+        self.input.borrow_mut().bytes.extend_from_slice(chunk);
         if let Some(r) = &mut self.rewriter
             && r.write(chunk).is_err()
         {
@@ -150,18 +157,67 @@ impl<'o> Converter<'o> {
     }
 }
 
+/// The input kept by the converter, and how far its tokens have been seen.
+#[derive(Debug, Default)]
+struct Source {
+    bytes: Vec<u8>,
+    /// End of the last token a handler saw.
+    seen: usize,
+}
+
+impl Source {
+    /// Marks the token at `at` seen; when `scan`, returns how many `</>` the
+    /// tokenizer dropped without a token since the last token seen (the gap
+    /// holds only end tags, which reach no handler, and those).
+    fn see(&mut self, at: SourceLocation, scan: bool) -> usize {
+        let range = at.bytes();
+        if range.start < self.seen {
+            return 0;
+        }
+        let gap = self.bytes.get(self.seen..range.start).unwrap_or_default();
+        self.seen = range.end;
+        if scan { dropped_empty_end_tags(gap) } else { 0 }
+    }
+}
+
+/// The `</>` among the end tags of `gap`.
+fn dropped_empty_end_tags(mut gap: &[u8]) -> usize {
+    let mut n = 0;
+    while !gap.is_empty() {
+        if let Some(rest) = gap.strip_prefix(b"</>") {
+            n += 1;
+            gap = rest;
+        } else if gap.starts_with(b"</") {
+            match gap.iter().position(|&b| b == b'>') {
+                Some(end) => gap = &gap[end + 1..],
+                None => break,
+            }
+        } else {
+            break;
+        }
+    }
+    n
+}
+
+/// A token at `at` reaches a handler: first writes the `</>` that the
+/// tokenizer dropped before it, when that was inside code.
+fn seen(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocation) {
+    let scan = core.borrow().in_code();
+    let dropped = input.borrow_mut().see(at, scan);
+    if dropped > 0 {
+        core.borrow_mut().literal(&"</>".repeat(dropped));
+    }
+}
+
 /// The source text of a token, from the input kept by the converter.
-fn raw_text(input: &Rc<RefCell<Vec<u8>>>, at: SourceLocation) -> String {
+fn raw_text(input: &Rc<RefCell<Source>>, at: SourceLocation) -> String {
     let input = input.borrow();
-    let bytes = input.get(at.bytes()).unwrap_or_default();
+    let bytes = input.bytes.get(at.bytes()).unwrap_or_default();
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn handle_element(
-    core: &Rc<RefCell<Core>>,
-    input: &Rc<RefCell<Vec<u8>>>,
-    el: &mut Element<'_, '_>,
-) {
+fn handle_element(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, el: &mut Element<'_, '_>) {
+    seen(core, input, el.source_location());
     let name = el.tag_name();
     if core.borrow().in_code() && is_literal(el) {
         literal_element(core, input, el, name);
@@ -178,8 +234,10 @@ fn handle_element(
         && has_content
     {
         let core = Rc::clone(core);
+        let input = Rc::clone(input);
         // Only fails for elements that cannot have content, excluded above.
-        let _ = el.on_end_tag(Box::new(move |_| {
+        let _ = el.on_end_tag(Box::new(move |end| {
+            seen(&core, &input, end.source_location());
             core.borrow_mut().end(id);
             Ok(())
         }));
@@ -199,21 +257,22 @@ fn is_literal(el: &Element<'_, '_>) -> bool {
 /// tag when one comes (`<bean>…</bean>` in an unescaped XML sample).
 fn literal_element(
     core: &Rc<RefCell<Core>>,
-    input: &Rc<RefCell<Vec<u8>>>,
+    input: &Rc<RefCell<Source>>,
     el: &mut Element<'_, '_>,
     name: String,
 ) {
     let raw = raw_text(input, el.source_location());
-    core.borrow_mut().literal(&raw);
+    core.borrow_mut().literal(&literal::as_text(&raw));
     if el.can_have_content() {
         let core = Rc::clone(core);
         let input = Rc::clone(input);
         // Only fails for elements that cannot have content, excluded above.
         let _ = el.on_end_tag(Box::new(move |end| {
+            seen(&core, &input, end.source_location());
             // Also called at an ancestor's end tag, which is not this one's.
             if end.name() == name && core.borrow().in_code() {
                 let raw = raw_text(&input, end.source_location());
-                core.borrow_mut().literal(&raw);
+                core.borrow_mut().literal(&literal::as_text(&raw));
             }
             Ok(())
         }));
@@ -285,12 +344,14 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
                 .filter(|s| !s.is_empty() && !is_script_url(s));
         }
         Tag::Source => {
-            a.src = attr(el, "src").or_else(|| {
-                let name = attr(el, "name")?.to_ascii_lowercase();
-                matches!(name.as_str(), "movie" | "src" | "url")
-                    .then(|| attr(el, "value"))
-                    .flatten()
-            });
+            a.src = attr(el, "src")
+                .or_else(|| {
+                    let name = attr(el, "name")?.to_ascii_lowercase();
+                    matches!(name.as_str(), "movie" | "src" | "url")
+                        .then(|| attr(el, "value"))
+                        .flatten()
+                })
+                .filter(|s| !is_script_url(s));
         }
         _ => {}
     }
@@ -313,22 +374,31 @@ fn repeats(title: &str, url: Option<&str>, alt: Option<&str>) -> bool {
     path.rsplit('/').next() == Some(title)
 }
 
-fn is_script_url(url: &str) -> bool {
-    // Whitespace anywhere in the scheme is ignored, letters compare
-    // ASCII-case-insensitively; no allocation.
-    let starts = |scheme: &str| {
-        let mut chars = url.chars().filter(|c| !c.is_whitespace());
-        scheme
+/// A URL that would run script when followed or loaded: `javascript:`,
+/// `vbscript:` and `data:text/html`, however obfuscated. Attribute values
+/// are entity-decoded before they get here (`jav&#x09;ascript:`); browsers
+/// strip leading spaces and control characters and ignore tabs and newlines
+/// inside the scheme, so every whitespace or control character is skipped,
+/// and letters compare ASCII-case-insensitively. Links with such a target
+/// lose it (their text stays), images lose their source (their alt text
+/// stays), embeds are dropped.
+pub(crate) fn is_script_url(url: &str) -> bool {
+    let starts = |prefix: &str| {
+        let mut chars = url
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control());
+        prefix
             .chars()
             .all(|s| chars.next().is_some_and(|c| c.to_ascii_lowercase() == s))
     };
-    starts("javascript:") || starts("vbscript:")
+    starts("javascript:") || starts("vbscript:") || starts("data:text/html")
 }
 
 /// The real source of an image: lazy-loading attributes win over a missing
 /// or placeholder `src`.
 fn image_source(el: &Element<'_, '_>) -> Option<String> {
-    let src = attr(el, "src").filter(|s| !is_placeholder(s));
+    let usable = |s: &String| !is_placeholder(s) && !is_script_url(s);
+    let src = attr(el, "src").filter(usable);
     src.or_else(|| {
         [
             "data-src",
@@ -338,17 +408,25 @@ fn image_source(el: &Element<'_, '_>) -> Option<String> {
             "data-lazy-src",
         ]
         .iter()
-        .find_map(|n| attr(el, n).filter(|s| !is_placeholder(s)))
+        .find_map(|n| attr(el, n).filter(usable))
     })
     .or_else(|| {
         let set = attr(el, "srcset").or_else(|| attr(el, "data-srcset"))?;
         let first = set.split(',').next()?.split_whitespace().next()?.to_owned();
         (!first.is_empty()).then_some(first)
     })
+    .filter(|s| !is_script_url(s))
 }
 
+/// No picture: empty, a `data:` URL (a lazy-loading placeholder, or an
+/// inline picture too big for a Markdown line), `about:blank`, `#`.
 fn is_placeholder(src: &str) -> bool {
-    src.is_empty() || src.starts_with("data:") || src == "about:blank" || src == "#"
+    src.is_empty()
+        || src
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("data:"))
+        || src == "about:blank"
+        || src == "#"
 }
 
 /// `language-rust`, `lang-rust`, `highlight-rust`, SyntaxHighlighter's
@@ -428,5 +506,11 @@ mod tests {
         assert!(is_natural_language("zh-CN"));
         assert!(!is_natural_language("go"));
         assert!(is_script_url(" JavaScript:void(0)"));
+        assert!(is_script_url("\u{1}\u{7f} jav\tascr\nipt:x"));
+        assert!(is_script_url("JaVaScRiPt:alert(1)"));
+        assert!(is_script_url("DATA:Text/HTML;base64,PHNjcmlwdD4="));
+        assert!(!is_script_url("data:image/png;base64,AAAA"));
+        assert!(!is_script_url("https://example.com/javascript:x"));
+        assert!(is_placeholder("DATA:image/gif;base64,R0lGOD"));
     }
 }

@@ -276,15 +276,20 @@ impl Core {
         }
         match tag {
             Tag::Break => self.line_break(),
-            Tag::Image => {
-                if let Some(src) = attrs.src {
-                    self.inline.image(
-                        attrs.alt.unwrap_or_default(),
-                        src,
-                        attrs.title.unwrap_or_default(),
-                    );
+            Tag::Image => match attrs.src {
+                Some(src) => self.inline.image(
+                    attrs.alt.unwrap_or_default(),
+                    src,
+                    attrs.title.unwrap_or_default(),
+                ),
+                // No usable source (a `data:` or script URL): what a browser
+                // shows for a picture it cannot load, its alt text.
+                None => {
+                    if let Some(alt) = attrs.alt {
+                        self.inline.text(&alt);
+                    }
                 }
-            }
+            },
             Tag::Rule => {
                 if self.single_line > 0 {
                     self.mark_complex();

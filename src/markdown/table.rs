@@ -387,6 +387,9 @@ impl HtmlWriter {
                     push_html_escaped(&mut self.out, attrs.alt.as_deref().unwrap_or(""));
                     self.out.push_str("\">");
                     self.last = Some('>');
+                } else if let Some(alt) = &attrs.alt {
+                    // No usable source: the alt text, as a browser shows it.
+                    self.text(alt);
                 }
                 ""
             }
