@@ -45,13 +45,13 @@ enum Tok {
     /// A hard line break.
     Break,
     /// Opens mark `n` of this block.
-    Open(u16),
+    Open(u32),
     /// Closes mark `n` of this block.
-    Close(u16),
+    Close(u32),
     /// An inline code span, a range of the arena.
     Code(u32, u32),
     /// Image `n` of this block.
-    Image(u16),
+    Image(u32),
 }
 
 #[derive(Debug)]
@@ -96,10 +96,13 @@ pub(crate) struct Inline {
     marks: Vec<MarkSlot>,
     images: Vec<Image>,
     /// Marks open in the HTML, with their index in the current block.
-    open: Vec<(Mark, u16)>,
+    open: Vec<(Mark, u32)>,
     content: bool,
     /// Content tokens pushed since creation (never reset).
     count: u32,
+    /// The last token other than spaces and markers is a hard break (kept
+    /// up to date so that `<br>` needs no backward scan).
+    last_break: bool,
     scratch: Vec<Tok>,
 }
 
@@ -149,7 +152,7 @@ impl Inline {
     }
 
     /// A link element with nothing inside is still a link: `[](url)`.
-    fn keep_if_empty_link(&mut self, idx: u16) {
+    fn keep_if_empty_link(&mut self, idx: u32) {
         let Some(slot) = self.marks.get_mut(idx as usize) else {
             return;
         };
@@ -184,7 +187,7 @@ impl Inline {
             .any(|(m, _)| matches!(m, Mark::Link { .. }))
     }
 
-    fn new_slot(&mut self, mark: Mark) -> u16 {
+    fn new_slot(&mut self, mark: Mark) -> u32 {
         self.marks.push(MarkSlot {
             mark,
             html: false,
@@ -192,7 +195,7 @@ impl Inline {
             keep_empty: false,
             reopened: false,
         });
-        u16::try_from(self.marks.len() - 1).unwrap_or(u16::MAX)
+        to_u32(self.marks.len() - 1)
     }
 
     /// Appends HTML text: whitespace runs collapse into single space tokens.
@@ -227,6 +230,7 @@ impl Inline {
         } else {
             self.toks.push(Tok::Text(start, end));
         }
+        self.last_break = false;
         self.content = true;
         self.count = self.count.wrapping_add(1);
     }
@@ -243,18 +247,12 @@ impl Inline {
     /// Appends a hard line break.
     pub(crate) fn hard_break(&mut self) {
         self.toks.push(Tok::Break);
+        self.last_break = true;
     }
 
     /// True when the last significant token is a hard break (`<br><br>` detection).
     pub(crate) fn ends_with_break(&self) -> bool {
-        for t in self.toks.iter().rev() {
-            match t {
-                Tok::Break => return true,
-                Tok::Space { .. } | Tok::Open(_) | Tok::Close(_) => {}
-                _ => return false,
-            }
-        }
-        false
+        self.last_break
     }
 
     /// Appends an inline code span (content already collapsed).
@@ -262,6 +260,7 @@ impl Inline {
         let start = to_u32(self.arena.len());
         self.arena.push_str(code);
         self.toks.push(Tok::Code(start, to_u32(self.arena.len())));
+        self.last_break = false;
         self.content = true;
         self.count = self.count.wrapping_add(1);
     }
@@ -269,8 +268,9 @@ impl Inline {
     /// Appends an image.
     pub(crate) fn image(&mut self, alt: String, src: String, title: String) {
         self.images.push(Image { alt, src, title });
-        let idx = u16::try_from(self.images.len() - 1).unwrap_or(u16::MAX);
+        let idx = to_u32(self.images.len() - 1);
         self.toks.push(Tok::Image(idx));
+        self.last_break = false;
         self.content = true;
         self.count = self.count.wrapping_add(1);
     }
@@ -299,6 +299,7 @@ impl Inline {
         self.marks.clear();
         self.images.clear();
         self.content = false;
+        self.last_break = false;
         let open = std::mem::take(&mut self.open);
         for (mark, _) in open {
             let idx = self.new_slot(mark.clone());
@@ -325,7 +326,7 @@ impl Inline {
         let mut v = std::mem::take(&mut self.scratch);
         v.clear();
         // Alias: a mark merged into an adjacent earlier one of the same kind.
-        let mut alias: Vec<u16> = (0..to_u16(self.marks.len())).collect();
+        let mut alias: Vec<u32> = (0..to_u32(self.marks.len())).collect();
         let mut line_content = false;
         let mut pending_break = false;
         for &t in &toks {
@@ -438,25 +439,41 @@ impl Inline {
     /// `<p>&nbsp;</p>` spacer vanishes (leading ones are kept as indentation,
     /// or stripped as full-width indents).
     fn trim_invisible_end(&self, toks: &mut Vec<Tok>) {
-        while let Some(k) = toks.iter().rposition(|t| {
-            !matches!(
-                t,
-                Tok::Open(_) | Tok::Close(_) | Tok::Space { .. } | Tok::Break
-            )
-        }) {
-            let Tok::Text(a, b) = toks[k] else {
-                return;
-            };
-            let s = self.text_of(a, b);
-            let kept = s.trim_end_matches(['\u{a0}', '\u{3000}']).len();
-            if kept == s.len() {
-                return;
+        // One backward scan: blank texts at the end are marked, then removed.
+        let mut gone = Vec::new();
+        let mut k = toks.len();
+        while k > 0 {
+            k -= 1;
+            match toks[k] {
+                Tok::Open(_) | Tok::Close(_) | Tok::Space { .. } | Tok::Break => continue,
+                Tok::Text(a, b) => {
+                    let s = self.text_of(a, b);
+                    let kept = s.trim_end_matches(['\u{a0}', '\u{3000}']).len();
+                    if kept == s.len() {
+                        break;
+                    }
+                    if kept > 0 {
+                        toks[k] = Tok::Text(a, a + to_u32(kept));
+                        break;
+                    }
+                    gone.push(k);
+                }
+                _ => break,
             }
-            if kept > 0 {
-                toks[k] = Tok::Text(a, a + to_u32(kept));
-                return;
-            }
-            toks.remove(k);
+        }
+        if !gone.is_empty() {
+            let mut i = 0;
+            // `gone` is in decreasing order.
+            gone.reverse();
+            let mut next = 0;
+            toks.retain(|_| {
+                let keep = gone.get(next) != Some(&i);
+                if !keep {
+                    next += 1;
+                }
+                i += 1;
+                keep
+            });
         }
     }
 
@@ -492,17 +509,20 @@ impl Inline {
     /// A line break in the source between two CJK characters is dropped
     /// (CSS segment-break rules), instead of becoming a space.
     fn drop_cjk_breaks(&mut self) {
-        let mut i = 0;
-        while i < self.toks.len() {
-            if let Tok::Space { newline: true } = self.toks[i]
-                && self.visible_before(i).is_some_and(is_cjk)
-                && self.visible_after(i).is_some_and(is_cjk)
-            {
-                self.toks.remove(i);
-                continue;
-            }
-            i += 1;
-        }
+        // Decided on the tokens as they are (a dropped space never is the
+        // visible neighbour of another one), then removed in one pass.
+        let drop: Vec<bool> = (0..self.toks.len())
+            .map(|i| {
+                matches!(self.toks[i], Tok::Space { newline: true })
+                    && self.visible_before(i).is_some_and(is_cjk)
+                    && self.visible_after(i).is_some_and(is_cjk)
+            })
+            .collect();
+        let mut k = 0;
+        self.toks.retain(|_| {
+            k += 1;
+            !drop[k - 1]
+        });
     }
 
     fn visible_before(&self, i: usize) -> Option<char> {
@@ -567,7 +587,7 @@ impl Inline {
         }
     }
 
-    fn open_char(&self, i: u16) -> char {
+    fn open_char(&self, i: u32) -> char {
         let s = &self.marks[i as usize];
         match (&s.mark, s.html) {
             (Mark::Link { .. }, _) => '[',
@@ -576,7 +596,7 @@ impl Inline {
         }
     }
 
-    fn close_first_char(&self, i: u16) -> char {
+    fn close_first_char(&self, i: u32) -> char {
         let s = &self.marks[i as usize];
         match (&s.mark, s.html) {
             (Mark::Link { .. }, _) => ']',
@@ -587,7 +607,7 @@ impl Inline {
 
     /// The delimiter character mark `i` is written with (`_` for an
     /// alternate), ignoring whether it falls back to HTML.
-    fn delimiter(&self, i: u16) -> Option<char> {
+    fn delimiter(&self, i: u32) -> Option<char> {
         let s = &self.marks[i as usize];
         match s.mark.delimiter() {
             Some('*') if s.alt => Some('_'),
@@ -598,8 +618,8 @@ impl Inline {
     /// Emphasis inside emphasis of the same kind alternates `*` and `_`, so
     /// that the inner one is not read as a continuation of the outer.
     fn alternate_nested(&mut self) {
-        let mut stack: Vec<u16> = Vec::new();
-        let mut alts: Vec<u16> = Vec::new();
+        let mut stack: Vec<u32> = Vec::new();
+        let mut alts: Vec<u32> = Vec::new();
         for &t in &self.toks {
             match t {
                 Tok::Open(i) => {
@@ -669,10 +689,16 @@ impl Inline {
     /// edge of a span moves outside it when that makes it parse (`**时间，**请`
     /// → `**时间**，请`); otherwise the span is written as raw HTML.
     fn decide_emphasis(&mut self) {
+        // Each fix changes at most the run it is in and the texts next to
+        // it, so the scan resumes at that run instead of the block start:
+        // linear in the block, however many fixes it needs.
         let limit = self.toks.len() * 2 + 4;
+        let mut from = 0;
+        let mut open = Vec::new();
         for _ in 0..limit {
-            if !self.fix_one() {
-                return;
+            match self.fix_one(from, &mut open) {
+                Some(resume) => from = resume,
+                None => return,
             }
         }
         // Give up on Markdown delimiters altogether: still correct output.
@@ -683,18 +709,21 @@ impl Inline {
         }
     }
 
-    /// Fixes the first invalid marker; returns false when all are valid.
-    fn fix_one(&mut self) -> bool {
-        // Markdown markers open at `i`: (mark, delimiter, start of its run,
-        // length of its run).
-        let mut open: Vec<(u16, char, usize, usize)> = Vec::new();
-        for i in 0..self.toks.len() {
+    /// Fixes the first invalid marker at or after `from`; returns where to
+    /// resume checking (the start of the text or run before the fix), or
+    /// `None` when all are valid. `open` holds the Markdown markers open at
+    /// `from` (mark, delimiter, start of its run, length of its run), kept
+    /// across calls: a fix only changes its own run and the text before it.
+    fn fix_one(&mut self, from: usize, open: &mut Vec<(u32, char, usize, usize)>) -> Option<usize> {
+        open.retain(|&(_, _, start, _)| start < from);
+        for i in from..self.toks.len() {
             let t = self.toks[i];
             let Some(d) = self.delim_of(t) else {
                 continue;
             };
             let (before, after, mixed) = self.run_context(i);
             let under = d == '_';
+            let resume = self.run_start(i).saturating_sub(1);
             match t {
                 Tok::Open(m) => {
                     let opens = left_flanking(before, after)
@@ -715,11 +744,10 @@ impl Inline {
                         open.push((m, d, start, len));
                         continue;
                     }
-                    if !mixed && self.move_leading_out(i) {
-                        return true;
+                    if mixed || !self.move_leading_out(i) {
+                        self.marks[m as usize].html = true;
                     }
-                    self.marks[m as usize].html = true;
-                    return true;
+                    return Some(self.run_start(resume));
                 }
                 Tok::Close(m) => {
                     let closes = right_flanking(before, after)
@@ -730,16 +758,28 @@ impl Inline {
                         }
                         continue;
                     }
-                    if !mixed && self.move_trailing_out(i) {
-                        return true;
+                    if mixed || !self.move_trailing_out(i) {
+                        self.marks[m as usize].html = true;
                     }
-                    self.marks[m as usize].html = true;
-                    return true;
+                    return Some(self.run_start(resume));
                 }
                 _ => {}
             }
         }
-        false
+        None
+    }
+
+    /// The first token of the delimiter run (or other run of markers) that
+    /// token `i` belongs to.
+    fn run_start(&self, i: usize) -> usize {
+        let mut a = i;
+        while a > 0
+            && matches!(self.toks[a - 1], Tok::Open(_) | Tok::Close(_))
+            && matches!(self.toks.get(a), Some(Tok::Open(_) | Tok::Close(_)))
+        {
+            a -= 1;
+        }
+        a
     }
 
     /// The first token of the delimiter run holding token `i`, and the run's
@@ -794,7 +834,12 @@ impl Inline {
             start -= 1;
         }
         self.toks[j] = Tok::Text(mid, b);
-        self.toks.insert(start, Tok::Text(a, mid));
+        match start.checked_sub(1).map(|k| self.toks[k]) {
+            // The text before the openers ends where this one starts: it
+            // grows instead of a token being inserted (no shifting).
+            Some(Tok::Text(x, y)) if y == a => self.toks[start - 1] = Tok::Text(x, mid),
+            _ => self.toks.insert(start, Tok::Text(a, mid)),
+        }
         true
     }
 
@@ -831,7 +876,10 @@ impl Inline {
             end += 1;
         }
         self.toks[j - 1] = Tok::Text(a, cut);
-        self.toks.insert(end, Tok::Text(cut, b));
+        match self.toks.get(end) {
+            Some(&Tok::Text(x, y)) if x == b => self.toks[end] = Tok::Text(cut, y),
+            _ => self.toks.insert(end, Tok::Text(cut, b)),
+        }
         true
     }
 
@@ -1260,10 +1308,6 @@ fn next_space(bytes: &[u8], mut i: usize) -> usize {
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-fn to_u16(n: usize) -> u16 {
-    u16::try_from(n).unwrap_or(u16::MAX)
 }
 
 #[cfg(test)]

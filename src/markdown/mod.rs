@@ -40,6 +40,8 @@ use self::table::Attrs;
 use self::tags::Tag;
 use self::text::decode_attribute;
 
+pub use self::state::{MAX_DEPTH, MAX_TABLE_DEPTH};
+
 /// Conversion options.
 #[derive(Debug, Clone, Default)]
 pub struct Options {

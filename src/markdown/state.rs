@@ -14,6 +14,18 @@
 
 use lol_html::html_content::TextType;
 
+/// Elements nested deeper than this are flattened: they add no structure
+/// of their own (their text, images and breaks still flow into the element
+/// at the limit; what they would hide, `<script>`, `<svg>` and the like, is
+/// still hidden). Bounds the converter's stack and the work per tag.
+pub const MAX_DEPTH: usize = 512;
+
+/// Tables nested deeper than this are flattened into the table around them.
+/// A table is recorded and replayed, and a nested table inside the replay is
+/// recorded and replayed again, so this bounds that recursion (and its
+/// memory) far below any thread's stack.
+pub const MAX_TABLE_DEPTH: usize = 16;
+
 use super::Options;
 use super::block::Blocks;
 use super::inline::{Flush, Inline, Mark};
@@ -91,6 +103,8 @@ pub(crate) struct Core {
     frames: Vec<Frame>,
     /// Frames of `pre`/`code` elements on the stack (recorded ones included).
     code_frames: usize,
+    /// Frames of `table` elements on the stack (recorded ones included).
+    table_frames: usize,
     next_id: u32,
     suppress: u32,
     single_line: u32,
@@ -113,6 +127,7 @@ impl Core {
             opts,
             frames: Vec::new(),
             code_frames: 0,
+            table_frames: 0,
             next_id: 0,
             suppress: 0,
             single_line: 0,
@@ -147,6 +162,9 @@ impl Core {
         self.next_id = self.next_id.wrapping_add(1);
         if matches!(tag, Tag::Pre | Tag::Code) {
             self.code_frames += 1;
+        }
+        if tag == Tag::Table {
+            self.table_frames += 1;
         }
         self.frames.push(Frame { id, tag, act });
         id
@@ -191,11 +209,22 @@ impl Core {
         if matches!(tag, Tag::Transparent | Tag::Nothing | Tag::Source) {
             return None;
         }
+        if self.too_deep(tag) {
+            return None;
+        }
         self.implied_end_tags(tag);
         if self.rec.is_some() {
             return Some(self.start_recorded(tag, attrs));
         }
         self.open(tag, attrs)
+    }
+
+    /// Past the nesting limits an element is flattened (no frame), except
+    /// one that hides its content: inside it nothing more is pushed.
+    fn too_deep(&self, tag: Tag) -> bool {
+        let hides = matches!(tag, Tag::Suppress | Tag::Media(_));
+        (self.frames.len() >= MAX_DEPTH && !hides)
+            || (tag == Tag::Table && self.table_frames >= MAX_TABLE_DEPTH)
     }
 
     fn start_in_code(&mut self, tag: Tag, attrs: Attrs, has_content: bool) -> Option<u32> {
@@ -544,6 +573,9 @@ impl Core {
             if let Some(f) = self.frames.pop() {
                 if matches!(f.tag, Tag::Pre | Tag::Code) {
                     self.code_frames = self.code_frames.saturating_sub(1);
+                }
+                if f.tag == Tag::Table {
+                    self.table_frames = self.table_frames.saturating_sub(1);
                 }
                 self.close(f);
             }
