@@ -76,3 +76,25 @@ fn ast_post_keeps_every_closing_tag_of_its_code() {
     );
     assert!(processed.output.contains("转译前</h2>"));
 }
+
+/// The converter lets go of input it has tokenized: recovery still reads
+/// the right bytes far into a long post, however the input is split.
+#[test]
+fn recovery_far_into_a_long_post() {
+    use postscrub::markdown::{Converter, Options as MdOptions};
+    let mut html = "<p>filler text &amp; more</p>\n".repeat(10_000);
+    html.push_str("<pre><code>Map<String, Object> m; Class<?> c; x</></code></pre>");
+    html.push_str(&"<p>after</p>".repeat(10_000));
+    html.push_str("<pre>List<T> tail</pre>");
+    let opts = MdOptions::default();
+    let whole = postscrub::markdown::convert(&html, &opts);
+    assert!(whole.contains("Map<String, Object> m; Class<?> c; x</>"), "{}", &whole[..200]);
+    assert!(whole.contains("List<T> tail"));
+    for size in [1, 7, 4096, 70_000] {
+        let mut c = Converter::new(&opts);
+        for piece in html.as_bytes().chunks(size) {
+            c.write(piece);
+        }
+        assert_eq!(c.finish(), whole, "chunks of {size} bytes");
+    }
+}

@@ -13,8 +13,9 @@
 //! (position-aware Markdown escaping), `block` (containers, blank lines,
 //! prefixes), `table` (recorded tables: GFM or raw HTML), `cjk` and `punct`
 //! (character classes), `nunjucks` (Hexo template safety), `literal` (code
-//! text the tokenizer took for tags). The converter keeps the input it was
-//! given so that such tokens can be written back exactly as they were typed.
+//! text the tokenizer took for tags). The converter keeps the input that
+//! lol_html has not tokenized yet, so that such tokens can be written back
+//! exactly as they were typed (lol_html gives their source byte range).
 
 mod block;
 mod cjk;
@@ -71,7 +72,7 @@ type Rewriter = HtmlRewriter<'static, fn(&[u8])>;
 pub struct Converter<'o> {
     rewriter: Option<Rewriter>,
     core: Rc<RefCell<Core>>,
-    /// Everything written so far: the raw text of tokens inside code.
+    /// The input not yet tokenized: the raw text of tokens inside code.
     input: Rc<RefCell<Source>>,
     _options: PhantomData<&'o Options>,
 }
@@ -159,10 +160,13 @@ impl<'o> Converter<'o> {
     }
 }
 
-/// The input kept by the converter, and how far its tokens have been seen.
+/// The input kept by the converter, from the end of the last token seen
+/// on (what came before is no longer needed, and is let go in large steps).
 #[derive(Debug, Default)]
 struct Source {
     bytes: Vec<u8>,
+    /// Input offset of `bytes[0]`.
+    base: usize,
     /// End of the last token a handler saw.
     seen: usize,
 }
@@ -176,9 +180,24 @@ impl Source {
         if range.start < self.seen {
             return 0;
         }
-        let gap = self.bytes.get(self.seen..range.start).unwrap_or_default();
+        if self.seen - self.base >= text::FLUSH_AT {
+            self.bytes.drain(..self.seen - self.base);
+            self.base = self.seen;
+        }
+        let gap = self.get(self.seen..range.start);
+        let dropped = if scan { dropped_empty_end_tags(gap) } else { 0 };
         self.seen = range.end;
-        if scan { dropped_empty_end_tags(gap) } else { 0 }
+        dropped
+    }
+
+    fn get(&self, range: std::ops::Range<usize>) -> &[u8] {
+        let (Some(start), Some(end)) = (
+            range.start.checked_sub(self.base),
+            range.end.checked_sub(self.base),
+        ) else {
+            return &[];
+        };
+        self.bytes.get(start..end).unwrap_or_default()
     }
 }
 
@@ -214,8 +233,7 @@ fn seen(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocatio
 /// The source text of a token, from the input kept by the converter.
 fn raw_text(input: &Rc<RefCell<Source>>, at: SourceLocation) -> String {
     let input = input.borrow();
-    let bytes = input.bytes.get(at.bytes()).unwrap_or_default();
-    String::from_utf8_lossy(bytes).into_owned()
+    String::from_utf8_lossy(input.get(at.bytes())).into_owned()
 }
 
 fn handle_element(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, el: &mut Element<'_, '_>) {
