@@ -88,7 +88,11 @@ fn recovery_far_into_a_long_post() {
     html.push_str("<pre>List<T> tail</pre>");
     let opts = MdOptions::default();
     let whole = postscrub::markdown::convert(&html, &opts);
-    assert!(whole.contains("Map<String, Object> m; Class<?> c; x</>"), "{}", &whole[..200]);
+    assert!(
+        whole.contains("Map<String, Object> m; Class<?> c; x</>"),
+        "{}",
+        &whole[..200]
+    );
     assert!(whole.contains("List<T> tail"));
     for size in [1, 7, 4096, 70_000] {
         let mut c = Converter::new(&opts);

@@ -178,7 +178,7 @@ pub fn is_literal_tag<'a>(raw_name: &str, mut attr_names: impl Iterator<Item = &
     let lower = raw_name.bytes().any(|b| b.is_ascii_lowercase());
     // `Button`, `Select`: a component or a type; `T`, `A`, `S`: a type
     // parameter. Markup is all lower case, or all upper case in old pages.
-    if (upper && lower) || (upper && raw_name.len() == 1) {
+    if upper && (lower || raw_name.len() == 1) {
         return true;
     }
     attr_names.any(|n| !is_attribute_name(n))
