@@ -715,7 +715,10 @@ impl Inline {
     /// `from` (mark, delimiter, start of its run, length of its run), kept
     /// across calls: a fix only changes its own run and the text before it.
     fn fix_one(&mut self, from: usize, open: &mut Vec<(u32, char, usize, usize)>) -> Option<usize> {
-        open.retain(|&(_, _, start, _)| start < from);
+        // Markers fixed since (a closer's fix turns its opener to HTML too)
+        // are no longer open Markdown markers.
+        let marks = &self.marks;
+        open.retain(|&(m, _, start, _)| start < from && !marks[m as usize].html);
         for i in from..self.toks.len() {
             let t = self.toks[i];
             let Some(d) = self.delim_of(t) else {
