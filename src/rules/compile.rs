@@ -311,7 +311,7 @@ fn compile_rule<A>(
     severity: Option<Severity>,
     action: Result<Option<A>, String>,
     all_actions: &str,
-    lines: &IdLines<'_>,
+    lines: &IdLines,
 ) -> Result<Option<(RuleMeta, A)>, String> {
     match action? {
         Some(action) => Ok(Some((
@@ -582,23 +582,30 @@ fn pattern(p: &str) -> Result<Regex, String> {
     Regex::new(p).map_err(|e| format!("invalid pattern `{p}`: {e}"))
 }
 
-/// Finds the line of `id: X` in a rule file.
-struct IdLines<'a> {
-    text: &'a str,
+/// The line of each `id: X` in a rule file, indexed in one pass over the text (a rule file
+/// with tens of thousands of rules must not be rescanned once per rule).
+struct IdLines {
+    lines: HashMap<String, usize>,
 }
 
-impl<'a> IdLines<'a> {
-    fn new(text: &'a str) -> Self {
-        IdLines { text }
+impl IdLines {
+    fn new(text: &str) -> Self {
+        let mut lines = HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim_start().trim_start_matches('-').trim_start();
+            let Some(value) = t.strip_prefix("id:") else {
+                continue;
+            };
+            let value = value.trim();
+            let value = value.split(" #").next().unwrap_or(value).trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            // The first line wins, as a top-down search would find it.
+            lines.entry(value.to_owned()).or_insert(i + 1);
+        }
+        IdLines { lines }
     }
 
     fn find(&self, id: &str) -> Option<usize> {
-        self.text.lines().enumerate().find_map(|(i, line)| {
-            let t = line.trim_start().trim_start_matches('-').trim_start();
-            let value = t.strip_prefix("id:")?.trim();
-            let value = value.split(" #").next().unwrap_or(value).trim();
-            let value = value.trim_matches(|c| c == '"' || c == '\'');
-            (value == id).then_some(i + 1)
-        })
+        self.lines.get(id).copied()
     }
 }

@@ -13,7 +13,7 @@ pub use compile::{
 };
 pub use spec::Severity;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -139,12 +139,14 @@ impl Rules {
     }
 
     fn push(&mut self, set: RuleSet) -> Result<(), RuleError> {
+        // One index of the ids loaded so far, not a search per rule: rule files can be large.
+        let taken: HashMap<&str, &RuleSource> = self
+            .sets
+            .iter()
+            .flat_map(|s| s.metas().map(move |m| (m.id.as_str(), &s.source)))
+            .collect();
         for meta in set.metas() {
-            if let Some(other) = self
-                .sets
-                .iter()
-                .find(|s| s.metas().any(|m| m.id == meta.id))
-            {
+            if let Some(other) = taken.get(meta.id.as_str()) {
                 return Err(RuleError {
                     source: set.source.clone(),
                     line: Some(meta.line).filter(|l| *l > 0),
@@ -152,7 +154,7 @@ impl Rules {
                     rule_id: Some(meta.id.clone()),
                     message: format!(
                         "rule id `{}` is already used by {}: rename it, or turn the other off with `- id: {}` and `severity: off`",
-                        meta.id, other.source, meta.id
+                        meta.id, other, meta.id
                     ),
                 });
             }
