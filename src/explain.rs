@@ -9,7 +9,7 @@
 
 use crate::cli::Format;
 use crate::report::{PostResult, Reporter, Status, Summary};
-use crate::rules::Severity;
+use crate::rules::{RuleWarning, Severity};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -51,6 +51,15 @@ struct Explain {
 }
 
 impl Reporter for Explain {
+    fn rule_warning(
+        &mut self,
+        w: &RuleWarning,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.inner.rule_warning(w, out, err)
+    }
+
     fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         self.inner.post(r, out, err)?;
         if r.status != Status::Changed || r.fired.is_empty() {
@@ -100,6 +109,15 @@ struct Statistics {
 }
 
 impl Reporter for Statistics {
+    fn rule_warning(
+        &mut self,
+        w: &RuleWarning,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
+        self.inner.rule_warning(w, out, err)
+    }
+
     fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         if r.status == Status::Changed {
             for f in &r.fired {

@@ -13,6 +13,7 @@ mod editorial;
 pub mod explain;
 pub mod frontmatter;
 pub mod limits;
+pub mod lines;
 pub mod lock;
 pub mod markdown;
 pub mod pipeline;

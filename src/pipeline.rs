@@ -8,11 +8,13 @@ use crate::clean;
 use crate::dates::{self, DateStyle};
 use crate::document::{self, Document};
 use crate::frontmatter::{EditError, FrontMatter, value_text};
+use crate::lines::LineIndex;
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
 use crate::rules::{FrontMatterAction, RuleMeta, RuleSet, Rules, Severity};
 use jiff::tz::TimeZone;
 use serde_yaml::Value;
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::LazyLock;
 
@@ -179,7 +181,10 @@ fn process_split<'r>(
 
     let mut fired: Vec<Fired<'r>> = Vec::new();
     let body_start = text.len() - doc.body.len();
-    let line_at = |offset: usize| Some(1 + text[..offset.min(text.len())].matches('\n').count());
+    // Built on the first question, once per post: rules can fire thousands of times.
+    let line_index = std::cell::OnceCell::new();
+    let line_at =
+        |offset: usize| Some(line_index.get_or_init(|| LineIndex::new(text)).line(offset));
     let mut warnings = Vec::new();
     let clean_error = |e: lol_html::errors::RewritingError| PostError {
         line: Some(doc.body_line),
@@ -342,19 +347,21 @@ fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Op
     }
 }
 
-fn line_of(field_lines: &[(String, usize)], field: &str) -> Option<usize> {
-    field_lines
-        .iter()
-        .find(|(k, _)| k == field)
-        .map(|(_, l)| *l)
+fn line_of(field_lines: &FieldLines, field: &str) -> Option<usize> {
+    field_lines.get(field).copied()
 }
 
-/// Top-level field names and their line in the file, before a rule changes them.
-fn field_lines(fm: &FrontMatter, first_line: usize) -> Vec<(String, usize)> {
-    fm.field_lines()
-        .into_iter()
-        .map(|(k, i)| (k, first_line + i))
-        .collect()
+/// Top-level field name → its first line in the file.
+type FieldLines = HashMap<String, usize>;
+
+/// Top-level field names and their line in the file, before a rule changes them, indexed once
+/// so each rule's lookup is not a scan.
+fn field_lines(fm: &FrontMatter, first_line: usize) -> FieldLines {
+    let mut lines = HashMap::new();
+    for (k, i) in fm.field_lines() {
+        lines.entry(k).or_insert(first_line + i);
+    }
+    lines
 }
 
 /// Cleaned HTML as a body: no leading blank lines, no trailing spaces, one final newline.
@@ -374,7 +381,7 @@ fn apply_front_matter_rule<'a>(
     options: &Options,
     meta: &RuleMeta,
     warnings: &mut Vec<PostWarning>,
-    field_lines: &[(String, usize)],
+    field_lines: &FieldLines,
 ) -> Result<(u32, Option<&'a str>), EditError> {
     match action {
         FrontMatterAction::RemoveFields {

@@ -8,7 +8,7 @@
 use crate::cli::Format;
 use crate::pipeline::PostWarning;
 use crate::printable::printable;
-use crate::rules::Severity;
+use crate::rules::{RuleSource, RuleWarning, Severity};
 use serde_json::json;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -93,6 +93,15 @@ pub trait Reporter {
         out: &mut dyn Write,
         err: &mut dyn Write,
     ) -> io::Result<()>;
+    /// A rule file that loaded but cannot do what it says; reported before any post.
+    fn rule_warning(
+        &mut self,
+        warning: &RuleWarning,
+        _out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
+        writeln!(err, "warning: {warning}")
+    }
 }
 
 /// Reporter for a command and format.
@@ -350,6 +359,29 @@ impl Reporter for Github {
 
     fn finish(&mut self, s: &Summary, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         writeln!(err, "{} of {} posts would change", s.changed, s.seen)
+    }
+
+    fn rule_warning(
+        &mut self,
+        w: &RuleWarning,
+        out: &mut dyn Write,
+        err: &mut dyn Write,
+    ) -> io::Result<()> {
+        writeln!(err, "warning: {w}")?;
+        let mut properties = Vec::new();
+        if let RuleSource::File(_) = &w.source {
+            properties.push(format!("file={}", gh_escape(&w.source.to_string(), true)));
+            if let Some(l) = w.line {
+                properties.push(format!("line={l}"));
+            }
+        }
+        properties.push("title=postscrub/rules".to_owned());
+        writeln!(
+            out,
+            "::warning {}::{}",
+            properties.join(","),
+            gh_escape(&w.message, false)
+        )
     }
 }
 

@@ -142,6 +142,9 @@ fn convert_stdin(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let config = Config::resolve(common, cwd, env)?;
+    for w in config.rules.warnings() {
+        writeln!(err, "warning: {w}")?;
+    }
     let mut bytes = Vec::new();
     stdin
         .take(config.max_post_size.saturating_add(1))
@@ -317,6 +320,9 @@ fn process_all(
         report::reporter(verb, format, config.quiet, config.color),
         format,
     );
+    for w in config.rules.warnings() {
+        reporter.rule_warning(w, out, err)?;
+    }
     let mut summary = Summary::default();
     let mut failing = 0usize;
 

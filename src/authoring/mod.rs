@@ -28,7 +28,7 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     match command {
-        RulesCommand::List(args) => list(args, cwd, env, out),
+        RulesCommand::List(args) => list(args, cwd, env, out, err),
         RulesCommand::Show(args) => show(args, cwd, env, out),
         RulesCommand::Test(args) => test(args, cwd, env, out, err),
         RulesCommand::Schema(args) => {
@@ -138,6 +138,14 @@ fn rule_error(mut e: RuleError, cwd: &Path) -> ConfigError {
     ConfigError(anyhow!(e))
 }
 
+/// Load warnings on stderr, before anything else the command prints.
+fn print_warnings(rules: &Rules, err: &mut dyn Write) -> Result<()> {
+    for w in rules.warnings() {
+        writeln!(err, "warning: {w}")?;
+    }
+    Ok(())
+}
+
 fn use_color(choice: ColorChoice, env: Environment) -> bool {
     match choice {
         ColorChoice::Always => true,
@@ -153,8 +161,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // rules list
 
-fn list(args: &RulesArgs, cwd: &Path, env: Environment, out: &mut dyn Write) -> Result<Outcome> {
+fn list(
+    args: &RulesArgs,
+    cwd: &Path,
+    env: Environment,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     let config = Config::resolve(&args.common, cwd, env)?;
+    print_warnings(&config.rules, err)?;
     let in_use: Vec<&RuleSource> = config.rules.sets.iter().map(|s| &s.source).collect();
     for set in &config.rules.sets {
         writeln!(out, "{} — {}", set.name, set.source)?;
@@ -200,6 +215,7 @@ fn test(
     } else {
         Rules::load(&args.files, cwd).map_err(|e| rule_error(e, cwd))?
     };
+    print_warnings(&rules, err)?;
     // Load everything and check every example can run before printing anything: a broken rule
     // file is exit code 2 with nothing tested.
     let mut sets = Vec::with_capacity(rules.sets.len());

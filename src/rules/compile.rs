@@ -5,7 +5,7 @@
 //! panicking `element!` macro: selectors are parsed with `Selector::from_str`.
 
 use super::spec::*;
-use super::{RuleError, RuleSource};
+use super::{RuleError, RuleSource, RuleWarning};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use lol_html::Selector;
 use regex::Regex;
@@ -200,6 +200,8 @@ pub struct RuleSet {
     pub examples: Vec<ExampleSpec>,
     /// Ids of rules from earlier rule sets that this one turns `off`.
     pub disabled: Vec<String>,
+    /// What loads but cannot do what it says (a rule that never acts, a file with no rules).
+    pub warnings: Vec<RuleWarning>,
 }
 
 impl RuleSet {
@@ -265,11 +267,19 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
     };
 
     let mut disabled = Vec::new();
+    let mut warnings = Vec::new();
     let mut html = Vec::with_capacity(spec.html.len());
     for rule in spec.html {
         let id = rule.id.clone();
         let (message, severity) = (rule.message.clone(), rule.severity);
-        let action = html_action(rule);
+        let mut notes = Vec::new();
+        let action = html_action(rule, &mut notes);
+        warnings.extend(notes.into_iter().map(|message| RuleWarning {
+            source: source.clone(),
+            line: lines.find(&id),
+            rule_id: Some(id.clone()),
+            message,
+        }));
         match compile_rule(&id, message, severity, action, HTML_ACTIONS, &lines)
             .map_err(|m| err(Some(&id), m))?
         {
@@ -291,6 +301,16 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
         }
     }
 
+    if html.is_empty() && front_matter.is_empty() && disabled.is_empty() && spec.extends.is_empty()
+    {
+        warnings.push(RuleWarning {
+            source: source.clone(),
+            line: None,
+            rule_id: None,
+            message: "this rule file has no `html:` or `front_matter:` rules, so it does nothing: add rules, or stop naming it in --rules, `extends:` or the config".into(),
+        });
+    }
+
     Ok(RuleSet {
         name: spec.name.unwrap_or_else(|| source.stem()),
         description: spec.description,
@@ -300,6 +320,7 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
         front_matter,
         examples: spec.examples,
         disabled,
+        warnings,
     })
 }
 
@@ -369,7 +390,8 @@ enum HtmlActionSpec {
     Captions(String),
 }
 
-fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
+/// The rule's action; `notes` receives what would make it never act.
+fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<HtmlAction>, String> {
     let Some(spec) = one_action(vec![
         ("remove", rule.remove.map(HtmlActionSpec::Remove)),
         ("unwrap", rule.unwrap.map(HtmlActionSpec::Unwrap)),
@@ -400,6 +422,23 @@ fn html_action(rule: HtmlRuleSpec) -> Result<Option<HtmlAction>, String> {
     else {
         return Ok(None);
     };
+    let (action_name, selector_text) = match &spec {
+        HtmlActionSpec::Remove(s) => ("remove", Some(s.as_str())),
+        HtmlActionSpec::Unwrap(s) => ("unwrap", Some(s.as_str())),
+        HtmlActionSpec::Comments(_) => ("remove_comments", None),
+        HtmlActionSpec::Attributes(a) => ("remove_attributes", Some(a.selector.as_str())),
+        HtmlActionSpec::Set(a) => ("set_attribute", Some(a.selector.as_str())),
+        HtmlActionSpec::Extract(e) => ("extract", Some(e.selector.as_str())),
+        HtmlActionSpec::Rewrite(r) => ("rewrite_attribute", Some(r.selector.as_str())),
+        HtmlActionSpec::Empty(s) => ("remove_empty", Some(s.as_str())),
+        HtmlActionSpec::Tighten(s) => ("tighten_lists", Some(s.as_str())),
+        HtmlActionSpec::Captions(s) => ("caption_images", Some(s.as_str())),
+    };
+    if let Some(text) = selector_text {
+        // Parse first: a selector lol_html rejects is reported as such.
+        selector(text)?;
+        check_selector(action_name, text, notes)?;
+    }
     Ok(Some(match spec {
         HtmlActionSpec::Remove(s) => HtmlAction::Remove(selector(&s)?),
         HtmlActionSpec::Unwrap(s) => HtmlAction::Unwrap(selector(&s)?),
@@ -570,6 +609,173 @@ fn selector_list(s: &str) -> Vec<String> {
     parts.push(cur.trim().to_owned());
     parts.retain(|p| !p.is_empty());
     parts
+}
+
+/// Elements a post body never has: it is an HTML fragment, the inside of `<body>`.
+const DOCUMENT_ELEMENTS: &[&str] = &["html", "head", "body"];
+
+/// Find what makes a (valid) selector useless or destructive for `action`: an error for
+/// `remove` of every element, notes for parts that can never act.
+fn check_selector(action: &str, text: &str, notes: &mut Vec<String>) -> Result<(), String> {
+    for part in selector_parts(text) {
+        let compounds = &part.compounds;
+        let Some(subject) = compounds.last() else {
+            continue;
+        };
+        if action == "remove" && compounds.len() == 1 && subject.universal && !subject.qualified {
+            return Err(format!(
+                "`remove: '{}'` removes every element of every post, leaving only loose text: name the elements to remove (e.g. `div.ad`)",
+                part.text
+            ));
+        }
+        if let Some(document) = compounds
+            .iter()
+            .find_map(|c| c.name.as_deref().filter(|n| DOCUMENT_ELEMENTS.contains(n)))
+        {
+            let whole = if action == "remove" {
+                " (and in a body that does carry one, it would remove the whole post)"
+            } else {
+                ""
+            };
+            notes.push(format!(
+                "`{action}: '{}'` never acts: a post body is an HTML fragment with no <{document}> element{whole}; select the elements inside it instead",
+                part.text
+            ));
+        } else if action == "unwrap"
+            && let Some(raw) = subject
+                .name
+                .as_deref()
+                .filter(|n| RAW_TEXT_ELEMENTS.contains(n))
+        {
+            notes.push(format!(
+                "`unwrap: '{}'` never acts: postscrub does not unwrap <{raw}>, whose text would become live markup; use `remove:` to drop it",
+                part.text
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// One comma-separated part of a selector list.
+#[derive(Debug)]
+struct SelectorPart<'a> {
+    text: &'a str,
+    compounds: Vec<Compound>,
+}
+
+/// One compound selector (between combinators): its element name, if any.
+#[derive(Debug, Default)]
+struct Compound {
+    /// Lower-cased type selector (`div`), without any namespace prefix.
+    name: Option<String>,
+    /// `*` (with or without a namespace prefix).
+    universal: bool,
+    /// Has classes, ids, attributes or pseudo-classes.
+    qualified: bool,
+}
+
+/// Split a selector (already accepted by lol_html) into parts and compounds. Brackets, parens
+/// and quotes are skipped over, so `[title="a, b"]` and `:not(a b)` stay whole.
+fn selector_parts(text: &str) -> Vec<SelectorPart<'_>> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut start = 0;
+    let mut split = Vec::new();
+    for (i, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '(') => depth += 1,
+            (None, ']' | ')') => depth = depth.saturating_sub(1),
+            (None, ',') if depth == 0 => {
+                split.push(&text[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    split.push(&text[start..]);
+    for piece in split {
+        let piece = piece.trim();
+        parts.push(SelectorPart {
+            text: piece,
+            compounds: compounds(piece),
+        });
+    }
+    parts
+}
+
+fn compounds(part: &str) -> Vec<Compound> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    let mut current: Option<Compound> = None;
+    let mut chars = part.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if depth > 0 {
+            match c {
+                '[' | '(' => depth += 1,
+                ']' | ')' => depth -= 1,
+                '"' | '\'' => quote = Some(c),
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            c if c.is_whitespace() || c == '>' => {
+                if let Some(done) = current.take() {
+                    out.push(done);
+                }
+            }
+            '[' | '(' => {
+                depth += 1;
+                current.get_or_insert_with(Compound::default).qualified = true;
+            }
+            '.' | '#' | ':' => {
+                current.get_or_insert_with(Compound::default).qualified = true;
+                // Skip the name after it.
+                while chars
+                    .peek()
+                    .is_some_and(|(_, n)| n.is_alphanumeric() || matches!(n, '-' | '_'))
+                {
+                    chars.next();
+                }
+            }
+            '*' => current.get_or_insert_with(Compound::default).universal = true,
+            '|' => {
+                // A namespace prefix: what follows is the element (or `*`).
+                let compound = current.get_or_insert_with(Compound::default);
+                compound.universal = false;
+                compound.name = None;
+            }
+            c if c.is_alphanumeric() || c == '-' || c == '_' || c == '\\' => {
+                let mut end = i + c.len_utf8();
+                while let Some(&(j, n)) = chars.peek() {
+                    if n.is_alphanumeric() || matches!(n, '-' | '_') {
+                        end = j + n.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                current.get_or_insert_with(Compound::default).name =
+                    Some(part[i..end].to_ascii_lowercase());
+            }
+            _ => {}
+        }
+    }
+    if let Some(done) = current {
+        out.push(done);
+    }
+    out
 }
 
 fn selector(s: &str) -> Result<Selector, String> {

@@ -78,6 +78,30 @@ impl fmt::Display for RuleError {
 
 impl std::error::Error for RuleError {}
 
+/// A rule file that loads but cannot do what it says: a rule that can never act, a file with no
+/// rules. The run goes on; the command layer shows these through its reporter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleWarning {
+    pub source: RuleSource,
+    pub line: Option<usize>,
+    pub rule_id: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for RuleWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.source)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": ")?;
+        if let Some(id) = &self.rule_id {
+            write!(f, "rule `{id}`: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
 /// All rule sets of a run, in the order given (a set's `extends` come before it).
 #[derive(Debug, Default)]
 pub struct Rules {
@@ -176,6 +200,11 @@ impl Rules {
         }
     }
 
+    /// Load warnings of every set, in load order.
+    pub fn warnings(&self) -> impl Iterator<Item = &RuleWarning> {
+        self.sets.iter().flat_map(|s| s.warnings.iter())
+    }
+
     /// Find a rule by id: its set and metadata.
     pub fn find(&self, id: &str) -> Option<(&RuleSet, &RuleMeta)> {
         self.sets
@@ -269,7 +298,8 @@ mod tests {
     #[test]
     fn presets_compile() {
         for name in presets::names() {
-            Rules::load(&[name.to_owned()], Path::new(".")).unwrap();
+            let rules = Rules::load(&[name.to_owned()], Path::new(".")).unwrap();
+            assert_eq!(rules.warnings().count(), 0, "{name}");
         }
     }
 
@@ -302,6 +332,61 @@ mod tests {
         assert!(e.message.contains("no action"), "{e}");
         let e = load("html:\n  - id: a\n    remove: p\n    unwrap: p\n").unwrap_err();
         assert!(e.message.contains("several actions"), "{e}");
+    }
+
+    fn warnings(text: &str) -> Vec<String> {
+        load(text)
+            .unwrap()
+            .warnings()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn rules_that_never_act_are_warnings() {
+        for (rule, what) in [
+            ("remove: body", "no <body>"),
+            ("remove: html", "no <html>"),
+            ("remove: 'head meta'", "no <head>"),
+            ("unwrap: 'body > div'", "no <body>"),
+            ("unwrap: script", "does not unwrap <script>"),
+            ("unwrap: 'div.x, style'", "does not unwrap <style>"),
+        ] {
+            let w = warnings(&format!(
+                "html:\n  - id: a\n    remove: p\n  - id: w\n    {rule}\n"
+            ));
+            assert_eq!(w.len(), 1, "{rule}: {w:?}");
+            assert!(w[0].starts_with("r.yaml:4: rule `w`: "), "{w:?}");
+            assert!(w[0].contains(what), "{rule}: {w:?}");
+        }
+        for fine in [
+            "remove: 'p.body'",
+            "remove: '[data-x=\"body\"]'",
+            "unwrap: 'span.style'",
+            "remove: style",
+            "remove: '* > p'",
+            "remove: 'div *'",
+            "remove_attributes: { selector: '*', names: [style] }",
+        ] {
+            let w = warnings(&format!("html:\n  - id: ok\n    {fine}\n"));
+            assert!(w.is_empty(), "{fine}: {w:?}");
+        }
+        let w = warnings("name: nothing\n");
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].starts_with("r.yaml: ") && w[0].contains("does nothing"),
+            "{w:?}"
+        );
+        assert!(warnings("extends: [sina-finance]\n").is_empty());
+    }
+
+    #[test]
+    fn removing_every_element_is_an_error() {
+        for sel in ["'*'", "'p, *'", "'*|*'", "' * '"] {
+            let e = load(&format!("html:\n  - id: all\n    remove: {sel}\n")).unwrap_err();
+            assert!(e.message.contains("removes every element"), "{sel}: {e}");
+            assert_eq!(e.line, Some(2));
+        }
     }
 
     #[test]
