@@ -10,7 +10,7 @@ use crate::cli::{BodyArg, ColorChoice, CommonArgs, Format, TargetArg, To};
 use crate::pipeline::{self, OutputFormat, Target};
 use crate::rules::Rules;
 use crate::walk::Filter;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -217,8 +217,8 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
 }
 
 fn load_config(path: &Path) -> Result<ProjectConfig> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = crate::userfile::read_text(path, "config file")
+        .map_err(|message| anyhow!("{}: {message}", path.display()))?;
     if text.trim().is_empty() {
         return Ok(ProjectConfig::default());
     }
@@ -231,15 +231,18 @@ fn load_config(path: &Path) -> Result<ProjectConfig> {
         );
     }
     serde_yaml::from_str(&text).map_err(|e| {
-        let position = e
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
-        let mut message = e.to_string();
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
-        }
-        anyhow!("{}{position}: {message}", path.display())
+        let p = crate::userfile::yaml_problem(
+            &e,
+            "ProjectConfig",
+            "config file",
+            "`rules:`, `target:` and `include:`",
+        );
+        let position = match (p.line, p.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            (Some(l), None) => format!(":{l}"),
+            _ => String::new(),
+        };
+        anyhow!("{}{position}: {}", path.display(), p.message)
     })
 }
 

@@ -228,12 +228,12 @@ fn resolve(name: &str, base: &Path) -> Result<(RuleSource, String, PathBuf), Rul
     let path = base.join(name);
     if looks_like_path || (presets::get(name).is_none() && path.exists()) {
         let source = RuleSource::File(path.clone());
-        let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
+        let text = crate::userfile::read_text(&path, "rule file").map_err(|message| RuleError {
             source: source.clone(),
             line: None,
             column: None,
             rule_id: None,
-            message: format!("cannot read rule file: {e}"),
+            message,
         })?;
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         return Ok((source, text, dir));
@@ -266,17 +266,18 @@ fn parse_spec(text: &str, source: &RuleSource) -> Result<spec::RuleFileSpec, Rul
         message: format!("rule file {e}: no rule needs such structure"),
     })?;
     serde_yaml::from_str(text).map_err(|e| {
-        let location = e.location();
-        let mut message = e.to_string();
-        if let Some(i) = message.find(" at line ") {
-            message.truncate(i);
-        }
+        let p = crate::userfile::yaml_problem(
+            &e,
+            "RuleFileSpec",
+            "rule file",
+            "`html:`, `front_matter:` and `extends:`",
+        );
         RuleError {
             source: source.clone(),
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
+            line: p.line,
+            column: p.column,
             rule_id: None,
-            message,
+            message: p.message,
         }
     })
 }
