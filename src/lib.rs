@@ -22,6 +22,7 @@ pub mod printable;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod unclosed;
 pub mod userfile;
 pub mod walk;
 pub mod yaml_guard;

@@ -9,6 +9,7 @@ use crate::dates::{self, DateStyle};
 use crate::document::{self, Document};
 use crate::frontmatter::{EditError, FrontMatter, value_text};
 use crate::lines::LineIndex;
+use crate::unclosed;
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
 use crate::rules::{FrontMatterAction, RuleMeta, RuleSet, Rules, Severity};
@@ -85,6 +86,9 @@ pub static CONVERT_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
     severity: Severity::Warning,
     line: 0,
 });
+
+/// The id post warnings about a never-closed comment or raw-text element carry.
+pub const UNCLOSED_ID: &str = "unclosed-html";
 
 /// A post transformed.
 #[derive(Debug)]
@@ -193,7 +197,32 @@ fn process_split<'r>(
     };
 
     let mut extracted = Vec::new();
-    let body = match options.body.resolve(doc.body) {
+    let mode = options.body.resolve(doc.body);
+    // An opener that never closes swallows the rest of the post: say so, with its line.
+    let unclosed = match mode {
+        BodyMode::Html | BodyMode::Auto => unclosed::find(doc.body).map(|u| (body_start, u)),
+        BodyMode::Markdown => body::html_islands(doc.body)
+            .into_iter()
+            .find_map(|r| unclosed::find(&doc.body[r.clone()]).map(|u| (body_start + r.start, u))),
+    };
+    if let Some((start, u)) = unclosed {
+        let at = start + u.offset;
+        let closer = match u.opener.as_str() {
+            "<!--" => " (no `-->`)".to_owned(),
+            "<plaintext>" => " (nothing closes it)".to_owned(),
+            _ => String::new(),
+        };
+        warnings.push(PostWarning {
+            line: line_at(at),
+            rule_id: UNCLOSED_ID.into(),
+            message: format!(
+                "{} is never closed{closer}; it swallows the rest of the post ({} bytes): close it where it ends, or remove it from the source",
+                u.opener,
+                text.len() - at
+            ),
+        });
+    }
+    let body = match mode {
         BodyMode::Html | BodyMode::Auto => {
             let cleaned = clean::clean(doc.body, sets).map_err(clean_error)?;
             for f in &cleaned.fired {

@@ -1,0 +1,202 @@
+//! Openers that never close: a comment (`<!--` with no `-->`) or a raw-text element
+//! (`<script>`, `<style>`, `<textarea>`, `<title>`, `<xmp>`, `<noscript>`, …) with no end tag.
+//!
+//! The HTML tokenizer reads everything after such an opener as its content, to the end of the
+//! input, so one stray `<script>` silently swallows the rest of a post. This is a cheap linear
+//! byte scan of the body that finds the first such opener, so the pipeline can warn with its
+//! line. It follows the tokenizer only as far as needed: it skips over tags (minding quoted
+//! attribute values), comments and raw-text contents, and never goes back.
+
+/// Elements whose content runs to their end tag, whatever it holds.
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "textarea", "title", "xmp", "noscript", "iframe", "noembed", "noframes",
+];
+
+/// The opener that swallows the rest of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unclosed {
+    /// Byte offset of its `<`.
+    pub offset: usize,
+    /// `<!--`, `<script>`, `<plaintext>` …
+    pub opener: String,
+    /// Bytes from the opener to the end of the input.
+    pub swallowed: usize,
+}
+
+/// The first comment or raw-text element of `html` that is never closed.
+pub fn find(html: &str) -> Option<Unclosed> {
+    let b = html.as_bytes();
+    let unclosed = |offset: usize, opener: String| {
+        Some(Unclosed {
+            offset,
+            opener,
+            swallowed: b.len() - offset,
+        })
+    };
+    let mut i = 0;
+    while let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) {
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            // `<!-->` and `<!--->` are (empty) comments already.
+            let body = lt + 4;
+            if b[body..].starts_with(b">") || b[body..].starts_with(b"->") {
+                i = body + 1;
+                continue;
+            }
+            match find_comment_end(&b[body..]) {
+                Some(end) => i = body + end,
+                None => return unclosed(lt, "<!--".into()),
+            }
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let name_len = rest
+                .iter()
+                .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
+                .unwrap_or(rest.len());
+            let name = String::from_utf8_lossy(&rest[..name_len]).to_ascii_lowercase();
+            let Some(tag_end) = tag_end(b, lt + 1 + name_len) else {
+                return None; // an unterminated tag: the tokenizer drops it, nothing to report
+            };
+            if name == "plaintext" {
+                return unclosed(lt, "<plaintext>".into());
+            }
+            if RAW_TEXT.contains(&name.as_str()) {
+                match find_end_tag(&b[tag_end..], name.as_bytes()) {
+                    Some(end) => i = tag_end + end,
+                    None => return unclosed(lt, format!("<{name}>")),
+                }
+            } else {
+                i = tag_end;
+            }
+        } else if rest.starts_with(b"!") || rest.starts_with(b"?") || rest.starts_with(b"/") {
+            // Doctype, bogus comment or end tag: runs to the next `>`.
+            match b[lt + 1..].iter().position(|&c| c == b'>') {
+                Some(p) => i = lt + 1 + p + 1,
+                None => return None,
+            }
+        } else {
+            i = lt + 1;
+        }
+    }
+    None
+}
+
+/// Offset just past the `>` of a start tag whose attributes begin at `from`.
+fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    let mut quote: Option<u8> = None;
+    // An attribute value is quoted only right after `=` (and spaces).
+    let mut after_equals = false;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'>' => return Some(i + 1),
+                b'"' | b'\'' if after_equals => quote = Some(c),
+                b'=' => {
+                    after_equals = true;
+                    i += 1;
+                    continue;
+                }
+                c if c.is_ascii_whitespace() => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        after_equals = false;
+        i += 1;
+    }
+    None
+}
+
+/// Offset just past `-->` (or `--!>`) in comment text.
+fn find_comment_end(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'-').map(|p| p + i) {
+        if b[p..].starts_with(b"-->") {
+            return Some(p + 3);
+        }
+        if b[p..].starts_with(b"--!>") {
+            return Some(p + 4);
+        }
+        i = p + 1;
+    }
+    None
+}
+
+/// Offset just past the end tag `</name` + (whitespace, `/` or `>`) in raw text, ASCII
+/// case-insensitive; `None` when there is none.
+fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) {
+        let rest = &b[p + 1..];
+        if rest.first() == Some(&b'/')
+            && rest.len() > name.len()
+            && rest[1..=name.len()].eq_ignore_ascii_case(name)
+            && rest
+                .get(name.len() + 1)
+                .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
+        {
+            let close = p + 1 + name.len() + 1;
+            return Some(
+                b[close..]
+                    .iter()
+                    .position(|&c| c == b'>')
+                    .map_or(b.len(), |q| close + q + 1),
+            );
+        }
+        i = p + 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opener(html: &str) -> Option<(usize, String, usize)> {
+        find(html).map(|u| (u.offset, u.opener, u.swallowed))
+    }
+
+    #[test]
+    fn closed_things_are_fine() {
+        for html in [
+            "<p>a</p><!-- c --><script>if (a < b) x = '</p>';</script><style>p{}</STYLE >",
+            "<!----><!--><!---><textarea>x</textarea><title>t</title>",
+            "<a title=\"<script>\" href='<!--'>x</a> 1 < 2 <b>",
+            "<xmp><b></xmp><noscript>n</noscript><!DOCTYPE html><?php x ?></div>",
+            "<p>x</p",
+            "a <!-- x --!> b",
+        ] {
+            assert_eq!(opener(html), None, "{html}");
+        }
+    }
+
+    #[test]
+    fn finds_the_first_unclosed_opener() {
+        assert_eq!(opener("<p>a</p><!-- x"), Some((8, "<!--".into(), 6)));
+        assert_eq!(
+            opener("<p>a</p>\n<script src=x>var a;<p>b</p>"),
+            Some((9, "<script>".into(), 28))
+        );
+        assert_eq!(
+            opener("<STYLE>p{}</styles><p>x</p>"),
+            Some((0, "<style>".into(), 27))
+        );
+        assert_eq!(opener("<textarea>a</text"), Some((0, "<textarea>".into(), 17)));
+        assert_eq!(opener("<!-- a --> <title>t"), Some((11, "<title>".into(), 8)));
+        assert_eq!(opener("<plaintext>x"), Some((0, "<plaintext>".into(), 12)));
+        // A comment inside a script is script text; the script still never closes.
+        assert_eq!(opener("<script><!--</script>-->"), None);
+        assert_eq!(opener("<script>x<!--"), Some((0, "<script>".into(), 13)));
+    }
+
+    #[test]
+    fn linear_on_many_openers() {
+        let html = "<b><!-- c --><script>x</script>".repeat(100_000);
+        assert_eq!(find(&html), None);
+    }
+}
