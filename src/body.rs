@@ -88,9 +88,17 @@ pub fn html_islands(markdown: &str) -> Vec<Range<usize>> {
 /// Replace each island of `markdown` by `f(island)`; everything else is copied as is.
 pub fn map_islands<E>(
     markdown: &str,
+    f: impl FnMut(&str) -> Result<String, E>,
+) -> Result<String, E> {
+    map_ranges(markdown, html_islands(markdown), f)
+}
+
+/// [`map_islands`] with the islands already found (by [`html_islands`]).
+pub fn map_ranges<E>(
+    markdown: &str,
+    islands: Vec<Range<usize>>,
     mut f: impl FnMut(&str) -> Result<String, E>,
 ) -> Result<String, E> {
-    let islands = html_islands(markdown);
     if islands.is_empty() {
         return Ok(markdown.to_owned());
     }

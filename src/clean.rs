@@ -16,10 +16,28 @@ use crate::rules::compile::RAW_TEXT_ELEMENTS;
 use crate::rules::compile::Rewrite;
 use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
 use lol_html::html_content::{Comment, ContentType, Element, TextChunk};
-use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
+use lol_html::{
+    DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector,
+    Settings,
+};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+/// Memory one lol_html rewriter may use for one post (its parsing buffer and its open-element
+/// stack; text is never buffered). A post that needs more fails alone, with
+/// [`MEMORY_LIMIT_MESSAGE`].
+pub const MAX_PARSE_MEMORY: usize = 64 * 1024 * 1024;
+
+/// What a post over [`MAX_PARSE_MEMORY`] fails with.
+pub const MEMORY_LIMIT_MESSAGE: &str = "post needs more than 64 MiB to parse (postscrub's per-post limit; usually markup nested hundreds of thousands deep): left untouched; split or repair it";
+
+/// The memory settings of every lol_html rewriter postscrub builds.
+pub fn memory_settings() -> MemorySettings {
+    MemorySettings::new()
+        .with_preallocated_parsing_buffer_size(1024)
+        .with_max_allowed_memory_usage(MAX_PARSE_MEMORY)
+}
 
 /// The result of cleaning one body.
 #[derive(Debug, Default)]
@@ -86,7 +104,9 @@ pub fn clean<'r>(
     let removed_depth = Rc::new(Cell::new(0u32));
     let mut output = Vec::with_capacity(body.len());
     {
-        let mut settings = Settings::new().with_strict(false);
+        let mut settings = Settings::new()
+            .with_strict(false)
+            .with_memory_settings(memory_settings());
         // Registered first: for one start tag, handlers run in registration order.
         let code_depth = Rc::new(Cell::new(0u32));
         settings = settings.append_element_content_handler((
@@ -478,7 +498,9 @@ fn scan_extracts(
         .map(|_| Rc::new(RefCell::new(Capture::default())))
         .collect();
     {
-        let mut settings = Settings::new().with_strict(false);
+        let mut settings = Settings::new()
+            .with_strict(false)
+            .with_memory_settings(memory_settings());
         for ((_, selector), capture) in groups.iter().zip(&captures) {
             let on_element = Rc::clone(capture);
             let on_text = Rc::clone(capture);

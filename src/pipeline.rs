@@ -193,16 +193,25 @@ fn process_split<'r>(
     let clean_error = |e: lol_html::errors::RewritingError| PostError {
         line: Some(doc.body_line),
         column: None,
-        message: format!("cannot rewrite the HTML body: {e}"),
+        message: match e {
+            lol_html::errors::RewritingError::MemoryLimitExceeded(_) => {
+                clean::MEMORY_LIMIT_MESSAGE.to_owned()
+            }
+            e => format!("cannot rewrite the HTML body: {e}"),
+        },
     };
 
     let mut extracted = Vec::new();
     let mode = options.body.resolve(doc.body);
     // An opener that never closes swallows the rest of the post: say so, with its line.
+    let islands = match mode {
+        BodyMode::Markdown => body::html_islands(doc.body),
+        BodyMode::Html | BodyMode::Auto => Vec::new(),
+    };
     let unclosed = match mode {
         BodyMode::Html | BodyMode::Auto => unclosed::find(doc.body).map(|u| (body_start, u)),
-        BodyMode::Markdown => body::html_islands(doc.body)
-            .into_iter()
+        BodyMode::Markdown => islands
+            .iter()
             .find_map(|r| unclosed::find(&doc.body[r.clone()]).map(|u| (body_start + r.start, u))),
     };
     if let Some((start, u)) = unclosed {
@@ -238,11 +247,12 @@ fn process_split<'r>(
                 OutputFormat::Html => tidy_html(&cleaned.html),
                 OutputFormat::Markdown => {
                     merge(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
-                    markdown::convert(&cleaned.html, &options.markdown())
+                    markdown::try_convert(&cleaned.html, &options.markdown())
+                        .map_err(clean_error)?
                 }
             }
         }
-        BodyMode::Markdown => body::map_islands(doc.body, |island| {
+        BodyMode::Markdown => body::map_ranges(doc.body, islands, |island| {
             let island_start = island.as_ptr() as usize - text.as_ptr() as usize;
             let cleaned = clean::clean(island, sets)?;
             for f in &cleaned.fired {

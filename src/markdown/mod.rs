@@ -62,6 +62,18 @@ pub fn convert(html: &str, options: &Options) -> String {
     c.finish()
 }
 
+/// Like [`convert`], but when lol_html gives up (its memory limit) the error is returned
+/// instead of the Markdown of the part read so far.
+pub fn try_convert(
+    html: &str,
+    options: &Options,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let mut c = Converter::new(options);
+    c.write(html.as_bytes());
+    let (markdown, error) = c.finish_checked();
+    error.map_or(Ok(markdown), Err)
+}
+
 fn discard(_: &[u8]) {}
 
 /// The rewriter; its HTML output is discarded.
@@ -71,6 +83,8 @@ type Rewriter = HtmlRewriter<'static, fn(&[u8])>;
 /// on how the input was split.
 pub struct Converter<'o> {
     rewriter: Option<Rewriter>,
+    /// Why the rewriter stopped, if it did.
+    error: Option<lol_html::errors::RewritingError>,
     core: Rc<RefCell<Core>>,
     /// The input not yet tokenized: the raw text of tokens inside code.
     input: Rc<RefCell<Source>>,
@@ -100,6 +114,7 @@ impl<'o> Converter<'o> {
         );
         let settings = Settings::new()
             .with_strict(false)
+            .with_memory_settings(crate::clean::memory_settings())
             .append_element_content_handler(element!("*", move |el| {
                 handle_element(&on_element, &element_input, el);
                 Ok(())
@@ -132,6 +147,7 @@ impl<'o> Converter<'o> {
         let rewriter = HtmlRewriter::new(settings, discard as fn(&[u8]));
         Converter {
             rewriter: Some(rewriter),
+            error: None,
             core,
             input,
             _options: PhantomData,
@@ -142,21 +158,29 @@ impl<'o> Converter<'o> {
     pub fn write(&mut self, chunk: &[u8]) {
         self.input.borrow_mut().bytes.extend_from_slice(chunk);
         if let Some(r) = &mut self.rewriter
-            && r.write(chunk).is_err()
+            && let Err(e) = r.write(chunk)
         {
             // A rewriter that failed must not be used again; keep what we have.
             self.rewriter = None;
+            self.error = Some(e);
         }
     }
 
     /// Ends the input and returns the Markdown.
-    pub fn finish(mut self) -> String {
-        if let Some(r) = self.rewriter.take() {
+    pub fn finish(self) -> String {
+        self.finish_checked().0
+    }
+
+    /// The Markdown, and the error that stopped the rewriter early, if one did.
+    fn finish_checked(mut self) -> (String, Option<lol_html::errors::RewritingError>) {
+        if let Some(r) = self.rewriter.take()
+            && let Err(e) = r.end()
+        {
             // Errors at the end leave the collected output intact.
-            let _ = r.end();
+            self.error.get_or_insert(e);
         }
         let core = std::mem::replace(&mut *self.core.borrow_mut(), Core::new(Options::default()));
-        core.finish()
+        (core.finish(), self.error.take())
     }
 }
 
