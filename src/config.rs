@@ -118,7 +118,7 @@ impl Config {
         };
         let project = match &config_file {
             None => ProjectConfig::default(),
-            Some(path) => load_config(path)?,
+            Some(path) => load_config(path, cwd)?,
         };
         let config_dir = config_file
             .as_ref()
@@ -216,9 +216,11 @@ pub fn find_config(start: &Path) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-fn load_config(path: &Path) -> Result<ProjectConfig> {
+fn load_config(path: &Path, cwd: &Path) -> Result<ProjectConfig> {
+    // Named as the user would write it: relative to the current folder.
+    let shown = path.strip_prefix(cwd).unwrap_or(path).display();
     let text = crate::userfile::read_text(path, "config file")
-        .map_err(|message| anyhow!("{}: {message}", path.display()))?;
+        .map_err(|message| anyhow!("{shown}: {message}"))?;
     if text.trim().is_empty() {
         return Ok(ProjectConfig::default());
     }
@@ -242,7 +244,7 @@ fn load_config(path: &Path) -> Result<ProjectConfig> {
             (Some(l), None) => format!(":{l}"),
             _ => String::new(),
         };
-        anyhow!("{}{position}: {}", path.display(), p.message)
+        anyhow!("{shown}{position}: {}", p.message)
     })
 }
 

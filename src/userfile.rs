@@ -53,6 +53,11 @@ pub fn yaml_problem(e: &serde_yaml::Error, root: &str, what: &str, keys: &str) -
             message.truncate(i);
         }
     }
+    if message.starts_with("found unexpected end of stream") {
+        message.push_str(" (a quote or bracket opened earlier is probably not closed)");
+    } else if message.contains("duplicate field `") {
+        message.push_str(": each key may appear once; keep one, or split the rule in two");
+    }
     // The whole file is one value of the wrong type: it is not this kind of file at all.
     if message.starts_with("invalid type: ") && message.contains(&format!("expected struct {root}"))
     {

@@ -239,10 +239,16 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
             ));
         }
         if seen.insert(id, ()).is_some() {
-            return Err(err(
+            let first = lines.find(id);
+            let mut e = err(
                 Some(id),
-                format!("duplicate rule id `{id}`: every rule in a file needs its own id"),
-            ));
+                format!(
+                    "duplicate rule id `{id}`{}: every rule in a file needs its own id; rename one",
+                    first.map(|l| format!(" (first used on line {l})")).unwrap_or_default()
+                ),
+            );
+            e.line = lines.second(id).or(first);
+            return Err(e);
         }
     }
 
@@ -632,7 +638,7 @@ fn check_selector(action: &str, text: &str, notes: &mut Vec<String>) -> Result<(
             .iter()
             .find_map(|c| c.name.as_deref().filter(|n| DOCUMENT_ELEMENTS.contains(n)))
         {
-            let whole = if action == "remove" {
+            let whole = if action == "remove" && document != "head" {
                 " (and in a body that does carry one, it would remove the whole post)"
             } else {
                 ""
@@ -792,11 +798,14 @@ fn pattern(p: &str) -> Result<Regex, String> {
 /// with tens of thousands of rules must not be rescanned once per rule).
 struct IdLines {
     lines: HashMap<String, usize>,
+    /// The second line of ids used twice, for the duplicate-id error.
+    again: HashMap<String, usize>,
 }
 
 impl IdLines {
     fn new(text: &str) -> Self {
         let mut lines = HashMap::new();
+        let mut again = HashMap::new();
         for (i, line) in text.lines().enumerate() {
             let t = line.trim_start().trim_start_matches('-').trim_start();
             let Some(value) = t.strip_prefix("id:") else {
@@ -806,9 +815,17 @@ impl IdLines {
             let value = value.split(" #").next().unwrap_or(value).trim();
             let value = value.trim_matches(|c| c == '"' || c == '\'');
             // The first line wins, as a top-down search would find it.
-            lines.entry(value.to_owned()).or_insert(i + 1);
+            if lines.contains_key(value) {
+                again.entry(value.to_owned()).or_insert(i + 1);
+            } else {
+                lines.insert(value.to_owned(), i + 1);
+            }
         }
-        IdLines { lines }
+        IdLines { lines, again }
+    }
+
+    fn second(&self, id: &str) -> Option<usize> {
+        self.again.get(id).copied()
     }
 
     fn find(&self, id: &str) -> Option<usize> {

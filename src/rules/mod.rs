@@ -113,7 +113,7 @@ impl Rules {
     /// (relative to `base`).
     pub fn load(names: &[String], base: &Path) -> Result<Rules, RuleError> {
         let mut rules = Rules::default();
-        let mut loading = HashSet::new();
+        let mut loading = Vec::new();
         for name in names {
             rules.load_one(name, base, &mut loading)?;
         }
@@ -134,7 +134,7 @@ impl Rules {
         &mut self,
         name: &str,
         base: &Path,
-        loading: &mut HashSet<PathBuf>,
+        loading: &mut Vec<(PathBuf, String)>,
     ) -> Result<(), RuleError> {
         let (source, text, dir) = resolve(name, base)?;
         let key = match &source {
@@ -144,21 +144,39 @@ impl Rules {
         if self.sets.iter().any(|s| s.source == source) {
             return Ok(()); // already loaded, e.g. extended by two files
         }
-        if !loading.insert(key.clone()) {
+        if let Some(at) = loading.iter().position(|(k, _)| *k == key) {
+            let chain: Vec<String> = loading[at..]
+                .iter()
+                .map(|(_, shown)| shown.clone())
+                .chain([source.to_string()])
+                .collect();
             return Err(RuleError {
                 source,
                 line: None,
                 column: None,
                 rule_id: None,
-                message: "`extends` forms a cycle: this file extends itself through others".into(),
+                message: format!(
+                    "`extends` forms a cycle: {}; remove one of these `extends:` entries",
+                    chain.join(" → ")
+                ),
             });
         }
+        loading.push((key.clone(), source.to_string()));
         let set_spec = parse_spec(&text, &source)?;
         for parent in &set_spec.extends {
-            self.load_one(parent, &dir, loading)?;
+            self.load_one(parent, &dir, loading).map_err(|mut e| {
+                // Say where a broken parent was named, once (at the innermost level).
+                if e.source != source
+                    && !e.message.contains("(named in `extends:`")
+                    && !e.message.contains("forms a cycle")
+                {
+                    e.message = format!("{} (named in `extends:` of {source})", e.message);
+                }
+                e
+            })?;
         }
         let set = compile::compile(set_spec, source, &text)?;
-        loading.remove(&key);
+        loading.pop();
         self.push(set)
     }
 
