@@ -186,8 +186,14 @@ mod tests {
             opener("<STYLE>p{}</styles><p>x</p>"),
             Some((0, "<style>".into(), 27))
         );
-        assert_eq!(opener("<textarea>a</text"), Some((0, "<textarea>".into(), 17)));
-        assert_eq!(opener("<!-- a --> <title>t"), Some((11, "<title>".into(), 8)));
+        assert_eq!(
+            opener("<textarea>a</text"),
+            Some((0, "<textarea>".into(), 17))
+        );
+        assert_eq!(
+            opener("<!-- a --> <title>t"),
+            Some((11, "<title>".into(), 8))
+        );
         assert_eq!(opener("<plaintext>x"), Some((0, "<plaintext>".into(), 12)));
         // A comment inside a script is script text; the script still never closes.
         assert_eq!(opener("<script><!--</script>-->"), None);

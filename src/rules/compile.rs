@@ -244,7 +244,9 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
                 Some(id),
                 format!(
                     "duplicate rule id `{id}`{}: every rule in a file needs its own id; rename one",
-                    first.map(|l| format!(" (first used on line {l})")).unwrap_or_default()
+                    first
+                        .map(|l| format!(" (first used on line {l})"))
+                        .unwrap_or_default()
                 ),
             );
             e.line = lines.second(id).or(first);
