@@ -14,6 +14,8 @@ use std::ops::Range;
 pub struct Item {
     pub lines: Range<usize>,
     pub indent: usize,
+    /// The same lines as a byte range of the source, so `text` need not rescan from the start.
+    pub bytes: Range<usize>,
 }
 
 impl Item {
@@ -25,7 +27,8 @@ impl Item {
     /// The item's text, dedented so that its `-` is in column 0.
     pub fn text(&self, source: &str) -> String {
         let mut text = String::new();
-        for line in source.lines().skip(self.lines.start).take(self.lines.len()) {
+        let part = source.get(self.bytes.clone()).unwrap_or_default();
+        for line in part.lines().take(self.lines.len()) {
             let cut = line
                 .char_indices()
                 .take_while(|(i, c)| *i < self.indent && *c == ' ')
@@ -56,6 +59,24 @@ fn is_item_start(line: &str, indent: usize) -> bool {
 /// The items of the block sequence under the top-level key `key`, in order.
 pub fn items(source: &str, key: &str) -> Vec<Item> {
     let lines: Vec<&str> = source.lines().collect();
+    // Byte offset of each line's start (and of the end), for the items' byte ranges.
+    let mut starts = Vec::with_capacity(lines.len() + 1);
+    starts.push(0);
+    starts.extend(
+        source
+            .bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .map(|(i, _)| i + 1),
+    );
+    if starts.len() <= lines.len() {
+        starts.push(source.len());
+    }
+    let item = |lines: Range<usize>| Item {
+        bytes: starts[lines.start]..starts[lines.end.min(starts.len() - 1)],
+        lines,
+        indent: 0,
+    };
     let Some(start) = lines.iter().position(|l| {
         l.strip_prefix(key)
             .and_then(|rest| rest.strip_prefix(':'))
@@ -84,8 +105,8 @@ pub fn items(source: &str, key: &str) -> Vec<Item> {
         if is_item_start(line, indent) {
             if let Some(s) = current.take() {
                 items.push(Item {
-                    lines: s..last_content + 1,
                     indent,
+                    ..item(s..last_content + 1)
                 });
             }
             current = Some(i);
@@ -97,8 +118,8 @@ pub fn items(source: &str, key: &str) -> Vec<Item> {
     }
     if let Some(s) = current {
         items.push(Item {
-            lines: s..last_content + 1,
             indent,
+            ..item(s..last_content + 1)
         });
     }
     items

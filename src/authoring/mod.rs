@@ -45,6 +45,8 @@ struct Alone {
     text: Option<String>,
     /// The set's file for messages: `rules/NAME.yaml` for presets, else relative to the cwd.
     file: String,
+    /// Where each example is in `text`, found once (not once per example asked about).
+    examples: Vec<locate::Item>,
 }
 
 impl Alone {
@@ -60,8 +62,13 @@ impl Alone {
             ),
         };
         let rules = rules.map_err(|e| rule_error(e, cwd))?;
+        let examples = text
+            .as_deref()
+            .map(|t| locate::items(t, "examples"))
+            .unwrap_or_default();
         Ok(Alone {
             rules,
+            examples,
             text,
             file: display_source(source, cwd),
         })
@@ -80,11 +87,7 @@ impl Alone {
 
     /// `file:line` of example `index` (0-based), or just the file.
     fn example_location(&self, index: usize) -> String {
-        let line = self.text.as_deref().and_then(|t| {
-            locate::items(t, "examples")
-                .get(index)
-                .map(locate::Item::line)
-        });
+        let line = self.examples.get(index).map(locate::Item::line);
         match line {
             Some(l) => format!("{}:{l}", self.file),
             None => self.file.clone(),
@@ -93,9 +96,7 @@ impl Alone {
 
     fn example_text(&self, index: usize) -> Option<String> {
         let text = self.text.as_deref()?;
-        locate::items(text, "examples")
-            .get(index)
-            .map(|item| item.text(text))
+        self.examples.get(index).map(|item| item.text(text))
     }
 
     /// Run every example; the ids of this set's rules that no example exercised.
