@@ -67,7 +67,9 @@ pub(crate) fn scan(
 ) -> Result<Decisions, lol_html::errors::RewritingError> {
     let mut empties: Vec<(usize, Rc<RefCell<Empty>>)> = Vec::new();
     let mut lists: Vec<(usize, Rc<RefCell<Lists>>)> = Vec::new();
-    let mut settings = Settings::new().with_strict(false);
+    let mut settings = Settings::new()
+        .with_strict(false)
+        .with_memory_settings(crate::clean::memory_settings());
     for (i, rule) in rules.iter().enumerate() {
         match &rule.action {
             HtmlAction::RemoveEmpty(selector) => {
