@@ -216,7 +216,17 @@ const CASES: &[Case] = &[
                 "fm.yaml",
                 "front_matter:\n  - id: t\n    remove_fields: { names: [zzz] }\n",
             );
-            args(&["convert", "posts", "--out", "out", "--rules", "./fm.yaml"])
+            // Over the default --max-post-size: raised so the parser limit is what stops it.
+            args(&[
+                "convert",
+                "posts",
+                "--out",
+                "out",
+                "--rules",
+                "./fm.yaml",
+                "--max-post-size",
+                "64M",
+            ])
         },
         code: 2,
         stderr_contains: &[
