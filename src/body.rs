@@ -134,6 +134,25 @@ mod tests {
     }
 
     #[test]
+    fn detection_of_what_cleaning_leaves() {
+        // A fuzz find: `</;x` (a bogus comment) makes this Markdown; once a rule drops it,
+        // what is left is HTML. The pipeline goes on in the new mode (`pipeline::process`).
+        assert_eq!(BodyMode::Auto.resolve("<p>a</p></;x"), BodyMode::Markdown);
+        assert_eq!(BodyMode::Auto.resolve("<p>a</p>"), BodyMode::Html);
+        // Output of html mode that still looks like HTML: a raw table, an embed.
+        assert_eq!(
+            BodyMode::Auto.resolve("<table>\n<tr><td colspan=\"2\">a</td></tr>\n</table>\n"),
+            BodyMode::Html
+        );
+        assert_eq!(
+            BodyMode::Auto.resolve("<iframe src=\"v\"></iframe>\n"),
+            BodyMode::Html
+        );
+        assert_eq!(BodyMode::Auto.resolve("a\n"), BodyMode::Markdown);
+        assert_eq!(BodyMode::Auto.resolve(""), BodyMode::Markdown);
+    }
+
+    #[test]
     fn islands_skip_code() {
         let md = "Text `<style>` and <span id=\"quote_1\">q</span> end.\n\n<div class=\"ad\">\nx\n</div>\n\n```\n<style>\n```\n";
         let islands: Vec<&str> = html_islands(md).into_iter().map(|r| &md[r]).collect();

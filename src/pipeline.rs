@@ -201,7 +201,6 @@ fn process_split<'r>(
         },
     };
 
-    let mut extracted = Vec::new();
     let mode = options.body.resolve(doc.body);
     // An opener that never closes swallows the rest of the post: say so, with its line.
     let islands = match mode {
@@ -231,43 +230,59 @@ fn process_split<'r>(
             ),
         });
     }
-    let body = match mode {
-        BodyMode::Html | BodyMode::Auto => {
-            let cleaned = clean::clean(doc.body, sets).map_err(clean_error)?;
-            for f in &cleaned.fired {
-                merge(
-                    &mut fired,
-                    f.meta,
-                    f.count,
-                    f.offset.and_then(|o| line_at(body_start + o)),
-                );
+    let first = body_pass(doc.body, mode, Some(islands), sets, options).map_err(clean_error)?;
+    for f in &first.fired {
+        merge(
+            &mut fired,
+            f.meta,
+            f.count,
+            f.offset.and_then(|o| line_at(body_start + o)),
+        );
+    }
+    if first.converted {
+        merge(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
+    }
+    let mut extracted = first.extracted;
+    let mut body = first.body;
+    if options.body == BodyMode::Auto {
+        // `auto` must read its own output the way it read the input, or a second run would
+        // change it: go on in the mode the result would be read in until a pass in that mode
+        // changes nothing. Rules of a later pass are reported once, at their first line in
+        // the input if an earlier pass found one, else at the body's first line.
+        let (mut input_mode, mut unchanged) = (mode, body == doc.body);
+        let mut passes = 0;
+        loop {
+            let next = BodyMode::Auto.resolve(&body);
+            if next == input_mode && (unchanged || next == BodyMode::Markdown) {
+                // The same mode on the same text (or on Markdown it cleaned: island cleaning
+                // is idempotent) gives the same text.
+                break;
             }
-            extracted = cleaned.extracted;
-            match options.to {
-                OutputFormat::Html => tidy_html(&cleaned.html),
-                OutputFormat::Markdown => {
-                    merge(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
-                    markdown::try_convert(&cleaned.html, &options.markdown())
-                        .map_err(clean_error)?
-                }
+            if passes == MAX_EXTRA_PASSES {
+                return Err(PostError {
+                    line: Some(doc.body_line),
+                    column: None,
+                    message: format!(
+                        "--body auto does not settle on this body: after {} passes it still reads as {} and changes again; run it with --body html or --body markdown",
+                        passes + 1,
+                        mode_name(next)
+                    ),
+                });
             }
+            let again = body_pass(&body, next, None, sets, options).map_err(clean_error)?;
+            passes += 1;
+            for f in &again.fired {
+                merge_later(&mut fired, f.meta, f.count, Some(doc.body_line));
+            }
+            if again.converted {
+                merge_later(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
+            }
+            extracted.extend(again.extracted);
+            unchanged = again.body == body;
+            body = again.body;
+            input_mode = next;
         }
-        BodyMode::Markdown => body::map_ranges(doc.body, islands, |island| {
-            let island_start = island.as_ptr() as usize - text.as_ptr() as usize;
-            let cleaned = clean::clean(island, sets)?;
-            for f in &cleaned.fired {
-                merge(
-                    &mut fired,
-                    f.meta,
-                    f.count,
-                    f.offset.and_then(|o| line_at(island_start + o)),
-                );
-            }
-            extracted.extend(cleaned.extracted);
-            Ok(cleaned.html)
-        })
-        .map_err(clean_error)?,
-    };
+    }
 
     // Front matter: extracted fields first, then front-matter rules in order.
     if front_matter.is_none() && !extracted.is_empty() {
@@ -371,6 +386,88 @@ fn input_warnings(text: &str, doc: &Document<'_>, output: &str, lone_cr: bool) -
         }
     }
     warnings
+}
+
+/// How many passes `--body auto` may add after the first before a post fails as unsettled.
+pub const MAX_EXTRA_PASSES: usize = 3;
+
+fn mode_name(mode: BodyMode) -> &'static str {
+    match mode {
+        BodyMode::Html => "HTML",
+        BodyMode::Markdown | BodyMode::Auto => "Markdown",
+    }
+}
+
+/// One pass over a body in one (resolved) mode.
+struct BodyPass<'r> {
+    body: String,
+    /// Offsets are those of the pass's input.
+    fired: Vec<clean::Fired<'r>>,
+    extracted: Vec<clean::Extracted<'r>>,
+    /// The HTML was converted to Markdown.
+    converted: bool,
+}
+
+/// Clean `body` read in `mode` (`Auto` is read as `Html`) and, for Markdown output, convert
+/// HTML to Markdown. `islands`: the body's raw-HTML islands if already found.
+fn body_pass<'r>(
+    body: &str,
+    mode: BodyMode,
+    islands: Option<Vec<std::ops::Range<usize>>>,
+    sets: &[&'r RuleSet],
+    options: &Options,
+) -> Result<BodyPass<'r>, lol_html::errors::RewritingError> {
+    match mode {
+        BodyMode::Html | BodyMode::Auto => {
+            let cleaned = clean::clean(body, sets)?;
+            let (out, converted) = match options.to {
+                OutputFormat::Html => (tidy_html(&cleaned.html), false),
+                OutputFormat::Markdown => (
+                    markdown::try_convert(&cleaned.html, &options.markdown())?,
+                    true,
+                ),
+            };
+            Ok(BodyPass {
+                body: out,
+                fired: cleaned.fired,
+                extracted: cleaned.extracted,
+                converted,
+            })
+        }
+        BodyMode::Markdown => {
+            let mut fired = Vec::new();
+            let mut extracted = Vec::new();
+            let islands = islands.unwrap_or_else(|| body::html_islands(body));
+            let out = body::map_ranges(body, islands, |island| {
+                let island_start = island.as_ptr() as usize - body.as_ptr() as usize;
+                let cleaned = clean::clean(island, sets)?;
+                fired.extend(cleaned.fired.into_iter().map(|f| clean::Fired {
+                    offset: f.offset.map(|o| island_start + o),
+                    ..f
+                }));
+                extracted.extend(cleaned.extracted);
+                Ok(cleaned.html)
+            })?;
+            Ok(BodyPass {
+                body: out,
+                fired,
+                extracted,
+                converted: false,
+            })
+        }
+    }
+}
+
+/// [`merge`] for a later `auto` pass: its offsets are not the input's, so a rule that already
+/// fired keeps its line, and one that did not gets `line`.
+fn merge_later<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Option<usize>) {
+    match into.iter_mut().find(|f| std::ptr::eq(f.meta, meta)) {
+        Some(f) => {
+            f.count += count;
+            f.line = f.line.or(line);
+        }
+        None => into.push(Fired { meta, count, line }),
+    }
 }
 
 fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Option<usize>) {
@@ -605,5 +702,109 @@ mod tests {
         let p = process(post, "x.md", &rules, &Options::default()).unwrap();
         assert_eq!(p.output, "---\n---\n");
         assert_eq!(p.warnings[0].line, Some(3));
+    }
+    fn auto_twice(post: &str, rules: &Rules, options: &Options) -> String {
+        let first = process(post, "x.md", rules, options).unwrap();
+        let second = process(&first.output, "x.md", rules, options).unwrap();
+        assert_eq!(second.output, first.output, "auto changes its own output");
+        assert!(second.fired.is_empty(), "{:?}", second.fired);
+        first.output
+    }
+
+    #[test]
+    fn auto_settles_when_cleaning_makes_markdown_look_like_html() {
+        // Read as Markdown (it does not end with a tag); the bogus comment `</;x` goes, and
+        // `<p>a</p>` left would be read as HTML next time: it is converted now.
+        let rules = presets();
+        let p = process("<p>a</p></;x", "x.md", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, "a\n");
+        let ids: Vec<(&str, Option<usize>)> = p
+            .fired
+            .iter()
+            .map(|f| (f.meta.id.as_str(), f.line))
+            .collect();
+        assert_eq!(ids, [("comments", Some(1)), ("html-to-markdown", Some(1))]);
+        assert_eq!(
+            auto_twice("<p>a</p></;x", &rules, &Options::default()),
+            "a\n"
+        );
+        // With front matter: lines are the input's.
+        let post = "---\ntitle: t\n---\n\n<p>a</p>\n</;x";
+        let p = process(post, "x.md", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, "---\ntitle: t\n---\n\na\n");
+        let lines: Vec<Option<usize>> = p.fired.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [Some(6), Some(4)]);
+        auto_twice(post, &rules, &Options::default());
+    }
+
+    #[test]
+    fn html_output_that_looks_like_html_is_settled() {
+        // Outputs of html mode that start and end with a tag: raw-HTML table fallback, an
+        // embed, inline HTML kept. Read back with `auto` they must not change, whether they
+        // came from `auto` or from `--body html`.
+        let rules = presets();
+        let html = Options {
+            body: BodyMode::Html,
+            ..Options::default()
+        };
+        for post in [
+            "<table><tr><td colspan=\"2\">a</td></tr><tr><td>b</td><td>c</td></tr></table>",
+            "<table><tr><td><p>x</p><p>y</p></td></tr></table>",
+            "<iframe src=\"https://v.example/e\"></iframe>",
+            "<p><span style=\"x\">a</span><sup>1</sup></p>",
+            "<div><kbd>Ctrl</kbd></div>",
+        ] {
+            for target in [Target::Plain, Target::Hexo, Target::Hugo] {
+                let auto = Options {
+                    target,
+                    ..Options::default()
+                };
+                auto_twice(post, &rules, &auto);
+                let explicit = process(
+                    post,
+                    "x.md",
+                    &rules,
+                    &Options {
+                        target,
+                        ..html.clone()
+                    },
+                )
+                .unwrap()
+                .output;
+                let read_back = process(&explicit, "x.md", &rules, &auto).unwrap();
+                assert_eq!(
+                    read_back.output, explicit,
+                    "{post}: --body html output changes under auto"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn auto_fuzz_flips_settle_or_fail_clearly() {
+        let rules = presets();
+        for data in [
+            &include_bytes!("../tests/fuzz-regressions/pipeline/auto-mode-flip-bogus-comment")[..],
+            &include_bytes!("../tests/fuzz-regressions/pipeline/auto-mode-flip-raw-table")[..],
+        ] {
+            let post = String::from_utf8_lossy(data);
+            match process(&post, "x.md", &rules, &Options::default()) {
+                Ok(first) => {
+                    auto_twice(&post, &rules, &Options::default());
+                    assert!(!first.output.is_empty());
+                }
+                Err(e) => assert!(e.message.contains("--body html"), "{e}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unchanged_markdown_takes_one_pass() {
+        // Already settled: no extra pass fires anything, output is the input.
+        let rules = presets();
+        let post = "---\ntitle: t\n---\n\nSome *text*.\n\n<div class=\"x\">y</div>\n";
+        let p = process(post, "x.md", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, post);
+        assert!(p.fired.is_empty());
     }
 }
