@@ -339,9 +339,9 @@ impl Core {
             if self.inline.has_content() {
                 self.inline.space(false);
             }
-        } else if self.inline.ends_with_break() {
-            self.flush_inline();
         } else if self.inline.has_content() {
+            // `<br><br>` is two line breaks, as the browser shows it; making a paragraph
+            // break of it is the `paragraph_breaks` rule.
             self.inline.hard_break();
         }
     }

@@ -1,5 +1,5 @@
-//! Tables: recorded as events, then written as a GFM table, as paragraphs
-//! (one-column layout tables), or as clean raw HTML.
+//! Tables: recorded as events, then written as a GFM table, or as clean raw
+//! HTML (as paragraphs only when a table has no cells at all).
 //!
 //! A GFM table needs its column count before its first line and single-line
 //! cells, and whether a table can be a GFM table at all (no spans, no blocks in
@@ -101,7 +101,7 @@ pub(crate) enum Event {
 /// How a recorded table will be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
-    /// At most one cell per row: the cells' content as ordinary blocks.
+    /// No cells at all: the content as ordinary blocks.
     Layout,
     /// A GFM pipe table (may still fall back if a cell holds blocks).
     Gfm,
@@ -118,7 +118,6 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
     let mut cells = 0usize;
     let mut spans = false;
     let mut nested = false;
-    let mut header = false;
     for e in events {
         match e {
             Event::Start {
@@ -135,8 +134,7 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
                 if level == 1 {
                     match tag {
                         Tag::Row => cells = 0,
-                        Tag::Cell { header: th } => {
-                            header |= *th;
+                        Tag::Cell { .. } => {
                             cells += 1;
                             max_cells = max_cells.max(cells);
                             if attrs.colspan > 1 || attrs.rowspan > 1 {
@@ -156,9 +154,11 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
             _ => {}
         }
     }
-    // A one-column table of data cells only is layout (an image and its
-    // caption); one with a header cell is a table.
-    if max_cells == 0 || (max_cells == 1 && !header) {
+    // A table without cells has nothing to lay out in columns. A one-column
+    // table of data cells only is a table too (its first row becomes the GFM
+    // header row, as GFM needs one); writing such layout tables as paragraphs
+    // is the `unwrap_layout_tables` rule.
+    if max_cells == 0 {
         Shape::Layout
     } else if spans || nested {
         Shape::Html
@@ -526,7 +526,10 @@ mod tests {
             Event::End,
             Event::End,
         ];
-        assert_eq!(shape(&one_col), Shape::Layout);
+        // One column of data cells is still a table (layout tables are a rule's business).
+        assert_eq!(shape(&one_col), Shape::Gfm);
+        let empty = vec![start(Tag::Table), start(Tag::Row), Event::End, Event::End];
+        assert_eq!(shape(&empty), Shape::Layout);
         let mut two = one_col.clone();
         two.insert(4, start(Tag::Cell { header: false }));
         two.insert(5, Event::End);
