@@ -794,7 +794,11 @@ impl Core {
                 let gfm = self.gfm.take().unwrap_or_default();
                 if gfm.complex {
                     self.blocks.restore(checkpoint);
-                    self.html_table(events);
+                    if table::one_data_column(events) {
+                        self.replay(events, Shape::Layout);
+                    } else {
+                        self.html_table(events);
+                    }
                 } else if let Some(lines) = table::gfm_lines(&gfm.rows, &gfm.aligns) {
                     self.blocks.raw_lines(&lines);
                 }

@@ -1,5 +1,6 @@
 //! Tables: recorded as events, then written as a GFM table, or as clean raw
-//! HTML (as paragraphs only when a table has no cells at all).
+//! HTML; as paragraphs only when a table has no cells at all, or is one
+//! column of data cells that hold blocks (see [`one_data_column`]).
 //!
 //! A GFM table needs its column count before its first line and single-line
 //! cells, and whether a table can be a GFM table at all (no spans, no blocks in
@@ -112,12 +113,46 @@ pub(crate) enum Shape {
 /// Decides the shape of the table whose events are `events` (starting with
 /// its own `Start`).
 pub(crate) fn shape(events: &[Event]) -> Shape {
+    let c = census(events);
+    // A table without cells has nothing to lay out in columns. A one-column
+    // table of data cells only is a table too (its first row becomes the GFM
+    // header row, as GFM needs one); writing such layout tables as paragraphs
+    // is the `unwrap_layout_tables` rule.
+    if c.max_cells == 0 {
+        Shape::Layout
+    } else if c.spans || c.nested {
+        Shape::Html
+    } else {
+        Shape::Gfm
+    }
+}
+
+/// One column of data cells only (no `<th>`, at most one cell a row).
+///
+/// When such a table cannot be a GFM table (a cell holds blocks), it is
+/// written as its cells' blocks: the raw-HTML fallback would flatten those
+/// blocks into one line, losing more of what the HTML says than the one
+/// column's box does (and would not read back the same).
+pub(crate) fn one_data_column(events: &[Event]) -> bool {
+    let c = census(events);
+    c.max_cells == 1 && !c.header
+}
+
+struct Census {
+    max_cells: usize,
+    header: bool,
+    spans: bool,
+    nested: bool,
+}
+
+fn census(events: &[Event]) -> Census {
     let mut level = 0usize;
     let mut stack: Vec<bool> = Vec::new();
     let mut max_cells = 0usize;
     let mut cells = 0usize;
     let mut spans = false;
     let mut nested = false;
+    let mut header = false;
     for e in events {
         match e {
             Event::Start {
@@ -134,7 +169,8 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
                 if level == 1 {
                     match tag {
                         Tag::Row => cells = 0,
-                        Tag::Cell { .. } => {
+                        Tag::Cell { header: th } => {
+                            header |= *th;
                             cells += 1;
                             max_cells = max_cells.max(cells);
                             if attrs.colspan > 1 || attrs.rowspan > 1 {
@@ -154,16 +190,11 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
             _ => {}
         }
     }
-    // A table without cells has nothing to lay out in columns. A one-column
-    // table of data cells only is a table too (its first row becomes the GFM
-    // header row, as GFM needs one); writing such layout tables as paragraphs
-    // is the `unwrap_layout_tables` rule.
-    if max_cells == 0 {
-        Shape::Layout
-    } else if spans || nested {
-        Shape::Html
-    } else {
-        Shape::Gfm
+    Census {
+        max_cells,
+        header,
+        spans,
+        nested,
     }
 }
 
