@@ -7,7 +7,8 @@
 //! in HTML a `<p>` start closes the open paragraph, and the converter drops the first break,
 //! now at the end of a block. It never acts inside headings, table cells, code or inline
 //! formatting (`<strong>a<br><br>b</strong>`), where a paragraph start would end more than the
-//! line: there the breaks stay breaks.
+//! line: there the breaks stay breaks. The `<p>` is written only once content follows (text or
+//! an inline element, not a block start), so no empty paragraph is made.
 //!
 //! `title="a.png"` on `<img src="/x/a.png">` is a tooltip that repeats what the reader sees.
 //! CMSs fill titles that way (Juejin, woshipm, Dockone); `remove_redundant_titles` drops a
@@ -35,9 +36,18 @@ enum Run {
     None,
     /// One break since the last content.
     One,
-    /// A run already made a paragraph break: further breaks go.
-    Broken,
+    /// Two breaks: the second is gone, and a `<p>` goes before the next content (text or an
+    /// inline element; a block start separates by itself). Further breaks go.
+    Pending,
 }
+
+/// Elements that start a block of their own.
+const BLOCKS: &[&str] = &[
+    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "figure",
+    "figcaption", "center", "address", "details", "summary", "fieldset", "form", "blockquote",
+    "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "caption", "thead", "tbody", "tfoot",
+    "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+];
 
 #[derive(Debug)]
 struct Breaks {
@@ -67,6 +77,14 @@ pub(crate) fn register_breaks<'h>(
                     return Ok(());
                 }
                 let mut b = s.borrow_mut();
+                if b.run == Run::Pending {
+                    if el.removed() {
+                        return Ok(());
+                    }
+                    if !BLOCKS.contains(&name.as_str()) {
+                        el.before("<p>", ContentType::Html);
+                    }
+                }
                 b.run = Run::None;
                 if INHIBIT.contains(&name.as_str()) {
                     if let Some(handlers) = el.end_tag_handlers() {
@@ -101,13 +119,13 @@ pub(crate) fn register_breaks<'h>(
                 b.run = match b.run {
                     Run::None => Run::One,
                     Run::One => {
-                        el.replace("<p>", ContentType::Html);
-                        bump(el.source_location().bytes().start);
-                        Run::Broken
-                    }
-                    Run::Broken => {
                         el.remove();
-                        Run::Broken
+                        bump(el.source_location().bytes().start);
+                        Run::Pending
+                    }
+                    Run::Pending => {
+                        el.remove();
+                        Run::Pending
                     }
                 };
                 Ok(())
@@ -118,7 +136,14 @@ pub(crate) fn register_breaks<'h>(
     settings.append_document_content_handler(DocumentContentHandlers::default().text(
         move |t: &mut TextChunk| {
             if t.as_str().bytes().any(|b| !b.is_ascii_whitespace()) {
-                s.borrow_mut().run = Run::None;
+                let mut b = s.borrow_mut();
+                if b.run == Run::Pending {
+                    if t.removed() || removed_depth.get() > 0 {
+                        return Ok(());
+                    }
+                    t.before("<p>", ContentType::Html);
+                }
+                b.run = Run::None;
             }
             Ok(())
         },
