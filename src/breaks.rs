@@ -26,8 +26,8 @@ use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settin
 /// Elements inside which a `<p>` would end more than the line.
 const INHIBIT: &[&str] = &[
     "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "caption", "pre", "listing", "xmp", "code",
-    "tt", "samp", "kbd", "a", "strong", "b", "em", "i", "cite", "dfn", "var", "s", "del",
-    "strike", "u", "ins", "mark", "sup", "sub", "button", "select", "textarea",
+    "tt", "samp", "kbd", "a", "strong", "b", "em", "i", "cite", "dfn", "var", "s", "del", "strike",
+    "u", "ins", "mark", "sup", "sub", "button", "select", "textarea",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,10 +43,46 @@ enum Run {
 
 /// Elements that start a block of their own.
 const BLOCKS: &[&str] = &[
-    "p", "div", "section", "article", "main", "header", "footer", "nav", "aside", "figure",
-    "figcaption", "center", "address", "details", "summary", "fieldset", "form", "blockquote",
-    "ul", "ol", "li", "dl", "dt", "dd", "pre", "table", "caption", "thead", "tbody", "tfoot",
-    "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "center",
+    "address",
+    "details",
+    "summary",
+    "fieldset",
+    "form",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
 ];
 
 #[derive(Debug)]
@@ -86,17 +122,17 @@ pub(crate) fn register_breaks<'h>(
                     }
                 }
                 b.run = Run::None;
-                if INHIBIT.contains(&name.as_str()) {
-                    if let Some(handlers) = el.end_tag_handlers() {
-                        b.inhibit += 1;
-                        let s = Rc::clone(&s);
-                        handlers.push(Box::new(move |_| {
-                            let mut b = s.borrow_mut();
-                            b.inhibit = b.inhibit.saturating_sub(1);
-                            b.run = Run::None;
-                            Ok(())
-                        }));
-                    }
+                if INHIBIT.contains(&name.as_str())
+                    && let Some(handlers) = el.end_tag_handlers()
+                {
+                    b.inhibit += 1;
+                    let s = Rc::clone(&s);
+                    handlers.push(Box::new(move |_| {
+                        let mut b = s.borrow_mut();
+                        b.inhibit = b.inhibit.saturating_sub(1);
+                        b.run = Run::None;
+                        Ok(())
+                    }));
                 }
                 Ok(())
             }),

@@ -141,11 +141,9 @@ pub fn clean<'r>(
                 ),
                 HtmlAction::TrimBlockEnds(_) => {
                     let decided = editorial.get(&i).cloned().unwrap_or_default();
-                    settings = crate::editorial::register_trim(
-                        settings,
-                        decided,
-                        move |offset| count.bump(offset),
-                    );
+                    settings = crate::editorial::register_trim(settings, decided, move |offset| {
+                        count.bump(offset)
+                    });
                     continue;
                 }
                 HtmlAction::UnwrapLayoutTables(selector) => {

@@ -285,7 +285,9 @@ fn scan_ends<'h>(
 /// `raw` (HTML source text) without the blanks at its end: ASCII whitespace, NBSP and U+3000,
 /// written as characters or as entities.
 fn trim_raw_end(raw: &str) -> &str {
-    const ENTITIES: [&str; 6] = ["&nbsp;", "&#160;", "&#xa0;", "&#12288;", "&#x3000;", "&#xA0;"];
+    const ENTITIES: [&str; 6] = [
+        "&nbsp;", "&#160;", "&#xa0;", "&#12288;", "&#x3000;", "&#xA0;",
+    ];
     let mut s = raw;
     loop {
         let before = s.len();
