@@ -469,6 +469,10 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
         HtmlActionSpec::Empty(s) => ("remove_empty", Some(s.as_str())),
         HtmlActionSpec::Tighten(s) => ("tighten_lists", Some(s.as_str())),
         HtmlActionSpec::Captions(s) => ("caption_images", Some(s.as_str())),
+        HtmlActionSpec::Titles(s) => ("remove_redundant_titles", Some(s.as_str())),
+        HtmlActionSpec::Breaks(s) => ("paragraph_breaks", Some(s.as_str())),
+        HtmlActionSpec::TrimEnds(s) => ("trim_block_ends", Some(s.as_str())),
+        HtmlActionSpec::LayoutTables(s) => ("unwrap_layout_tables", Some(s.as_str())),
     };
     if let Some(text) = selector_text {
         // Parse first: a selector lol_html rejects is reported as such.
