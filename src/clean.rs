@@ -126,6 +126,36 @@ pub fn clean<'r>(
                     );
                     continue;
                 }
+                HtmlAction::ParagraphBreaks(breaks) => {
+                    settings = crate::breaks::register_breaks(
+                        settings,
+                        breaks,
+                        move |offset| count.bump(offset),
+                        Rc::clone(&removed_depth),
+                    );
+                    continue;
+                }
+                HtmlAction::RemoveRedundantTitles(selector) => (
+                    selector,
+                    crate::breaks::titles(move |offset| count.bump(offset)),
+                ),
+                HtmlAction::TrimBlockEnds(_) => {
+                    let decided = editorial.get(&i).cloned().unwrap_or_default();
+                    settings = crate::editorial::register_trim(settings, decided, move |offset| {
+                        count.bump(offset)
+                    });
+                    continue;
+                }
+                HtmlAction::UnwrapLayoutTables(selector) => {
+                    let decided = editorial.get(&i).cloned().unwrap_or_default();
+                    settings = crate::editorial::register_layout_tables(
+                        settings,
+                        selector,
+                        decided,
+                        move |offset| count.bump(offset),
+                    );
+                    continue;
+                }
                 HtmlAction::RemoveComments(pattern) => {
                     comment_rules.push((i, pattern.as_ref()));
                     continue;

@@ -1,7 +1,9 @@
-//! The first pass of the editorial clean-ups `remove_empty` and `tighten_lists`.
+//! The first pass of the editorial clean-ups `remove_empty`, `tighten_lists`,
+//! `trim_block_ends` and `unwrap_layout_tables`, and the rewriting handlers of the last two.
 //!
 //! The converter writes what the HTML says (an empty heading is a heading, `<li><p>` is a loose
-//! list); tidying such things for scraped content is the job of rules. Both rules need to know
+//! list, `结尾&nbsp;</p>` ends with a no-break space, a one-column table is a table); tidying
+//! such things for scraped content is the job of rules. These rules need to know
 //! an element's whole content before deciding what to do with its start tag (is this `<p>`
 //! empty? does every item of this list hold one paragraph?), which a streaming rewriter cannot
 //! know, so when (and only when) a post has such rules, one lol_html pass over the body records,
@@ -16,7 +18,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use lol_html::html_content::{Element, TextChunk};
+use lol_html::html_content::{ContentType, Element, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
 
 use crate::rules::{HtmlAction, HtmlRule};
@@ -35,7 +37,10 @@ pub(crate) fn needed(rules: &[&HtmlRule]) -> bool {
     rules.iter().any(|r| {
         matches!(
             r.action,
-            HtmlAction::RemoveEmpty(_) | HtmlAction::TightenLists { .. }
+            HtmlAction::RemoveEmpty(_)
+                | HtmlAction::TightenLists { .. }
+                | HtmlAction::TrimBlockEnds(_)
+                | HtmlAction::UnwrapLayoutTables(_)
         )
     })
 }
@@ -67,6 +72,8 @@ pub(crate) fn scan(
 ) -> Result<Decisions, lol_html::errors::RewritingError> {
     let mut empties: Vec<(usize, Rc<RefCell<Empty>>)> = Vec::new();
     let mut lists: Vec<(usize, Rc<RefCell<Lists>>)> = Vec::new();
+    let mut ends: Vec<(usize, Rc<RefCell<Ends>>)> = Vec::new();
+    let mut tables: Vec<(usize, Rc<RefCell<Tables>>)> = Vec::new();
     let mut settings = Settings::new()
         .with_strict(false)
         .with_memory_settings(crate::clean::memory_settings());
@@ -100,6 +107,16 @@ pub(crate) fn scan(
                         ElementContentHandlers::default().element(paragraph(Rc::clone(&state))),
                     ));
                 lists.push((i, state));
+            }
+            HtmlAction::TrimBlockEnds(selector) => {
+                let state = Rc::new(RefCell::new(Ends::default()));
+                settings = scan_ends(settings, selector, Rc::clone(&state));
+                ends.push((i, state));
+            }
+            HtmlAction::UnwrapLayoutTables(selector) => {
+                let state = Rc::new(RefCell::new(Tables::default()));
+                settings = scan_tables(settings, selector, Rc::clone(&state));
+                tables.push((i, state));
             }
             _ => {}
         }
@@ -164,7 +181,308 @@ pub(crate) fn scan(
             .collect();
         decisions.insert(i, v);
     }
+    for (i, state) in ends {
+        decisions.insert(i, std::mem::take(&mut state.borrow_mut().flagged));
+    }
+    for (i, state) in tables {
+        decisions.insert(i, std::mem::take(&mut state.borrow_mut().layout));
+    }
     Ok(decisions)
+}
+
+/// `trim_block_ends`, first pass: which text nodes end a matching block with blanks.
+#[derive(Debug, Default)]
+struct Ends {
+    /// Text nodes completed so far.
+    texts: u32,
+    /// Raw text of the node being read.
+    raw: String,
+    /// The last text node with visible text since the last element start (a `<br>` aside),
+    /// and whether it ends with NBSP or U+3000.
+    last: Option<(u32, bool)>,
+    /// Matches open: (match number, text nodes completed at their start).
+    open: Vec<(u32, u32)>,
+    matches: u32,
+    /// Per text node: `Some(block)` when it is trimmed.
+    flagged: Vec<Option<u32>>,
+}
+
+/// Characters `trim_block_ends` trims (with ASCII whitespace).
+fn is_blank_end(c: char) -> bool {
+    matches!(c, '\u{a0}' | '\u{3000}')
+}
+
+fn scan_ends<'h>(
+    mut settings: Settings<'h, 'h>,
+    selector: &'h Selector,
+    state: Rc<RefCell<Ends>>,
+) -> Settings<'h, 'h> {
+    if let Ok(all) = "*".parse::<Selector>() {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(all),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                if el.tag_name() != "br" {
+                    s.borrow_mut().last = None;
+                }
+                Ok(())
+            }),
+        ));
+    }
+    let s = Rc::clone(&state);
+    settings = settings.append_element_content_handler((
+        Cow::Borrowed(selector),
+        ElementContentHandlers::default().element(move |el: &mut Element| {
+            let (k, start) = {
+                let mut e = s.borrow_mut();
+                let k = e.matches;
+                e.matches += 1;
+                let start = e.texts;
+                e.open.push((k, start));
+                (k, start)
+            };
+            let s = Rc::clone(&s);
+            on_end(el, move || {
+                let mut e = s.borrow_mut();
+                e.open.retain(|&(o, _)| o != k);
+                if let Some((node, true)) = e.last
+                    && node >= start
+                {
+                    let n = node as usize;
+                    if e.flagged.len() <= n {
+                        e.flagged.resize(n + 1, None);
+                    }
+                    if e.flagged[n].is_none() {
+                        e.flagged[n] = Some(k);
+                    }
+                }
+            });
+            Ok(())
+        }),
+    ));
+    settings.append_document_content_handler(DocumentContentHandlers::default().text(
+        move |t: &mut TextChunk| {
+            let mut e = state.borrow_mut();
+            let entities = t.text_type().allows_html_entities();
+            if entities {
+                e.raw.push_str(t.as_str());
+            }
+            if t.last_in_text_node() {
+                let node = e.texts;
+                e.texts += 1;
+                let raw = std::mem::take(&mut e.raw);
+                let text = htmlize::unescape(&raw);
+                let text = text.trim_end_matches(|c: char| c.is_ascii_whitespace());
+                if !text.is_empty() {
+                    e.last = Some((node, text.ends_with(is_blank_end)));
+                }
+            }
+            Ok(())
+        },
+    ))
+}
+
+/// `raw` (HTML source text) without the blanks at its end: ASCII whitespace, NBSP and U+3000,
+/// written as characters or as entities.
+fn trim_raw_end(raw: &str) -> &str {
+    const ENTITIES: [&str; 6] = [
+        "&nbsp;", "&#160;", "&#xa0;", "&#12288;", "&#x3000;", "&#xA0;",
+    ];
+    let mut s = raw;
+    loop {
+        let before = s.len();
+        s = s.trim_end_matches(|c: char| c.is_ascii_whitespace() || is_blank_end(c));
+        for e in ENTITIES {
+            if s.len() >= e.len()
+                && s.is_char_boundary(s.len() - e.len())
+                && s[s.len() - e.len()..].eq_ignore_ascii_case(e)
+            {
+                s = &s[..s.len() - e.len()];
+            }
+        }
+        if s.len() == before {
+            return s;
+        }
+    }
+}
+
+/// `trim_block_ends`, rewriting pass: the text nodes `decided` flags (by node number) lose
+/// their trailing blanks; one change is counted per block.
+pub(crate) fn register_trim<'h>(
+    settings: Settings<'h, 'h>,
+    decided: Vec<Option<u32>>,
+    bump: impl Fn(usize) + 'h,
+) -> Settings<'h, 'h> {
+    let mut node = 0usize;
+    let mut raw = String::new();
+    let mut start = None;
+    let mut last_group = None;
+    settings.append_document_content_handler(DocumentContentHandlers::default().text(
+        move |t: &mut TextChunk| {
+            let group = decided.get(node).copied().flatten();
+            if let Some(group) = group
+                && t.text_type().allows_html_entities()
+                && !t.removed()
+            {
+                start.get_or_insert(t.source_location().bytes().start);
+                raw.push_str(t.as_str());
+                t.remove();
+                if t.last_in_text_node() {
+                    let trimmed = trim_raw_end(&raw);
+                    t.replace(trimmed, ContentType::Html);
+                    if trimmed.len() < raw.len() && last_group != Some(group) {
+                        last_group = Some(group);
+                        bump(start.unwrap_or(0));
+                    }
+                }
+            }
+            if t.last_in_text_node() {
+                node += 1;
+                raw.clear();
+                start = None;
+            }
+            Ok(())
+        },
+    ))
+}
+
+/// `unwrap_layout_tables`, first pass: which matching tables have one column of data cells.
+#[derive(Debug, Default)]
+struct Tables {
+    /// Open tables (all of them): (match number if the selector matched, cells in the current
+    /// row, most cells in a row, a header cell seen).
+    open: Vec<(Option<u32>, u32, u32, bool)>,
+    matches: u32,
+    /// Per match: `Some(match)` when it is a layout table.
+    layout: Vec<Option<u32>>,
+}
+
+fn scan_tables<'h>(
+    mut settings: Settings<'h, 'h>,
+    selector: &'h Selector,
+    state: Rc<RefCell<Tables>>,
+) -> Settings<'h, 'h> {
+    if let Ok(table) = "table".parse::<Selector>() {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(table),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                s.borrow_mut().open.push((None, 0, 0, false));
+                let depth = s.borrow().open.len();
+                let s = Rc::clone(&s);
+                on_end(el, move || {
+                    let mut t = s.borrow_mut();
+                    if t.open.len() < depth {
+                        return;
+                    }
+                    t.open.truncate(depth);
+                    if let Some((Some(k), _, max, header)) = t.open.pop()
+                        && max == 1
+                        && !header
+                        && let Some(slot) = t.layout.get_mut(k as usize)
+                    {
+                        *slot = Some(k);
+                    }
+                });
+                Ok(())
+            }),
+        ));
+    }
+    {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Borrowed(selector),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                let mut t = s.borrow_mut();
+                let k = t.matches;
+                t.matches += 1;
+                t.layout.push(None);
+                if el.tag_name() == "table"
+                    && let Some(top) = t.open.last_mut()
+                {
+                    top.0 = Some(k);
+                }
+                Ok(())
+            }),
+        ));
+    }
+    if let Ok(parts) = "tr, td, th".parse::<Selector>() {
+        settings = settings.append_element_content_handler((
+            Cow::Owned(parts),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                let mut t = state.borrow_mut();
+                let Some(top) = t.open.last_mut() else {
+                    return Ok(());
+                };
+                match el.tag_name().as_str() {
+                    "tr" => top.1 = 0,
+                    name => {
+                        top.1 += 1;
+                        top.2 = top.2.max(top.1);
+                        top.3 |= name == "th";
+                    }
+                }
+                Ok(())
+            }),
+        ));
+    }
+    settings
+}
+
+/// `unwrap_layout_tables`, rewriting pass: the tables `decided` names, their rows, sections,
+/// caption and cells become `div`s (blocks, one after the other).
+pub(crate) fn register_layout_tables<'h>(
+    mut settings: Settings<'h, 'h>,
+    selector: &'h Selector,
+    decided: Vec<Option<u32>>,
+    bump: impl Fn(usize) + 'h,
+) -> Settings<'h, 'h> {
+    // Per open table: it is being unwrapped.
+    let open: Rc<RefCell<Vec<bool>>> = Rc::default();
+    if let Ok(table) = "table".parse::<Selector>() {
+        let open = Rc::clone(&open);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(table),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                open.borrow_mut().push(false);
+                let depth = open.borrow().len();
+                let open = Rc::clone(&open);
+                on_end(el, move || open.borrow_mut().truncate(depth - 1));
+                Ok(())
+            }),
+        ));
+    }
+    {
+        let open = Rc::clone(&open);
+        let mut index = 0usize;
+        settings = settings.append_element_content_handler((
+            Cow::Borrowed(selector),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                let layout = decided.get(index).copied().flatten().is_some();
+                index += 1;
+                if layout && el.tag_name() == "table" && !el.removed() {
+                    if let Some(top) = open.borrow_mut().last_mut() {
+                        *top = true;
+                    }
+                    let _ = el.set_tag_name("div");
+                    bump(el.source_location().bytes().start);
+                }
+                Ok(())
+            }),
+        ));
+    }
+    if let Ok(parts) = "tr, td, th, thead, tbody, tfoot, caption".parse::<Selector>() {
+        settings = settings.append_element_content_handler((
+            Cow::Owned(parts),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                if open.borrow().last() == Some(&true) && !el.removed() {
+                    let _ = el.set_tag_name("div");
+                }
+                Ok(())
+            }),
+        ));
+    }
+    settings
 }
 
 impl Empty {

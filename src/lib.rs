@@ -2,6 +2,7 @@
 pub mod atomic;
 pub mod authoring;
 pub mod body;
+mod breaks;
 mod captions;
 pub mod clean;
 pub mod cli;

@@ -97,11 +97,9 @@ fn fixtures_round_trip_text_and_structure() {
         }
         let a = harness::counts(&html);
         let b = harness::counts(&back);
-        let cells_ok = if a.max_row_cells >= 2 {
-            a.max_row_cells == b.max_row_cells
-        } else {
-            b.cells == 0
-        };
+        // One-column tables are tables too (writing layout tables as paragraphs is a rule),
+        // unless their cells hold blocks, which a GFM cell cannot: then they are laid out.
+        let cells_ok = a.max_row_cells == b.max_row_cells || (a.max_row_cells == 1 && b.cells == 0);
         if (a.headings, a.items, &a.links, a.images) != (b.headings, b.items, &b.links, b.images)
             || !cells_ok
         {

@@ -100,9 +100,6 @@ pub(crate) struct Inline {
     content: bool,
     /// Content tokens pushed since creation (never reset).
     count: u32,
-    /// The last token other than spaces and markers is a hard break (kept
-    /// up to date so that `<br>` needs no backward scan).
-    last_break: bool,
     scratch: Vec<Tok>,
 }
 
@@ -230,7 +227,6 @@ impl Inline {
         } else {
             self.toks.push(Tok::Text(start, end));
         }
-        self.last_break = false;
         self.content = true;
         self.count = self.count.wrapping_add(1);
     }
@@ -247,12 +243,6 @@ impl Inline {
     /// Appends a hard line break.
     pub(crate) fn hard_break(&mut self) {
         self.toks.push(Tok::Break);
-        self.last_break = true;
-    }
-
-    /// True when the last significant token is a hard break (`<br><br>` detection).
-    pub(crate) fn ends_with_break(&self) -> bool {
-        self.last_break
     }
 
     /// Appends an inline code span (content already collapsed).
@@ -260,7 +250,6 @@ impl Inline {
         let start = to_u32(self.arena.len());
         self.arena.push_str(code);
         self.toks.push(Tok::Code(start, to_u32(self.arena.len())));
-        self.last_break = false;
         self.content = true;
         self.count = self.count.wrapping_add(1);
     }
@@ -270,7 +259,6 @@ impl Inline {
         self.images.push(Image { alt, src, title });
         let idx = to_u32(self.images.len() - 1);
         self.toks.push(Tok::Image(idx));
-        self.last_break = false;
         self.content = true;
         self.count = self.count.wrapping_add(1);
     }
@@ -299,7 +287,6 @@ impl Inline {
         self.marks.clear();
         self.images.clear();
         self.content = false;
-        self.last_break = false;
         let open = std::mem::take(&mut self.open);
         for (mark, _) in open {
             let idx = self.new_slot(mark.clone());
@@ -321,14 +308,16 @@ impl Inline {
     /// U+3000 indents at line starts go; breaks are
     /// kept only between content.
     fn normalize(&mut self, keep_indent: bool) {
-        let mut toks = std::mem::take(&mut self.toks);
-        self.trim_invisible_end(&mut toks);
+        // NBSP and U+3000 at the end of a block are kept (`结尾&nbsp;</p>`): the author wrote
+        // them; trimming them is the `trim_block_ends` rule.
+        let toks = std::mem::take(&mut self.toks);
         let mut v = std::mem::take(&mut self.scratch);
         v.clear();
         // Alias: a mark merged into an adjacent earlier one of the same kind.
         let mut alias: Vec<u32> = (0..to_u32(self.marks.len())).collect();
         let mut line_content = false;
-        let mut pending_break = false;
+        // Line breaks waiting for the next content (`<br><br>` is two).
+        let mut pending_break = 0u32;
         for &t in &toks {
             match t {
                 Tok::Space { newline } => {
@@ -352,7 +341,7 @@ impl Inline {
                 }
                 Tok::Break => {
                     if line_content {
-                        pending_break = true;
+                        pending_break += 1;
                     }
                 }
                 Tok::Open(i) => {
@@ -393,7 +382,7 @@ impl Inline {
                     }
                 }
                 Tok::Text(mut a, b) => {
-                    if (!line_content || pending_break) && !keep_indent {
+                    if (!line_content || pending_break > 0) && !keep_indent {
                         let s = self.text_of(a, b);
                         let trimmed = s.trim_start_matches('\u{3000}');
                         a += to_u32(s.len() - trimmed.len());
@@ -401,7 +390,7 @@ impl Inline {
                             continue;
                         }
                     }
-                    if !pending_break
+                    if pending_break == 0
                         && let Some(Tok::Text(_, pb)) = v.last_mut()
                         && *pb == a
                     {
@@ -434,51 +423,8 @@ impl Inline {
         self.scratch.clear();
     }
 
-    /// NBSP and U+3000 at the very end of a block are invisible and would be
-    /// trailing whitespace in the Markdown: `结尾&nbsp;</p>` loses them, and a
-    /// `<p>&nbsp;</p>` spacer vanishes (leading ones are kept as indentation,
-    /// or stripped as full-width indents).
-    fn trim_invisible_end(&self, toks: &mut Vec<Tok>) {
-        // One backward scan: blank texts at the end are marked, then removed.
-        let mut gone = Vec::new();
-        let mut k = toks.len();
-        while k > 0 {
-            k -= 1;
-            match toks[k] {
-                Tok::Open(_) | Tok::Close(_) | Tok::Space { .. } | Tok::Break => continue,
-                Tok::Text(a, b) => {
-                    let s = self.text_of(a, b);
-                    let kept = s.trim_end_matches(['\u{a0}', '\u{3000}']).len();
-                    if kept == s.len() {
-                        break;
-                    }
-                    if kept > 0 {
-                        toks[k] = Tok::Text(a, a + to_u32(kept));
-                        break;
-                    }
-                    gone.push(k);
-                }
-                _ => break,
-            }
-        }
-        if !gone.is_empty() {
-            let mut i = 0;
-            // `gone` is in decreasing order.
-            gone.reverse();
-            let mut next = 0;
-            toks.retain(|_| {
-                let keep = gone.get(next) != Some(&i);
-                if !keep {
-                    next += 1;
-                }
-                i += 1;
-                keep
-            });
-        }
-    }
-
-    fn push_content(&self, v: &mut Vec<Tok>, t: Tok, pending_break: &mut bool) {
-        if *pending_break {
+    fn push_content(&self, v: &mut Vec<Tok>, t: Tok, pending_break: &mut u32) {
+        if *pending_break > 0 {
             // The break goes before any opens that precede this content, and
             // drops the space before it.
             let mut at = v.len();
@@ -499,9 +445,11 @@ impl Inline {
                     k += 1;
                 }
             }
-            v.insert(at, Tok::Break);
+            for _ in 0..*pending_break {
+                v.insert(at, Tok::Break);
+            }
             // Spaces right after the break (before the opens) go too.
-            *pending_break = false;
+            *pending_break = 0;
         }
         v.push(t);
     }

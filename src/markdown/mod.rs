@@ -342,19 +342,14 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
     match tag {
         Tag::Link => {
             a.href = attr(el, "href").filter(|h| !is_script_url(h));
-            // A title is kept as written (edge spaces and line breaks too).
-            a.title = el
-                .get_attribute("title")
-                .map(decode_attribute)
-                .filter(|t| !repeats(t, a.href.as_deref(), None));
+            // A title is kept as written (edge spaces and line breaks too), even one that
+            // repeats the URL: dropping those is the `remove_redundant_titles` rule.
+            a.title = el.get_attribute("title").map(decode_attribute);
         }
         Tag::Image => {
             a.src = image_source(el);
             a.alt = attr(el, "alt");
-            a.title = el
-                .get_attribute("title")
-                .map(decode_attribute)
-                .filter(|t| !repeats(t, a.src.as_deref(), a.alt.as_deref()));
+            a.title = el.get_attribute("title").map(decode_attribute);
         }
         Tag::Pre | Tag::Code => {
             a.lang = attr(el, "class")
@@ -400,22 +395,6 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
         _ => {}
     }
     a
-}
-
-/// A title that only repeats the URL, its file name or the alt text: CMSs
-/// fill `title` that way (Juejin, woshipm, Dockone), and a tooltip that says
-/// what the reader already sees is noise in the Markdown.
-fn repeats(title: &str, url: Option<&str>, alt: Option<&str>) -> bool {
-    let title = title.trim();
-    if title.is_empty() || alt == Some(title) {
-        return true;
-    }
-    let Some(url) = url else { return false };
-    if url == title {
-        return true;
-    }
-    let path = url.split(['?', '#']).next().unwrap_or(url);
-    path.rsplit('/').next() == Some(title)
 }
 
 /// A URL that would run script when followed or loaded: `javascript:`,

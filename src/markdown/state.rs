@@ -339,9 +339,9 @@ impl Core {
             if self.inline.has_content() {
                 self.inline.space(false);
             }
-        } else if self.inline.ends_with_break() {
-            self.flush_inline();
         } else if self.inline.has_content() {
+            // `<br><br>` is two line breaks, as the browser shows it; making a paragraph
+            // break of it is the `paragraph_breaks` rule.
             self.inline.hard_break();
         }
     }
@@ -794,7 +794,11 @@ impl Core {
                 let gfm = self.gfm.take().unwrap_or_default();
                 if gfm.complex {
                     self.blocks.restore(checkpoint);
-                    self.html_table(events);
+                    if table::one_data_column(events) {
+                        self.replay(events, Shape::Layout);
+                    } else {
+                        self.html_table(events);
+                    }
                 } else if let Some(lines) = table::gfm_lines(&gfm.rows, &gfm.aligns) {
                     self.blocks.raw_lines(&lines);
                 }

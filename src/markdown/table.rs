@@ -1,5 +1,6 @@
-//! Tables: recorded as events, then written as a GFM table, as paragraphs
-//! (one-column layout tables), or as clean raw HTML.
+//! Tables: recorded as events, then written as a GFM table, or as clean raw
+//! HTML; as paragraphs only when a table has no cells at all, or is one
+//! column of data cells that hold blocks (see [`one_data_column`]).
 //!
 //! A GFM table needs its column count before its first line and single-line
 //! cells, and whether a table can be a GFM table at all (no spans, no blocks in
@@ -101,7 +102,7 @@ pub(crate) enum Event {
 /// How a recorded table will be written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
-    /// At most one cell per row: the cells' content as ordinary blocks.
+    /// No cells at all: the content as ordinary blocks.
     Layout,
     /// A GFM pipe table (may still fall back if a cell holds blocks).
     Gfm,
@@ -112,6 +113,39 @@ pub(crate) enum Shape {
 /// Decides the shape of the table whose events are `events` (starting with
 /// its own `Start`).
 pub(crate) fn shape(events: &[Event]) -> Shape {
+    let c = census(events);
+    // A table without cells has nothing to lay out in columns. A one-column
+    // table of data cells only is a table too (its first row becomes the GFM
+    // header row, as GFM needs one); writing such layout tables as paragraphs
+    // is the `unwrap_layout_tables` rule.
+    if c.max_cells == 0 {
+        Shape::Layout
+    } else if c.spans || c.nested {
+        Shape::Html
+    } else {
+        Shape::Gfm
+    }
+}
+
+/// One column of data cells only (no `<th>`, at most one cell a row).
+///
+/// When such a table cannot be a GFM table (a cell holds blocks), it is
+/// written as its cells' blocks: the raw-HTML fallback would flatten those
+/// blocks into one line, losing more of what the HTML says than the one
+/// column's box does (and would not read back the same).
+pub(crate) fn one_data_column(events: &[Event]) -> bool {
+    let c = census(events);
+    c.max_cells == 1 && !c.header
+}
+
+struct Census {
+    max_cells: usize,
+    header: bool,
+    spans: bool,
+    nested: bool,
+}
+
+fn census(events: &[Event]) -> Census {
     let mut level = 0usize;
     let mut stack: Vec<bool> = Vec::new();
     let mut max_cells = 0usize;
@@ -156,14 +190,11 @@ pub(crate) fn shape(events: &[Event]) -> Shape {
             _ => {}
         }
     }
-    // A one-column table of data cells only is layout (an image and its
-    // caption); one with a header cell is a table.
-    if max_cells == 0 || (max_cells == 1 && !header) {
-        Shape::Layout
-    } else if spans || nested {
-        Shape::Html
-    } else {
-        Shape::Gfm
+    Census {
+        max_cells,
+        header,
+        spans,
+        nested,
     }
 }
 
@@ -526,7 +557,10 @@ mod tests {
             Event::End,
             Event::End,
         ];
-        assert_eq!(shape(&one_col), Shape::Layout);
+        // One column of data cells is still a table (layout tables are a rule's business).
+        assert_eq!(shape(&one_col), Shape::Gfm);
+        let empty = vec![start(Tag::Table), start(Tag::Row), Event::End, Event::End];
+        assert_eq!(shape(&empty), Shape::Layout);
         let mut two = one_col.clone();
         two.insert(4, start(Tag::Cell { header: false }));
         two.insert(5, Event::End);

@@ -66,6 +66,14 @@ pub enum HtmlAction {
     RemoveEmpty(Selector),
     /// A `<br>` between a picture that opens a block and the text after it.
     CaptionImages(Selector),
+    /// Link and image titles that repeat the URL, its file name or the alt text go.
+    RemoveRedundantTitles(Selector),
+    /// Runs of two or more `<br>` (the selected breaks) become a paragraph break.
+    ParagraphBreaks(Selector),
+    /// `&nbsp;`, U+3000 and whitespace at the end of the selected blocks go (first pass).
+    TrimBlockEnds(Selector),
+    /// One-column tables of data cells become `div`s (first pass).
+    UnwrapLayoutTables(Selector),
     /// Lists whose items hold at most one `<p>` each lose those `<p>` tags.
     TightenLists {
         /// The lists.
@@ -396,6 +404,10 @@ enum HtmlActionSpec {
     Empty(String),
     Tighten(String),
     Captions(String),
+    Titles(String),
+    Breaks(String),
+    TrimEnds(String),
+    LayoutTables(String),
 }
 
 /// The rule's action; `notes` receives what would make it never act.
@@ -426,6 +438,22 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
             "tighten_lists",
             rule.tighten_lists.map(HtmlActionSpec::Tighten),
         ),
+        (
+            "remove_redundant_titles",
+            rule.remove_redundant_titles.map(HtmlActionSpec::Titles),
+        ),
+        (
+            "paragraph_breaks",
+            rule.paragraph_breaks.map(HtmlActionSpec::Breaks),
+        ),
+        (
+            "trim_block_ends",
+            rule.trim_block_ends.map(HtmlActionSpec::TrimEnds),
+        ),
+        (
+            "unwrap_layout_tables",
+            rule.unwrap_layout_tables.map(HtmlActionSpec::LayoutTables),
+        ),
     ])?
     else {
         return Ok(None);
@@ -441,6 +469,10 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
         HtmlActionSpec::Empty(s) => ("remove_empty", Some(s.as_str())),
         HtmlActionSpec::Tighten(s) => ("tighten_lists", Some(s.as_str())),
         HtmlActionSpec::Captions(s) => ("caption_images", Some(s.as_str())),
+        HtmlActionSpec::Titles(s) => ("remove_redundant_titles", Some(s.as_str())),
+        HtmlActionSpec::Breaks(s) => ("paragraph_breaks", Some(s.as_str())),
+        HtmlActionSpec::TrimEnds(s) => ("trim_block_ends", Some(s.as_str())),
+        HtmlActionSpec::LayoutTables(s) => ("unwrap_layout_tables", Some(s.as_str())),
     };
     if let Some(text) = selector_text {
         // Parse first: a selector lol_html rejects is reported as such.
@@ -501,6 +533,10 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
         }
         HtmlActionSpec::Empty(s) => HtmlAction::RemoveEmpty(selector(&s)?),
         HtmlActionSpec::Captions(s) => HtmlAction::CaptionImages(selector(&s)?),
+        HtmlActionSpec::Titles(s) => HtmlAction::RemoveRedundantTitles(selector(&s)?),
+        HtmlActionSpec::Breaks(s) => HtmlAction::ParagraphBreaks(selector(&s)?),
+        HtmlActionSpec::TrimEnds(s) => HtmlAction::TrimBlockEnds(selector(&s)?),
+        HtmlActionSpec::LayoutTables(s) => HtmlAction::UnwrapLayoutTables(selector(&s)?),
         HtmlActionSpec::Tighten(s) => {
             let lists = selector(&s)?;
             let parts = selector_list(&s);

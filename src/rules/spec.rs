@@ -121,6 +121,23 @@ pub struct HtmlRuleSpec {
     /// on a line of its own, as the picture's caption (`img`). An editorial clean-up: the
     /// converter runs such text on after the image.
     pub caption_images: Option<String>,
+    /// Remove the `title` of matching links and images (`'a[title], img[title]'`) when it only
+    /// repeats what the reader sees already: the URL, its file name, or the alt text (or is
+    /// blank). An editorial clean-up: the converter writes every title as `[a](url "title")`.
+    pub remove_redundant_titles: Option<String>,
+    /// Make a paragraph break of two or more `<br>` in a row (the selector picks the breaks:
+    /// `br`); not inside headings, table cells, code or inline formatting, where it would change
+    /// more than the break. An editorial clean-up: the converter writes `<br><br>` as two line
+    /// breaks.
+    pub paragraph_breaks: Option<String>,
+    /// Trim `&nbsp;`, U+3000 and whitespace at the end of matching blocks
+    /// (`'p, div, li, td, th, h1'`…). An editorial clean-up: the converter keeps them (a
+    /// paragraph of only `&nbsp;` is a paragraph).
+    pub trim_block_ends: Option<String>,
+    /// Write matching one-column tables of data cells only (`table`: no `<th>`, at most one
+    /// cell in every row) as their content, cell after cell: CMS layout tables (a picture and
+    /// its caption). An editorial clean-up: the converter writes them as one-column GFM tables.
+    pub unwrap_layout_tables: Option<String>,
 }
 
 /// Replace what `pattern` matches in an attribute's (entity-decoded) value by `replace`
