@@ -244,29 +244,40 @@ fn process_split<'r>(
     }
     let mut extracted = first.extracted;
     let mut body = first.body;
-    if options.body == BodyMode::Auto {
-        // `auto` must read its own output the way it read the input, or a second run would
-        // change it: go on in the mode the result would be read in until a pass in that mode
-        // changes nothing. Rules of a later pass are reported once, at their first line in
-        // the input if an earlier pass found one, else at the body's first line.
+    if matches!(options.body, BodyMode::Auto | BodyMode::Markdown) {
+        // A second run reads the output the way `auto` (or `markdown`) reads it, and must
+        // change nothing: go on in the mode the result would be read in until a pass in that
+        // mode changes nothing. Cleaning Markdown is not idempotent by itself (removing an
+        // island can join two others into a new one), so a Markdown pass that changed the
+        // text is checked too. Rules of a later pass are reported once, at their first line
+        // in the input if an earlier pass found one, else at the body's first line.
         let (mut input_mode, mut unchanged) = (mode, body == doc.body);
         let mut passes = 0;
         loop {
-            let next = BodyMode::Auto.resolve(&body);
-            if next == input_mode && (unchanged || next == BodyMode::Markdown) {
-                // The same mode on the same text (or on Markdown it cleaned: island cleaning
-                // is idempotent) gives the same text.
+            let next = match options.body {
+                BodyMode::Markdown => BodyMode::Markdown,
+                _ => BodyMode::Auto.resolve(&body),
+            };
+            if next == input_mode && unchanged {
+                // The same mode on the same text gives the same text.
                 break;
             }
             if passes == MAX_EXTRA_PASSES {
                 return Err(PostError {
                     line: Some(doc.body_line),
                     column: None,
-                    message: format!(
-                        "--body auto does not settle on this body: after {} passes it still reads as {} and changes again; run it with --body html or --body markdown",
-                        passes + 1,
-                        mode_name(next)
-                    ),
+                    message: if options.body == BodyMode::Markdown {
+                        format!(
+                            "--body markdown does not settle on this body: after {} passes its HTML islands still change; clean them by hand, or run it with --body html",
+                            passes + 1
+                        )
+                    } else {
+                        format!(
+                            "--body auto does not settle on this body: after {} passes it still reads as {} and changes again; run it with --body html or --body markdown",
+                            passes + 1,
+                            mode_name(next)
+                        )
+                    },
                 });
             }
             let again = body_pass(&body, next, None, sets, options).map_err(clean_error)?;
