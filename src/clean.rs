@@ -547,12 +547,12 @@ fn scan_extracts(
                         let on_end = Rc::clone(&on_element);
                         if let Some(handlers) = el.end_tag_handlers() {
                             handlers.push(Box::new(move |_end| {
-                                on_end.borrow_mut().open.retain(|i| *i != index);
+                                crate::open_stack::close(&mut on_end.borrow_mut().open, &index);
                                 Ok(())
                             }));
                         }
                     } else {
-                        on_element.borrow_mut().open.retain(|i| *i != index);
+                        crate::open_stack::close(&mut on_element.borrow_mut().open, &index);
                     }
                     Ok(())
                 })

@@ -244,7 +244,7 @@ fn scan_ends<'h>(
             let s = Rc::clone(&s);
             on_end(el, move || {
                 let mut e = s.borrow_mut();
-                e.open.retain(|&(o, _)| o != k);
+                crate::open_stack::close(&mut e.open, &(k, start));
                 if let Some((node, true)) = e.last
                     && node >= start
                 {
@@ -486,8 +486,15 @@ pub(crate) fn register_layout_tables<'h>(
 }
 
 impl Empty {
+    /// Every open match shows something. Marking always covers the whole open stack, so an
+    /// open match that is visible has only visible matches below it: walk down from the top
+    /// and stop at the first visible one. Each match is marked once, so the pass stays linear
+    /// however deep the nesting (marking the whole stack each time was O(depth) per text).
     fn mark_open_visible(&mut self) {
-        for &k in &self.open {
+        for &k in self.open.iter().rev() {
+            if self.visible[k] {
+                break;
+            }
             self.visible[k] = true;
         }
     }
@@ -527,7 +534,9 @@ fn open_empty(state: Rc<RefCell<Empty>>) -> Handler {
             k
         };
         let state = Rc::clone(&state);
-        on_end(el, move || state.borrow_mut().open.retain(|&o| o != k));
+        on_end(el, move || {
+            crate::open_stack::close(&mut state.borrow_mut().open, &k)
+        });
         Ok(())
     })
 }
@@ -539,16 +548,18 @@ fn open_list(state: Rc<RefCell<Lists>>) -> Handler {
             s.tight.push(true);
             let k = s.tight.len() - 1;
             s.open_lists.push(k);
-            k
+            // Items numbered from here on are the only ones that can belong to this list.
+            (k, s.items.len())
         };
+        let (k, first_item) = k;
         let state = Rc::clone(&state);
         on_end(el, move || {
             let mut s = state.borrow_mut();
-            s.open_lists.retain(|&o| o != k);
+            crate::open_stack::close(&mut s.open_lists, &k);
             let Lists {
                 items, open_items, ..
             } = &mut *s;
-            open_items.retain(|&item| items[item].0 != k);
+            crate::open_stack::close_above(open_items, first_item, |item| items[item].0 == k);
         });
         Ok(())
     })
@@ -568,7 +579,7 @@ fn open_item(state: Rc<RefCell<Lists>>) -> Handler {
         };
         let state = Rc::clone(&state);
         on_end(el, move || {
-            state.borrow_mut().open_items.retain(|&o| o != k)
+            crate::open_stack::close(&mut state.borrow_mut().open_items, &k)
         });
         Ok(())
     })

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod lines;
 pub mod lock;
 pub mod markdown;
+mod open_stack;
 pub mod pipeline;
 pub mod plan;
 pub mod printable;

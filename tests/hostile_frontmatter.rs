@@ -6,6 +6,9 @@
 //! and for edits the exact bytes of the output post. Every case must finish within a bound
 //! (generous, for debug builds on a shared machine: the work is linear).
 
+#[path = "support/case_table.rs"]
+mod case_table;
+
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -199,6 +202,14 @@ fn run(case: &Case) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let elapsed = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    let args: Vec<String> = case.args.iter().map(|a| (*a).to_owned()).collect();
+    case_table::record(
+        "hostile_frontmatter",
+        case.name,
+        &args,
+        out.status.code(),
+        &stderr,
+    );
     let mut problems = Vec::new();
     if out.status.code() != Some(case.code) {
         problems.push(format!(

@@ -5,6 +5,9 @@
 //! the arguments, the exit code and what stderr (and stdout) must and must not say.
 //! Correctness only: timings are measured by hand (see the report of issue 8), not asserted.
 
+#[path = "support/case_table.rs"]
+mod case_table;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
@@ -264,6 +267,13 @@ fn run(case: &Case) -> Option<String> {
         .expect("postscrub runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
+    case_table::record(
+        "hostile_rules",
+        case.name,
+        &args,
+        output.status.code(),
+        &stderr,
+    );
     let mut problems = Vec::new();
     if output.status.code() != Some(case.code) {
         problems.push(format!(

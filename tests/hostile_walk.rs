@@ -9,6 +9,9 @@
 //! that rely on a permission being refused check `euid == 0` and then assert only what holds
 //! for root too (and say so in their `after`).
 
+#[path = "support/case_table.rs"]
+mod case_table;
+
 use std::ffi::OsStr;
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
@@ -657,6 +660,7 @@ fn hostile_walk_catalogue() {
         let args = (case.args)(&d);
         let (code, out) = run_in(&d, &args);
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        case_table::record("hostile_walk", case.name, &args, Some(code), &stderr);
         let mut problems = Vec::new();
         if code != case.code {
             problems.push(format!("exit code {code}, expected {}", case.code));
