@@ -244,7 +244,11 @@ fn process_split<'r>(
     }
     let mut extracted = first.extracted;
     let mut body = first.body;
-    if matches!(options.body, BodyMode::Auto | BodyMode::Markdown) {
+    // `--body html` into Markdown settles too: the output is Markdown, which a later default
+    // run reads with `auto`, so it must be what `auto` leaves as it is.
+    let settles = matches!(options.body, BodyMode::Auto | BodyMode::Markdown)
+        || options.to == OutputFormat::Markdown;
+    if settles {
         // A second run reads the output the way `auto` (or `markdown`) reads it, and must
         // change nothing: go on in the mode the result would be read in until a pass in that
         // mode changes nothing. Cleaning Markdown is not idempotent by itself (removing an
@@ -266,7 +270,12 @@ fn process_split<'r>(
                 return Err(PostError {
                     line: Some(doc.body_line),
                     column: None,
-                    message: if options.body == BodyMode::Markdown {
+                    message: if options.body == BodyMode::Html {
+                        format!(
+                            "--body html output does not settle on this body: after {} passes, read back as `--body auto` reads it, it still changes; run it with --body markdown, or clean its HTML islands by hand",
+                            passes + 1
+                        )
+                    } else if options.body == BodyMode::Markdown {
                         format!(
                             "--body markdown does not settle on this body: after {} passes its HTML islands still change; clean them by hand, or run it with --body html",
                             passes + 1
