@@ -385,6 +385,12 @@ pub fn convert_chunks(data: &[u8]) {
     let options = markdown::Options {
         nunjucks_safe: flags & 1 != 0,
         keep_fullwidth_indent: flags & 2 != 0,
+        // Hexo-safe inputs also keep their embeds as players: both writers get fuzzed.
+        embeds: if flags & 1 != 0 {
+            markdown::Embeds::Html
+        } else {
+            markdown::Embeds::Link
+        },
     };
     let sizes = [(flags >> 2) as usize + 1, size as usize + 1];
     let html = String::from_utf8_lossy(html);

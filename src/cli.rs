@@ -225,6 +225,10 @@ pub struct CommonArgs {
     /// Keep full-width (U+3000) paragraph indents
     #[arg(long, help_heading = "Conversion")]
     pub keep_fullwidth_indent: bool,
+    /// What iframes, video and audio become: players (sanitized HTML, Hugo shortcodes), links,
+    /// or nothing [default: keep for hexo, hugo and jekyll; link for plain]
+    #[arg(long, value_enum, value_name = "MODE", help_heading = "Conversion")]
+    pub embeds: Option<EmbedsArg>,
     /// Only process files matching this glob (relative to the folder given); repeatable
     #[arg(long, value_name = "GLOB", help_heading = "Files")]
     pub include: Vec<String>,
@@ -297,6 +301,16 @@ pub enum BodyArg {
     Auto,
     Html,
     Markdown,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum EmbedsArg {
+    Keep,
+    Link,
+    Drop,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

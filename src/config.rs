@@ -6,8 +6,8 @@
 //! zone, bad globs) is found here, before any post is read.
 
 use crate::body::BodyMode;
-use crate::cli::{BodyArg, ColorChoice, CommonArgs, Format, TargetArg, To};
-use crate::pipeline::{self, OutputFormat, Target};
+use crate::cli::{BodyArg, ColorChoice, CommonArgs, EmbedsArg, Format, TargetArg, To};
+use crate::pipeline::{self, EmbedMode, OutputFormat, Target};
 use crate::rules::Rules;
 use crate::walk::Filter;
 use anyhow::{Result, anyhow, bail};
@@ -46,6 +46,10 @@ pub struct ProjectConfig {
     pub format: Option<Format>,
     /// Keep full-width (U+3000) paragraph indents.
     pub keep_fullwidth_indent: Option<bool>,
+    /// What iframes, video and audio become: `keep` (players: sanitized HTML, or Hugo
+    /// shortcodes), `link` or `drop` (default: `keep` for hexo, hugo and jekyll, `link` for
+    /// plain).
+    pub embeds: Option<EmbedsArg>,
     /// Apply `exclude` to files named on the command line too.
     pub force_exclude: Option<bool>,
 }
@@ -191,6 +195,11 @@ impl Config {
                 body,
                 keep_fullwidth_indent: args.keep_fullwidth_indent
                     || project.keep_fullwidth_indent.unwrap_or(false),
+                embeds: args.embeds.or(project.embeds).map(|e| match e {
+                    EmbedsArg::Keep => EmbedMode::Keep,
+                    EmbedsArg::Link => EmbedMode::Link,
+                    EmbedsArg::Drop => EmbedMode::Drop,
+                }),
             },
             filter,
             jobs,

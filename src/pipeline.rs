@@ -47,6 +47,17 @@ impl Target {
     }
 }
 
+/// What iframes, video and audio become (`--embeds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmbedMode {
+    /// Players stay: a sanitized HTML block, or Hugo's shortcode where it has one.
+    Keep,
+    /// A link to the video's page or the media.
+    Link,
+    /// Removed (counted, and visible in the diff).
+    Drop,
+}
+
 /// Everything that decides how a post is transformed.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -55,6 +66,8 @@ pub struct Options {
     pub timezone: TimeZone,
     pub body: BodyMode,
     pub keep_fullwidth_indent: bool,
+    /// `None`: the target's default, `keep` for a site generator, `link` for `plain`.
+    pub embeds: Option<EmbedMode>,
 }
 
 impl Default for Options {
@@ -65,16 +78,31 @@ impl Default for Options {
             timezone: TimeZone::UTC,
             body: BodyMode::default(),
             keep_fullwidth_indent: false,
+            embeds: None,
         }
     }
 }
 
 impl Options {
+    /// `--embeds` as given, else the target's default.
+    pub fn embed_mode(&self) -> EmbedMode {
+        self.embeds.unwrap_or(match self.target {
+            Target::Hexo | Target::Hugo | Target::Jekyll => EmbedMode::Keep,
+            Target::Plain => EmbedMode::Link,
+        })
+    }
+
     /// The converter's options for this run.
     pub fn markdown(&self) -> markdown::Options {
         markdown::Options {
             keep_fullwidth_indent: self.keep_fullwidth_indent,
             nunjucks_safe: self.target == Target::Hexo,
+            embeds: match (self.embed_mode(), self.target) {
+                (EmbedMode::Link, _) => markdown::Embeds::Link,
+                (EmbedMode::Drop, _) => markdown::Embeds::Drop,
+                (EmbedMode::Keep, Target::Hugo) => markdown::Embeds::HugoShortcodes,
+                (EmbedMode::Keep, _) => markdown::Embeds::Html,
+            },
         }
     }
 }

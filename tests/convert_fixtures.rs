@@ -2,8 +2,11 @@
 //!
 //! Every `tests/fixtures/convert/<case>.html` must convert to `<case>.md`,
 //! whole and fed in random chunk sizes (several seeds, 1..64 bytes) and byte
-//! by byte. Names choose options: `hexo-*` turns on `nunjucks_safe`,
-//! `keep-indent-*` turns on `keep_fullwidth_indent`.
+//! by byte. Names choose options, as the pipeline maps them: a `hexo-`, `hugo-`,
+//! `jekyll-` or `plain-` prefix sets the target (Hexo turns on `nunjucks_safe`;
+//! embeds default to kept players for the three generators), `embeds-keep`,
+//! `embeds-link` or `embeds-drop` in the name sets `--embeds`, `keep-indent-*`
+//! turns on `keep_fullwidth_indent`. No prefix: the converter's defaults.
 //!
 //! - `POSTSCRUB_BLESS=1` rewrites the `.md` goldens from the current output.
 //! - `POSTSCRUB_CHUNK_SIZE=n` replays one chunk size instead of the set.
@@ -42,10 +45,43 @@ fn fixtures() -> Vec<(String, PathBuf)> {
 }
 
 fn options_for(name: &str) -> Options {
-    Options {
-        nunjucks_safe: name.starts_with("hexo-"),
-        keep_fullwidth_indent: name.starts_with("keep-indent-"),
+    use postscrub::pipeline::{self, EmbedMode, Target};
+    let target = [
+        ("hexo-", Target::Hexo),
+        ("hugo-", Target::Hugo),
+        ("jekyll-", Target::Jekyll),
+        ("plain-", Target::Plain),
+    ]
+    .into_iter()
+    .find_map(|(prefix, t)| name.starts_with(prefix).then_some(t));
+    let embeds = [
+        ("embeds-keep", EmbedMode::Keep),
+        ("embeds-link", EmbedMode::Link),
+        ("embeds-drop", EmbedMode::Drop),
+    ]
+    .into_iter()
+    .find_map(|(word, e)| name.contains(word).then_some(e));
+    let mut options = match target {
+        Some(target) => pipeline::Options {
+            target,
+            embeds,
+            ..pipeline::Options::default()
+        }
+        .markdown(),
+        None => Options::default(),
+    };
+    if target.is_none()
+        && let Some(e) = embeds
+    {
+        options.embeds = pipeline::Options {
+            embeds: Some(e),
+            ..pipeline::Options::default()
+        }
+        .markdown()
+        .embeds;
     }
+    options.keep_fullwidth_indent = name.starts_with("keep-indent-");
+    options
 }
 
 #[test]
@@ -100,8 +136,11 @@ fn fixtures_round_trip_text_and_structure() {
         // One-column tables are tables too (writing layout tables as paragraphs is a rule),
         // unless their cells hold blocks, which a GFM cell cannot: then they are laid out.
         let cells_ok = a.max_row_cells == b.max_row_cells || (a.max_row_cells == 1 && b.cells == 0);
+        // Dropped embeds are gone on purpose.
+        let embeds_ok = a.embeds == b.embeds || name.contains("embeds-drop");
         if (a.headings, a.items, &a.links, a.images) != (b.headings, b.items, &b.links, b.images)
             || !cells_ok
+            || !embeds_ok
         {
             failures.push(format!(
                 "{name}: structure differs\n  html: {a:?}\n  md:   {b:?}"
@@ -197,6 +236,11 @@ fn random_tag_soup_is_chunking_independent() {
         Options {
             nunjucks_safe: true,
             keep_fullwidth_indent: true,
+            embeds: postscrub::markdown::Embeds::Html,
+        },
+        Options {
+            embeds: postscrub::markdown::Embeds::HugoShortcodes,
+            ..Options::default()
         },
     ];
     let mut rng = harness::Rng::new(7);
@@ -205,7 +249,7 @@ fn random_tag_soup_is_chunking_independent() {
         for _ in 0..(1 + rng.below(60)) {
             html.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
         }
-        let opt = &opts[case % 2];
+        let opt = &opts[case % opts.len()];
         let whole = convert(&html, opt);
         assert!(
             whole.is_empty() || (whole.ends_with('\n') && !whole.ends_with("\n\n")),

@@ -65,6 +65,7 @@ pub fn options(example: &ExampleSpec) -> Result<Options, String> {
         timezone,
         body: BodyMode::Html,
         keep_fullwidth_indent: false,
+        embeds: None,
     })
 }
 

@@ -25,7 +25,8 @@ pub(crate) fn class_of(c: Option<char>) -> Class {
     match c {
         None => Class::Space,
         Some(c) if is_unicode_whitespace(c) => Class::Space,
-        Some(c) if is_punctuation(c) => Class::Punct,
+        // A Nunjucks marker stands for a brace (see `super::nunjucks`).
+        Some(c) if is_punctuation(c) || super::nunjucks::is_marker(c) => Class::Punct,
         Some(_) => Class::Other,
     }
 }

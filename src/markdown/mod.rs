@@ -12,13 +12,15 @@
 //! (a paragraph's tokens, whitespace, emphasis decisions), `escape`
 //! (position-aware Markdown escaping), `block` (containers, blank lines,
 //! prefixes), `table` (recorded tables: GFM or raw HTML), `cjk` and `punct`
-//! (character classes), `nunjucks` (Hexo template safety), `literal` (code
+//! (character classes), `embed` (what an iframe, video or audio becomes per
+//! `--embeds` and target), `nunjucks` (Hexo template safety), `literal` (code
 //! text the tokenizer took for tags). The converter keeps the input that
 //! lol_html has not tokenized yet, so that such tokens can be written back
 //! exactly as they were typed (lol_html gives their source byte range).
 
 mod block;
 mod cjk;
+mod embed;
 mod escape;
 mod inline;
 pub mod literal;
@@ -39,8 +41,10 @@ use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, doctype, element}
 use self::state::Core;
 use self::table::Attrs;
 use self::tags::Tag;
-use self::text::decode_attribute;
+use self::embed::EmbedAttrs;
+use self::text::{decode_attribute, decode_attribute_marked};
 
+pub use self::embed::Embeds;
 pub use self::state::{MAX_DEPTH, MAX_TABLE_DEPTH};
 
 /// Conversion options.
@@ -48,8 +52,24 @@ pub use self::state::{MAX_DEPTH, MAX_TABLE_DEPTH};
 pub struct Options {
     /// Keep leading U+3000 full-width paragraph indents (default: strip them).
     pub keep_fullwidth_indent: bool,
-    /// Target is Hexo: keep `{{`, `{%`, `{#` from reaching Nunjucks.
+    /// Target is Hexo: `{{`, `{%`, `{#` that Hexo did not read as tags in the input (written
+    /// as `&#123;`, or inside code) must not reach Nunjucks; typed tags stay working.
     pub nunjucks_safe: bool,
+    /// How iframes, video and audio are written (default: links).
+    pub embeds: Embeds,
+}
+
+/// What a conversion did that its caller may want to report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Notes {
+    /// Embeds kept as players (an HTML block or a Hugo shortcode).
+    pub embeds_kept: u32,
+    /// Kept embeds written as raw HTML (no shortcode for them).
+    pub embeds_as_html: u32,
+    /// Embeds written as links.
+    pub embeds_linked: u32,
+    /// Embeds removed (`--embeds drop`).
+    pub embeds_dropped: u32,
 }
 
 /// Converts an HTML fragment (a post body) to Markdown.
@@ -68,10 +88,18 @@ pub fn try_convert(
     html: &str,
     options: &Options,
 ) -> Result<String, lol_html::errors::RewritingError> {
+    try_convert_with_notes(html, options).map(|(markdown, _)| markdown)
+}
+
+/// [`try_convert`], with what the conversion did to embeds.
+pub fn try_convert_with_notes(
+    html: &str,
+    options: &Options,
+) -> Result<(String, Notes), lol_html::errors::RewritingError> {
     let mut c = Converter::new(options);
     c.write(html.as_bytes());
-    let (markdown, error) = c.finish_checked();
-    error.map_or(Ok(markdown), Err)
+    let (markdown, notes, error) = c.finish_checked();
+    error.map_or(Ok((markdown, notes)), Err)
 }
 
 fn discard(_: &[u8]) {}
@@ -171,8 +199,8 @@ impl<'o> Converter<'o> {
         self.finish_checked().0
     }
 
-    /// The Markdown, and the error that stopped the rewriter early, if one did.
-    fn finish_checked(mut self) -> (String, Option<lol_html::errors::RewritingError>) {
+    /// The Markdown, its notes, and the error that stopped the rewriter early, if one did.
+    fn finish_checked(mut self) -> (String, Notes, Option<lol_html::errors::RewritingError>) {
         if let Some(r) = self.rewriter.take()
             && let Err(e) = r.end()
         {
@@ -180,7 +208,8 @@ impl<'o> Converter<'o> {
             self.error.get_or_insert(e);
         }
         let core = std::mem::replace(&mut *self.core.borrow_mut(), Core::new(Options::default()));
-        (core.finish(), self.error.take())
+        let (markdown, notes) = core.finish();
+        (markdown, notes, self.error.take())
     }
 }
 
@@ -272,7 +301,8 @@ fn handle_element(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, el: &mu
         return;
     }
     let has_content = el.can_have_content();
-    let attrs = read_attrs(el, tag);
+    let marked = core.borrow().marks_braces();
+    let attrs = read_attrs(el, tag, marked);
     let id = core.borrow_mut().start(tag, attrs, has_content);
     if let Some(id) = id
         && has_content
@@ -336,20 +366,56 @@ fn attr(el: &Element<'_, '_>, name: &str) -> Option<String> {
     })
 }
 
-/// Reads the attributes `tag` needs, decoded and resolved.
-fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
+/// An attribute decoded for Hexo output: brace references become Nunjucks markers.
+fn attr_marked(el: &Element<'_, '_>, name: &str) -> Option<String> {
+    el.get_attribute(name).map(|v| {
+        let v = decode_attribute_marked(v);
+        let trimmed = v.trim();
+        if trimmed.len() == v.len() {
+            v
+        } else {
+            trimmed.to_owned()
+        }
+    })
+}
+
+/// Reads the attributes `tag` needs, decoded and resolved. `marked`: braces written as
+/// references are Nunjucks markers (kept in text, percent-encoded in URLs).
+fn read_attrs(el: &Element<'_, '_>, tag: Tag, marked: bool) -> Attrs {
+    let text_attr = |name: &str| {
+        if marked {
+            el.get_attribute(name).map(decode_attribute_marked)
+        } else {
+            el.get_attribute(name).map(decode_attribute)
+        }
+    };
+    let url = |mut u: String| {
+        if marked {
+            nunjucks::url_unmark(&mut u);
+        }
+        u
+    };
     let mut a = Attrs::default();
     match tag {
         Tag::Link => {
-            a.href = attr(el, "href").filter(|h| !is_script_url(h));
+            let href = if marked {
+                attr_marked(el, "href")
+            } else {
+                attr(el, "href")
+            };
+            a.href = href.filter(|h| !is_script_url(h)).map(url);
             // A title is kept as written (edge spaces and line breaks too), even one that
             // repeats the URL: dropping those is the `remove_redundant_titles` rule.
-            a.title = el.get_attribute("title").map(decode_attribute);
+            a.title = text_attr("title");
         }
         Tag::Image => {
-            a.src = image_source(el);
-            a.alt = attr(el, "alt");
-            a.title = el.get_attribute("title").map(decode_attribute);
+            a.src = image_source(el, marked).map(url);
+            a.alt = if marked {
+                attr_marked(el, "alt")
+            } else {
+                attr(el, "alt")
+            };
+            a.title = text_attr("title");
         }
         Tag::Pre | Tag::Code => {
             a.lang = attr(el, "class")
@@ -377,10 +443,33 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
             );
         }
         Tag::Frame | Tag::Embed | Tag::Media(_) => {
-            a.src = attr(el, "src")
-                .or_else(|| attr(el, "data-src"))
-                .or_else(|| attr(el, "data"))
-                .filter(|s| !s.is_empty() && !is_script_url(s));
+            let src = if marked {
+                attr_marked(el, "src")
+                    .or_else(|| attr_marked(el, "data-src"))
+                    .or_else(|| attr_marked(el, "data"))
+            } else {
+                attr(el, "src")
+                    .or_else(|| attr(el, "data-src"))
+                    .or_else(|| attr(el, "data"))
+            };
+            let has = |name: &str| el.has_attribute(name);
+            a.embed = Some(Box::new(EmbedAttrs {
+                src: src.filter(|s| !s.is_empty() && !is_script_url(s)).map(url),
+                width: attr(el, "width"),
+                height: attr(el, "height"),
+                frameborder: attr(el, "frameborder").map(|v| v.to_ascii_lowercase()),
+                allow: attr(el, "allow"),
+                allowfullscreen: has("allowfullscreen"),
+                sandbox: attr(el, "sandbox").map(|v| v.to_ascii_lowercase()),
+                poster: attr(el, "poster")
+                    .filter(|s| !is_script_url(s))
+                    .map(url),
+                preload: attr(el, "preload").map(|v| v.to_ascii_lowercase()),
+                looped: has("loop"),
+                muted: has("muted"),
+                playsinline: has("playsinline"),
+                sources: Vec::new(),
+            }));
         }
         Tag::Source => {
             a.src = attr(el, "src")
@@ -390,7 +479,9 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag) -> Attrs {
                         .then(|| attr(el, "value"))
                         .flatten()
                 })
-                .filter(|s| !is_script_url(s));
+                .filter(|s| !is_script_url(s))
+                .map(url);
+            a.source_type = attr(el, "type").map(|t| t.to_ascii_lowercase());
         }
         _ => {}
     }
@@ -419,8 +510,15 @@ pub(crate) fn is_script_url(url: &str) -> bool {
 
 /// The real source of an image: lazy-loading attributes win over a missing
 /// or placeholder `src`.
-fn image_source(el: &Element<'_, '_>) -> Option<String> {
+fn image_source(el: &Element<'_, '_>, marked: bool) -> Option<String> {
     let usable = |s: &String| !is_placeholder(s) && !is_script_url(s);
+    let attr = |el: &Element<'_, '_>, name: &str| {
+        if marked {
+            attr_marked(el, name)
+        } else {
+            attr(el, name)
+        }
+    };
     let src = attr(el, "src").filter(usable);
     src.or_else(|| {
         [

@@ -1,67 +1,171 @@
-//! Hiding `{{`, `{%` and `{#` from Nunjucks (Hexo's template engine).
+//! Keeping `{{`, `{%` and `{#` that Hexo did not read as tags away from Nunjucks, and leaving
+//! the ones it did read alone.
 //!
-//! Hexo renders every post through Nunjucks before Markdown, so a literal
-//! `{{ x }}` in prose or inline code would be evaluated as a template. Hexo's
-//! documented escape is `{% raw %}…{% endraw %}`: each opener is wrapped
-//! together with its closer (`}}`, `%}`, `#}`) when the closer is in the same
-//! block, else alone. The markers are removed by Nunjucks before Markdown sees
-//! the text, so wrapping never changes how the Markdown parses. Fenced code
-//! blocks are left alone: Hexo's backtick_code_block filter protects them.
+//! Hexo renders a post's Markdown to HTML and then runs Nunjucks over the result (its
+//! `lib/hexo/post` escapes the tags before Markdown and restores them after; its tag filter
+//! first turns the braces inside `<code>` elements into `&#123;`/`&#125;`). So in an HTML body,
+//! `{% post_link x %}` typed as text was a working tag, while braces written as `&#123;` and
+//! braces inside code were shown as text. The converter keeps that difference: braces decoded
+//! from a character reference, and every brace of inline code, are carried through the
+//! converter as the marker characters [`OPEN`] and [`CLOSE`] (Unicode noncharacters, which
+//! exist for such internal use; the input's own are read as U+FFFD in this mode). When a block
+//! is written, [`protect`] looks at each opener:
+//! - typed as text and closed in the same block: a tag Hexo ran, left as it is;
+//! - anything else (a marker in it, or never closed, which swallowed the rest of the post in
+//!   the original): wrapped in `{% raw %}…{% endraw %}`, together with its closer when nothing
+//!   between them could end or nest the raw block, else alone.
+//!
+//! A literal `{% raw %}` typed as text opens a raw block of the author's own; inside it nothing
+//! is wrapped (Nunjucks would show the markers) until its `{% endraw %}`, in a later block too.
+//! Fenced code blocks are left alone: Hexo's backtick_code_block filter protects them.
+
+/// A `{` that Hexo did not read as part of a tag.
+pub(crate) const OPEN: char = '\u{FDD0}';
+/// A `}` that Hexo did not read as part of a tag.
+pub(crate) const CLOSE: char = '\u{FDD1}';
 
 const RAW: &str = "{% raw %}";
 const ENDRAW: &str = "{% endraw %}";
 
-/// True when `s` contains something Nunjucks would interpret.
-pub(crate) fn needs_protection(s: &str) -> bool {
-    s.as_bytes()
-        .windows(2)
-        .any(|w| w[0] == b'{' && matches!(w[1], b'{' | b'%' | b'#'))
+/// True for the marker characters.
+pub(crate) fn is_marker(c: char) -> bool {
+    c == OPEN || c == CLOSE
 }
 
-/// Rewrites `s` so that every Nunjucks opener sits inside a raw block.
-pub(crate) fn protect(s: &mut String) {
-    if !needs_protection(s) {
+/// The brace a marker stands for; other characters as they are.
+fn plain(c: char) -> char {
+    match c {
+        OPEN => '{',
+        CLOSE => '}',
+        c => c,
+    }
+}
+
+/// `s` with markers turned back into braces.
+pub(crate) fn unmark(s: &mut String) {
+    if s.contains(is_marker) {
+        *s = s.chars().map(plain).collect();
+    }
+}
+
+/// Marks every brace of `s` (inline code: never a tag).
+pub(crate) fn mark_all(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '{' => OPEN,
+            '}' => CLOSE,
+            c => c,
+        })
+        .collect()
+}
+
+/// A URL's marked braces percent-encoded (the same URL to a browser, and no brace left for
+/// Nunjucks); braces typed as text stay.
+pub(crate) fn url_unmark(s: &mut String) {
+    if s.contains(is_marker) {
+        let mut out = String::with_capacity(s.len() + 8);
+        for c in s.chars() {
+            match c {
+                OPEN => out.push_str("%7B"),
+                CLOSE => out.push_str("%7D"),
+                c => out.push(c),
+            }
+        }
+        *s = out;
+    }
+}
+
+/// Rewrites one written block: openers Hexo did not read as tags go inside raw blocks, markers
+/// become braces. `in_raw` carries an author's own open `{% raw %}` from block to block.
+pub(crate) fn protect(s: &mut String, in_raw: &mut bool) {
+    if !s.contains(['{', OPEN]) && !*in_raw {
+        unmark(s);
         return;
     }
-    let src = std::mem::take(s);
-    let b = src.as_bytes();
-    let mut out = String::with_capacity(src.len() + 32);
-    let mut flushed = 0;
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len() + 32);
+    let push = |out: &mut String, part: &[char]| out.extend(part.iter().copied().map(plain));
+    let n = chars.len();
     let mut i = 0;
-    while i + 1 < b.len() {
-        if b[i] != b'{' {
+    while i < n {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        if *in_raw {
+            // Only a typed `{% endraw %}` ends the author's raw block.
+            if c == '{'
+                && next == Some('%')
+                && let Some(end) = literal_closer(&chars, i + 2, '%')
+            {
+                if tag_name(&chars[i + 2..end]) == "endraw" {
+                    *in_raw = false;
+                }
+                push(&mut out, &chars[i..end + 2]);
+                i = end + 2;
+                continue;
+            }
+            out.push(plain(c));
             i += 1;
             continue;
         }
-        let closer: &[u8] = match b[i + 1] {
-            b'{' => b"}}",
-            b'%' => b"%}",
-            b'#' => b"#}",
+        let closer = match (c, next) {
+            ('{' | OPEN, Some('{' | OPEN)) => '}',
+            ('{' | OPEN, Some('%')) => '%',
+            ('{' | OPEN, Some('#')) => '#',
             _ => {
+                out.push(plain(c));
                 i += 1;
                 continue;
             }
         };
+        let typed = c == '{' && next != Some(OPEN);
+        if typed && let Some(end) = literal_closer(&chars, i + 2, closer) {
+            // A tag Hexo ran in the original: written as it was.
+            if closer == '%' && tag_name(&chars[i + 2..end]) == "raw" {
+                *in_raw = true;
+            }
+            push(&mut out, &chars[i..end + 2]);
+            i = end + 2;
+            continue;
+        }
+        // Protected: with its closer when the raw block cannot be ended or nested early.
         let mut end = i + 2;
-        if let Some(pos) = find(&b[i + 2..], closer) {
-            let candidate = i + 2 + pos + 2;
-            if !src[i..candidate].contains("endraw") {
-                end = candidate;
+        if let Some(close) = any_closer(&chars, i + 2, closer) {
+            let inner = &chars[i + 2..close];
+            let opens_tag = inner
+                .windows(2)
+                .any(|w| matches!(w[0], '{' | OPEN) && w[1] == '%');
+            let says_raw = inner.windows(3).any(|w| w == ['r', 'a', 'w']);
+            if !opens_tag && !says_raw {
+                end = close + 2;
             }
         }
-        out.push_str(&src[flushed..i]);
         out.push_str(RAW);
-        out.push_str(&src[i..end]);
+        push(&mut out, &chars[i..end]);
         out.push_str(ENDRAW);
-        flushed = end;
         i = end;
     }
-    out.push_str(&src[flushed..]);
     *s = out;
 }
 
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+/// The index of the first typed `X}` (X = `closer`) at or after `from`.
+fn literal_closer(chars: &[char], from: usize, closer: char) -> Option<usize> {
+    (from..chars.len().saturating_sub(1)).find(|&j| chars[j] == closer && chars[j + 1] == '}')
+}
+
+/// The index of the first `X}` at or after `from`, markers counted as braces.
+fn any_closer(chars: &[char], from: usize, closer: char) -> Option<usize> {
+    (from..chars.len().saturating_sub(1))
+        .find(|&j| plain(chars[j]) == closer && plain(chars[j + 1]) == '}')
+}
+
+/// The name of a `{% name args %}` tag (whitespace control dashes aside).
+fn tag_name(inner: &[char]) -> String {
+    let s: String = inner.iter().collect();
+    s.trim_matches(|c: char| c.is_whitespace() || c == '-')
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -69,18 +173,63 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> String {
-        let mut s = s.to_owned();
-        protect(&mut s);
+        let mut s = s.replace('⦃', &OPEN.to_string()).replace('⦄', &CLOSE.to_string());
+        let mut raw = false;
+        protect(&mut s, &mut raw);
         s
     }
 
     #[test]
-    fn wraps_openers_with_their_closers() {
-        assert_eq!(p("`{{ test }}`"), "`{% raw %}{{ test }}{% endraw %}`");
-        assert_eq!(p("a {% if x %} b"), "a {% raw %}{% if x %}{% endraw %} b");
-        assert_eq!(p("{# c #}"), "{% raw %}{# c #}{% endraw %}");
-        assert_eq!(p("lonely {{ here"), "lonely {% raw %}{{{% endraw %} here");
-        assert_eq!(p("{{{x}}}"), "{% raw %}{{{x}}{% endraw %}}");
+    fn typed_tags_stay_working() {
+        assert_eq!(p("see {% post_link hello %} now"), "see {% post_link hello %} now");
+        assert_eq!(p("{{ page.title }}"), "{{ page.title }}");
+        assert_eq!(p("{# note #}"), "{# note #}");
         assert_eq!(p("plain { braces }"), "plain { braces }");
+    }
+
+    #[test]
+    fn marked_and_unclosed_openers_are_wrapped() {
+        // ⦃ ⦄ stand for braces written `&#123;` / `&#125;` in the input.
+        assert_eq!(p("⦃⦃ test ⦄⦄"), "{% raw %}{{ test }}{% endraw %}");
+        assert_eq!(p("a ⦃% if x %⦄ b"), "a {% raw %}{% if x %}{% endraw %} b");
+        assert_eq!(p("{⦃x}}"), "{% raw %}{{x}}{% endraw %}");
+        assert_eq!(p("lonely {{ here"), "lonely {% raw %}{{{% endraw %} here");
+        assert_eq!(p("⦃⦃⦃x⦄⦄⦄"), "{% raw %}{{{x}}{% endraw %}}");
+        assert_eq!(p("⦃ one ⦄"), "{ one }");
+    }
+
+    #[test]
+    fn raw_text_in_code_cannot_end_the_protection() {
+        // Code braces are all marked: a literal `{% endraw %}` or `{% raw %}` is wrapped
+        // opener by opener, so no raw block is closed or nested early.
+        assert_eq!(
+            p("⦃% endraw %⦄ and ⦃⦃ x ⦄⦄"),
+            "{% raw %}{%{% endraw %} endraw %} and {% raw %}{{ x }}{% endraw %}"
+        );
+        assert_eq!(p("⦃% raw %⦄"), "{% raw %}{%{% endraw %} raw %}");
+        assert_eq!(
+            p("⦃⦃ a ⦃% b %⦄ ⦄⦄"),
+            "{% raw %}{{{% endraw %} a {% raw %}{% b %}{% endraw %} }}"
+        );
+    }
+
+    #[test]
+    fn an_authors_raw_block_is_left_as_written() {
+        let mut raw = false;
+        let mut a = format!("{{% raw %}}{OPEN}{OPEN} x");
+        protect(&mut a, &mut raw);
+        assert_eq!(a, "{% raw %}{{ x");
+        assert!(raw);
+        let mut b = format!("{CLOSE}{CLOSE} {{% endraw %}} {OPEN}{OPEN}y{CLOSE}{CLOSE}");
+        protect(&mut b, &mut raw);
+        assert_eq!(b, "}} {% endraw %} {% raw %}{{y}}{% endraw %}");
+        assert!(!raw);
+    }
+
+    #[test]
+    fn urls_percent_encode_marked_braces() {
+        let mut u = format!("https://x.example/{OPEN}id{CLOSE}/{{typed}}");
+        url_unmark(&mut u);
+        assert_eq!(u, "https://x.example/%7Bid%7D/{typed}");
     }
 }

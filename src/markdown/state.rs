@@ -26,13 +26,14 @@ pub const MAX_DEPTH: usize = 512;
 /// memory) far below any thread's stack.
 pub const MAX_TABLE_DEPTH: usize = 16;
 
-use super::Options;
 use super::block::Blocks;
+use super::embed::{self, EmbedAttrs, Embeds, Kind, Rendered};
 use super::inline::{Flush, Inline, Mark};
 use super::nunjucks;
 use super::table::{self, Attrs, Event, Shape};
 use super::tags::Tag;
 use super::text::TextBuffer;
+use super::{Notes, Options};
 
 #[derive(Debug)]
 enum Act {
@@ -50,8 +51,9 @@ enum Act {
     Mark(usize),
     /// Content dropped.
     Suppress,
-    /// `video`/`audio`/`object`: content dropped, a link written at the end.
-    Media(&'static str, Option<String>),
+    /// `video`/`audio`/`object`: content dropped (its `<source>`s collected), the embed
+    /// written at the end.
+    Media(Box<(Kind, EmbedAttrs)>),
     /// Inside a table being recorded.
     Recorded,
     /// The table being recorded.
@@ -119,10 +121,15 @@ pub(crate) struct Core {
     gfm: Option<Gfm>,
     /// The paragraph being flushed is a `<p>` element (not bare text).
     para_wrapped: bool,
+    /// Hexo output: an author's own `{% raw %}` is open (see [`nunjucks::protect`]).
+    raw_open: bool,
+    notes: Notes,
 }
 
 impl Core {
     pub(crate) fn new(opts: Options) -> Self {
+        let mut text_buf = TextBuffer::default();
+        text_buf.mark_braces = opts.nunjucks_safe;
         Core {
             opts,
             frames: Vec::new(),
@@ -135,13 +142,20 @@ impl Core {
             inline: Inline::default(),
             blocks: Blocks::default(),
             para: String::new(),
-            text_buf: TextBuffer::default(),
+            text_buf,
             pre: None,
             code: None,
             rec: None,
             gfm: None,
             para_wrapped: false,
+            raw_open: false,
+            notes: Notes::default(),
         }
+    }
+
+    /// Braces written as references are decoded to Nunjucks markers (Hexo output).
+    pub(crate) fn marks_braces(&self) -> bool {
+        self.opts.nunjucks_safe
     }
 
     /// A raw text chunk from lol_html.
@@ -191,11 +205,13 @@ impl Core {
         if self.suppress > 0 {
             if tag == Tag::Source
                 && let Some(Frame {
-                    act: Act::Media(_, src @ None),
+                    act: Act::Media(media),
                     ..
                 }) = self.frames.last_mut()
+                && let Some(src) = attrs.src.filter(|s| !s.is_empty())
+                && media.1.sources.len() < embed::MAX_SOURCES
             {
-                *src = attrs.src;
+                media.1.sources.push((src, attrs.source_type));
             }
             return None;
         }
@@ -255,9 +271,9 @@ impl Core {
                 self.suppress += 1;
                 Some(self.push_frame(tag, Act::Suppress))
             }
-            Tag::Media(label) if has_content => {
+            Tag::Media(name) if has_content => {
                 self.suppress += 1;
-                Some(self.push_frame(tag, Act::Media(label, attrs.src)))
+                Some(self.push_frame(tag, media_act(name, attrs)))
             }
             _ => None,
         }
@@ -269,12 +285,12 @@ impl Core {
                 self.suppress += 1;
                 self.push_frame(tag, Act::Suppress)
             }
-            Tag::Media(label) => {
+            Tag::Media(name) => {
                 self.suppress += 1;
-                self.push_frame(tag, Act::Media(label, attrs.src))
+                self.push_frame(tag, media_act(name, attrs))
             }
             Tag::Frame => {
-                self.emit_embed("iframe", attrs.src);
+                self.emit_embed(Kind::Frame, attrs.embed.map(|b| *b).unwrap_or_default());
                 self.push_frame(tag, Act::Inert)
             }
             _ => {
@@ -298,7 +314,9 @@ impl Core {
                     attrs: Box::new(attrs),
                     has_end: false,
                 }),
-                Tag::Embed => self.emit_embed("embed", attrs.src),
+                Tag::Embed => {
+                    self.emit_embed(Kind::Plugin, attrs.embed.map(|b| *b).unwrap_or_default());
+                }
                 _ => {}
             }
             return;
@@ -328,7 +346,9 @@ impl Core {
                     self.blocks.rule();
                 }
             }
-            Tag::Embed => self.emit_embed("embed", attrs.src),
+            Tag::Embed => {
+                self.emit_embed(Kind::Plugin, attrs.embed.map(|b| *b).unwrap_or_default());
+            }
             Tag::Paragraph | Tag::Block | Tag::Heading(_) => self.boundary(),
             _ => {}
         }
@@ -542,12 +562,12 @@ impl Core {
                 Act::TableRoot
             }
             Tag::Frame => {
-                self.emit_embed("iframe", attrs.src);
+                self.emit_embed(Kind::Frame, attrs.embed.map(|b| *b).unwrap_or_default());
                 Act::Inert
             }
-            Tag::Media(label) => {
+            Tag::Media(name) => {
                 self.suppress += 1;
-                Act::Media(label, attrs.src)
+                media_act(name, attrs)
             }
             Tag::Suppress => {
                 self.suppress += 1;
@@ -634,7 +654,10 @@ impl Core {
                         self.mark_complex();
                     } else {
                         let lang = pre.lang.unwrap_or_default();
-                        self.blocks.code_block(&lang, &pre.buf);
+                        let mut code = pre.buf;
+                        // Hexo's backtick_code_block filter keeps fenced code from Nunjucks.
+                        nunjucks::unmark(&mut code);
+                        self.blocks.code_block(&lang, &code);
                     }
                 }
             }
@@ -642,7 +665,12 @@ impl Core {
                 if let Some(code) = self.code.take() {
                     // Edge spaces stay inside the span (`<code> a</code>`);
                     // an empty span cannot be written.
-                    let collapsed = collapse_code(&code);
+                    let mut collapsed = collapse_code(&code);
+                    if self.opts.nunjucks_safe {
+                        // Hexo never read braces in code as tags (its tag filter escapes
+                        // them inside `<code>`): all of them are protected.
+                        collapsed = nunjucks::mark_all(&collapsed);
+                    }
                     if !collapsed.is_empty() {
                         self.inline.code(&collapsed);
                     }
@@ -650,9 +678,10 @@ impl Core {
             }
             Act::Mark(h) => self.inline.close_mark(h),
             Act::Suppress => self.suppress = self.suppress.saturating_sub(1),
-            Act::Media(label, src) => {
+            Act::Media(media) => {
                 self.suppress = self.suppress.saturating_sub(1);
-                self.emit_embed(label, src);
+                let (kind, attrs) = *media;
+                self.emit_embed(kind, attrs);
             }
             Act::Recorded => {
                 if let Some(rec) = &mut self.rec {
@@ -680,7 +709,7 @@ impl Core {
 
     fn protect_para(&mut self) {
         if self.opts.nunjucks_safe {
-            nunjucks::protect(&mut self.para);
+            nunjucks::protect(&mut self.para, &mut self.raw_open);
         }
     }
 
@@ -746,24 +775,46 @@ impl Core {
         self.inline.text(s);
     }
 
-    /// A media element or iframe: a link to its source, never fetched.
-    fn emit_embed(&mut self, label: &'static str, src: Option<String>) {
-        let Some(src) = src.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()) else {
+    /// An iframe, video, audio, embed or object: decided per `--embeds` (never fetched).
+    fn emit_embed(&mut self, kind: Kind, attrs: EmbedAttrs) {
+        let Some(r) = embed::render(kind, &attrs, self.opts.embeds) else {
+            let has_source = attrs.src.as_deref().is_some_and(|s| !s.trim().is_empty())
+                || !attrs.sources.is_empty();
+            if self.opts.embeds == Embeds::Drop && has_source {
+                self.notes.embeds_dropped += 1;
+            }
             return;
         };
-        let src = match src.strip_prefix("//") {
-            Some(rest) => format!("https://{rest}"),
-            None => src,
-        };
-        let text = match host_of(&src) {
-            Some(host) => format!("{label}: {host}"),
-            None => label.to_owned(),
-        };
+        match &r.block {
+            Some(b) if !self.inline.in_link() && self.heading.is_none() => {
+                self.notes.embeds_kept += 1;
+                self.notes.embeds_as_html += u32::from(b.html);
+            }
+            _ => self.notes.embeds_linked += 1,
+        }
         if let Some(rec) = &mut self.rec {
-            rec.push(Event::Embed(text, src));
+            rec.push(Event::Embed(Box::new(r)));
             return;
         }
-        self.embed_link(&text, src);
+        self.place_embed(&r);
+    }
+
+    /// A decided embed where it stands: a kept player is a block of its own; inside a link or
+    /// a heading it can only be a link; in a GFM cell it makes the table an HTML table.
+    fn place_embed(&mut self, r: &Rendered) {
+        match &r.block {
+            Some(block) if !self.inline.in_link() && self.heading.is_none() => {
+                if self.single_line > 0 {
+                    // Only the raw-HTML table can hold the player: fall back to it.
+                    self.mark_complex();
+                    self.embed_link(&r.label, r.url.clone());
+                } else {
+                    self.flush_inline();
+                    self.blocks.raw_lines(&block.text);
+                }
+            }
+            _ => self.embed_link(&r.label, r.url.clone()),
+        }
     }
 
     /// Embeds stand as their own paragraph (inline only inside links,
@@ -816,7 +867,7 @@ impl Core {
         self.flush_inline();
         let mut html = table::to_html(events);
         if self.opts.nunjucks_safe {
-            nunjucks::protect(&mut html);
+            nunjucks::protect(&mut html, &mut self.raw_open);
         }
         if !html.is_empty() {
             self.blocks.raw_lines(&html);
@@ -863,11 +914,11 @@ impl Core {
                 Event::Text(t) => {
                     self.text(t);
                 }
-                Event::Embed(text, src) => {
+                Event::Embed(r) => {
                     if let Some(rec) = &mut self.rec {
-                        rec.push(Event::Embed(text.clone(), src.clone()));
+                        rec.push(Event::Embed(r.clone()));
                     } else {
-                        self.embed_link(text, src.clone());
+                        self.place_embed(r);
                     }
                 }
             }
@@ -895,7 +946,7 @@ impl Core {
                     }
                 }
                 Event::Text(t) => self.text(t),
-                Event::Embed(text, src) => self.embed_link(text, src.clone()),
+                Event::Embed(r) => self.place_embed(r),
             }
         }
     }
@@ -961,16 +1012,29 @@ impl Core {
         }
     }
 
-    /// End of input: closes everything still open and returns the Markdown.
-    pub(crate) fn finish(mut self) -> String {
+    /// End of input: closes everything still open and returns the Markdown and its notes.
+    pub(crate) fn finish(mut self) -> (String, Notes) {
         self.flush_text();
         if let Some(first) = self.frames.first() {
             let id = first.id;
             self.end(id);
         }
         self.flush_inline();
-        self.blocks.finish()
+        let mut out = self.blocks.finish();
+        if self.opts.nunjucks_safe {
+            // Every writer unmarks what it writes; this only guarantees no marker escapes.
+            nunjucks::unmark(&mut out);
+        }
+        (out, self.notes)
     }
+}
+
+/// The frame of a `video`, `audio` or `object` element, collecting its sources.
+fn media_act(name: &str, attrs: Attrs) -> Act {
+    Act::Media(Box::new((
+        Kind::from_name(name),
+        attrs.embed.map(|b| *b).unwrap_or_default(),
+    )))
 }
 
 /// Inline code: whitespace runs collapse to one space, as HTML renders them
@@ -1021,12 +1085,4 @@ fn caption_range(events: &[Event]) -> Option<(usize, usize)> {
         }
     }
     None
-}
-
-/// The host of an absolute URL, for embed labels.
-fn host_of(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    let host = rest.split(['/', '?', '#']).next()?;
-    let host = host.rsplit('@').next()?;
-    (!host.is_empty()).then_some(host)
 }

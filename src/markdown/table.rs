@@ -31,6 +31,10 @@ pub(crate) struct Attrs {
     pub rowspan: u32,
     /// A table cell's `align` or `text-align`.
     pub align: Align,
+    /// An iframe's, video's or audio's attributes.
+    pub embed: Option<Box<super::embed::EmbedAttrs>>,
+    /// A `<source>`'s `type`.
+    pub source_type: Option<String>,
 }
 
 /// A table column's alignment.
@@ -95,8 +99,8 @@ pub(crate) enum Event {
     },
     End,
     Text(String),
-    /// A media element already resolved to a link (label, source).
-    Embed(String, String),
+    /// An embed already decided (see [`super::embed`]).
+    Embed(Box<super::embed::Rendered>),
 }
 
 /// How a recorded table will be written.
@@ -285,13 +289,18 @@ pub(crate) fn to_html(events: &[Event]) -> String {
                 }
             }
             Event::Text(t) => w.text(t),
-            Event::Embed(label, src) => {
+            Event::Embed(r) => {
                 w.flush_space();
-                w.out.push_str("<a href=\"");
-                push_html_escaped(&mut w.out, src);
-                w.out.push_str("\">");
-                push_html_escaped(&mut w.out, label);
-                w.out.push_str("</a>");
+                if let Some(block) = &r.block {
+                    // The kept player, inside the cell (lines without blank ones).
+                    w.out.push_str(&block.text);
+                } else {
+                    w.out.push_str("<a href=\"");
+                    push_html_escaped(&mut w.out, &r.url);
+                    w.out.push_str("\">");
+                    push_html_escaped(&mut w.out, &r.label);
+                    w.out.push_str("</a>");
+                }
                 w.last = Some('>');
             }
         }

@@ -19,6 +19,8 @@ pub(crate) const FLUSH_AT: usize = 64 * 1024;
 #[derive(Debug, Default)]
 pub(crate) struct TextBuffer {
     buf: String,
+    /// Decode brace references to Nunjucks markers (see [`decode_marked`]).
+    pub(crate) mark_braces: bool,
 }
 
 impl TextBuffer {
@@ -38,7 +40,9 @@ impl TextBuffer {
         }
         if self.buf.is_empty() && !chunk.ends_with('\r') {
             let flags = classify(chunk);
-            if flags & AMP == 0 {
+            if flags & AMP == 0
+                && !(self.mark_braces && chunk.contains(super::nunjucks::is_marker))
+            {
                 // Nothing buffered and no `&`: no reference can span this
                 // chunk and the next one, nor a CR LF pair, so it decodes the
                 // same on its own; hand it over without copying.
@@ -56,7 +60,7 @@ impl TextBuffer {
             if cut > 0 {
                 let rest = self.buf.split_off(cut);
                 let head = std::mem::replace(&mut self.buf, rest);
-                sink(&decode(&head));
+                sink(&self.decode(&head));
             }
         }
     }
@@ -65,11 +69,99 @@ impl TextBuffer {
     pub(crate) fn flush(&mut self, mut sink: impl FnMut(&str)) {
         if !self.buf.is_empty() {
             let text = std::mem::take(&mut self.buf);
-            sink(&decode(&text));
+            sink(&self.decode(&text));
             self.buf = text;
             self.buf.clear();
         }
     }
+}
+
+impl TextBuffer {
+    fn decode<'a>(&self, raw: &'a str) -> Cow<'a, str> {
+        if self.mark_braces {
+            decode_marked(raw, decode)
+        } else {
+            decode(raw)
+        }
+    }
+}
+
+/// [`decode`] for Hexo output: a brace written as a character reference (`&#123;`, `&#x7d;`,
+/// `&lbrace;` …) becomes a Nunjucks marker (`nunjucks::OPEN`/`CLOSE`), since Hexo never read
+/// it as part of a tag; the input's own marker characters become U+FFFD. `plain` decodes the
+/// text between (text or attribute rules).
+pub(crate) fn decode_marked<'a>(raw: &'a str, plain: fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
+    use super::nunjucks::{CLOSE, OPEN, is_marker};
+    if !raw.contains('&') && !raw.contains(is_marker) {
+        return plain(raw);
+    }
+    let mut out = String::with_capacity(raw.len());
+    let push_plain = |out: &mut String, part: &str| {
+        let decoded = plain(part);
+        if decoded.contains(is_marker) {
+            out.push_str(&decoded.replace(is_marker, "\u{FFFD}"));
+        } else {
+            out.push_str(&decoded);
+        }
+    };
+    let mut flushed = 0;
+    let mut i = 0;
+    let bytes = raw.as_bytes();
+    while i < bytes.len() {
+        if bytes[i] == b'&'
+            && let Some((len, brace)) = brace_reference(&raw[i..])
+        {
+            push_plain(&mut out, &raw[flushed..i]);
+            out.push(if brace == '{' { OPEN } else { CLOSE });
+            i += len;
+            flushed = i;
+        } else {
+            i += 1;
+        }
+    }
+    push_plain(&mut out, &raw[flushed..]);
+    Cow::Owned(out)
+}
+
+/// A character reference for `{` or `}` at the start of `s`: its length and the brace.
+fn brace_reference(s: &str) -> Option<(usize, char)> {
+    for (name, brace) in [
+        ("&lbrace;", '{'),
+        ("&lcub;", '{'),
+        ("&rbrace;", '}'),
+        ("&rcub;", '}'),
+    ] {
+        if s.starts_with(name) {
+            return Some((name.len(), brace));
+        }
+    }
+    let rest = s.strip_prefix("&#")?;
+    let (hex, digits) = match rest.strip_prefix(['x', 'X']) {
+        Some(h) => (true, h),
+        None => (false, rest),
+    };
+    let len = digits
+        .bytes()
+        .take_while(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() })
+        .count();
+    if len == 0 {
+        return None;
+    }
+    let significant = digits[..len].trim_start_matches('0');
+    if significant.len() > 6 {
+        return None;
+    }
+    let value = u32::from_str_radix(significant, if hex { 16 } else { 10 }).ok()?;
+    let brace = match value {
+        0x7B => '{',
+        0x7D => '}',
+        _ => return None,
+    };
+    let mut total = 2 + usize::from(hex) + len;
+    if s.as_bytes().get(total) == Some(&b';') {
+        total += 1;
+    }
+    Some((total, brace))
 }
 
 /// A byte offset at which raw HTML text can be split without changing its
@@ -154,6 +246,18 @@ pub(crate) fn decode_attribute(raw: String) -> String {
     }
 }
 
+/// [`decode_attribute`] for Hexo output: brace references become Nunjucks markers.
+pub(crate) fn decode_attribute_marked(raw: String) -> String {
+    fn plain(s: &str) -> Cow<'_, str> {
+        htmlize::unescape_attribute(s)
+    }
+    if raw.contains('&') || raw.contains(super::nunjucks::is_marker) {
+        decode_marked(&raw, plain).into_owned()
+    } else {
+        raw
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +299,17 @@ mod tests {
         assert_eq!(safe_cut(&big), big.len() - 4);
         assert_eq!(safe_cut("ab\r"), 2);
         assert_eq!(safe_cut("a & b"), 5);
+    }
+
+    #[test]
+    fn brace_references_become_markers() {
+        use crate::markdown::nunjucks::{CLOSE, OPEN};
+        let d = |s| decode_marked(s, decode).into_owned();
+        assert_eq!(d("&#123;&#x7D;&lbrace;&rcub;&#0123x"), format!("{OPEN}{CLOSE}{OPEN}{CLOSE}{OPEN}x"));
+        assert_eq!(d("{a} &amp; &#124;"), "{a} & |");
+        assert_eq!(d("\u{FDD0}&#xFDD1;"), "\u{FFFD}\u{FFFD}");
+        assert_eq!(brace_reference("&#1234567;"), None);
+        assert_eq!(brace_reference("&#x7b;"), Some((6, '{')));
     }
 
     #[test]
