@@ -195,6 +195,7 @@ mod tests {
             warnings: Vec::new(),
             diff: None,
             changed_lines: vec![(1, 1)],
+            notes: Default::default(),
         }
     }
 

@@ -1,5 +1,6 @@
 //! postscrub: turn scraped-HTML posts into clean Markdown posts.
 pub mod atomic;
+pub mod audit;
 pub mod authoring;
 pub mod body;
 mod breaks;

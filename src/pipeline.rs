@@ -115,8 +115,22 @@ pub static CONVERT_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
     line: 0,
 });
 
+/// The built-in step that removes embeds under `--embeds drop`.
+pub static EMBEDS_DROPPED_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
+    id: "embeds-dropped".into(),
+    message: Some("iframe, video or audio removed (--embeds drop)".into()),
+    severity: Severity::Warning,
+    line: 0,
+});
+
 /// The id post warnings about a never-closed comment or raw-text element carry.
 pub const UNCLOSED_ID: &str = "unclosed-html";
+
+/// The id of the warning that a post needs raw HTML, which Hugo drops by default.
+pub const HUGO_RAW_HTML_ID: &str = "hugo-raw-html";
+
+/// The Hugo setting that renders raw HTML.
+pub const HUGO_UNSAFE_FIX: &str = "set `unsafe = true` under `[markup.goldmark.renderer]` in hugo.toml (`markup: {goldmark: {renderer: {unsafe: true}}}` in hugo.yaml)";
 
 /// A post transformed.
 #[derive(Debug)]
@@ -126,6 +140,21 @@ pub struct Processed<'r> {
     pub fired: Vec<Fired<'r>>,
     /// Things the user should know that did not stop the post (e.g. an unparseable date).
     pub warnings: Vec<PostWarning>,
+    /// What the post asks of the site, for the run's summary.
+    pub notes: PostNotes,
+}
+
+/// Facts about one post that the run sums up once (see `report::run_notes`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostNotes {
+    /// What the converter did with embeds.
+    pub embeds: markdown::Notes,
+    /// The output needs raw HTML and the target is Hugo.
+    pub hugo_raw_html: bool,
+    /// Images on hosts that check the referrer, by host (site targets, Markdown output).
+    pub referrer_images: std::collections::BTreeMap<String, u32>,
+    /// Images linked over `http://` (site targets, Markdown output).
+    pub http_images: u32,
 }
 
 impl Processed<'_> {
@@ -270,6 +299,18 @@ fn process_split<'r>(
     if first.converted {
         merge(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
     }
+    let mut notes = PostNotes {
+        embeds: first.notes,
+        ..PostNotes::default()
+    };
+    if first.notes.embeds_dropped > 0 {
+        merge(
+            &mut fired,
+            &EMBEDS_DROPPED_RULE,
+            first.notes.embeds_dropped,
+            Some(doc.body_line),
+        );
+    }
     let mut extracted = first.extracted;
     let mut body = first.body;
     // `--body html` into Markdown settles too: the output is Markdown, which a later default
@@ -376,6 +417,23 @@ fn process_split<'r>(
     }
     fired.sort_by_key(|f| std::ptr::eq(f.meta, &*CONVERT_RULE));
 
+    if options.to == OutputFormat::Markdown && options.target != Target::Plain {
+        let needs = crate::audit::audit(&body);
+        if options.target == Target::Hugo && !needs.raw_html.is_empty() {
+            notes.hugo_raw_html = true;
+            warnings.push(PostWarning {
+                line: Some(doc.body_line),
+                rule_id: HUGO_RAW_HTML_ID.into(),
+                message: format!(
+                    "the Markdown needs raw HTML ({}), which Hugo drops by default: {HUGO_UNSAFE_FIX}",
+                    needs.raw_html_list()
+                ),
+            });
+        }
+        notes.referrer_images = needs.referrer_images;
+        notes.http_images = needs.http_images;
+    }
+
     let output = Document::join(
         doc.bom,
         front_matter.as_ref().map(FrontMatter::text),
@@ -390,6 +448,7 @@ fn process_split<'r>(
         output,
         fired,
         warnings,
+        notes,
     })
 }
 
@@ -454,6 +513,8 @@ struct BodyPass<'r> {
     extracted: Vec<clean::Extracted<'r>>,
     /// The HTML was converted to Markdown.
     converted: bool,
+    /// What the converter did with embeds.
+    notes: markdown::Notes,
 }
 
 /// Clean `body` read in `mode` (`Auto` is read as `Html`) and, for Markdown output, convert
@@ -468,18 +529,20 @@ fn body_pass<'r>(
     match mode {
         BodyMode::Html | BodyMode::Auto => {
             let cleaned = clean::clean(body, sets)?;
-            let (out, converted) = match options.to {
-                OutputFormat::Html => (tidy_html(&cleaned.html), false),
-                OutputFormat::Markdown => (
-                    markdown::try_convert(&cleaned.html, &options.markdown())?,
-                    true,
-                ),
+            let (out, converted, notes) = match options.to {
+                OutputFormat::Html => (tidy_html(&cleaned.html), false, markdown::Notes::default()),
+                OutputFormat::Markdown => {
+                    let (md, notes) =
+                        markdown::try_convert_with_notes(&cleaned.html, &options.markdown())?;
+                    (md, true, notes)
+                }
             };
             Ok(BodyPass {
                 body: out,
                 fired: cleaned.fired,
                 extracted: cleaned.extracted,
                 converted,
+                notes,
             })
         }
         BodyMode::Markdown => {
@@ -501,6 +564,7 @@ fn body_pass<'r>(
                 fired,
                 extracted,
                 converted: false,
+                notes: markdown::Notes::default(),
             })
         }
     }

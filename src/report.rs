@@ -6,7 +6,7 @@
 //! must not be able to forge a line or send an escape sequence.
 
 use crate::cli::Format;
-use crate::pipeline::PostWarning;
+use crate::pipeline::{PostNotes, PostWarning};
 use crate::printable::printable;
 use crate::rules::{RuleSource, RuleWarning, Severity};
 use serde_json::json;
@@ -47,6 +47,8 @@ pub struct PostResult {
     pub diff: Option<String>,
     /// Changed line ranges of the original, for `check`.
     pub changed_lines: Vec<(usize, usize)>,
+    /// What the post asks of the site, summed up once per run.
+    pub notes: PostNotes,
 }
 
 /// Totals for the final summary line.
@@ -58,6 +60,96 @@ pub struct Summary {
     pub skipped: usize,
     pub failed: usize,
     pub elapsed: Duration,
+    pub notes: RunNotes,
+}
+
+/// What the run's posts ask of the site, said once at the end (see [`run_notes`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct RunNotes {
+    pub embeds_kept: u32,
+    pub embeds_as_html: u32,
+    pub embeds_linked: u32,
+    pub embeds_dropped: u32,
+    /// Posts whose output needs raw HTML under `--target hugo`.
+    pub hugo_raw_html_posts: usize,
+    /// Images on hosts that check the referrer, by site, and the posts holding them.
+    pub referrer_images: std::collections::BTreeMap<String, u32>,
+    pub referrer_posts: usize,
+    pub http_images: u32,
+}
+
+impl RunNotes {
+    pub fn add(&mut self, n: &PostNotes) {
+        self.embeds_kept += n.embeds.embeds_kept;
+        self.embeds_as_html += n.embeds.embeds_as_html;
+        self.embeds_linked += n.embeds.embeds_linked;
+        self.embeds_dropped += n.embeds.embeds_dropped;
+        self.hugo_raw_html_posts += usize::from(n.hugo_raw_html);
+        if !n.referrer_images.is_empty() {
+            self.referrer_posts += 1;
+        }
+        for (site, count) in &n.referrer_images {
+            *self.referrer_images.entry(site.clone()).or_insert(0) += count;
+        }
+        self.http_images += n.http_images;
+    }
+}
+
+/// The run's notes, one line each, on `err`: what the site needs to show the converted posts
+/// as the old ones showed (Hugo's raw-HTML setting, a referrer policy for hotlink-protected
+/// images), and what became of embeds.
+pub fn run_notes(n: &RunNotes, err: &mut dyn Write) -> io::Result<()> {
+    let plural = |count: u64, one: &'static str, many: &'static str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    let embeds = n.embeds_kept + n.embeds_linked + n.embeds_dropped;
+    if embeds > 0 {
+        writeln!(
+            err,
+            "note: {}: {} kept as players, {} written as links, {} dropped (--embeds keep|link|drop)",
+            plural(embeds.into(), "embed", "embeds"),
+            n.embeds_kept,
+            n.embeds_linked,
+            n.embeds_dropped
+        )?;
+    }
+    if n.hugo_raw_html_posts > 0 {
+        let players = if n.embeds_as_html > 0 {
+            format!(
+                " ({} without a Hugo shortcode kept as HTML)",
+                plural(n.embeds_as_html.into(), "player", "players")
+            )
+        } else {
+            String::new()
+        };
+        writeln!(
+            err,
+            "note: {} need raw HTML{players}, which Hugo drops by default: {}",
+            plural(n.hugo_raw_html_posts as u64, "post", "posts"),
+            crate::pipeline::HUGO_UNSAFE_FIX
+        )?;
+    }
+    if n.referrer_posts > 0 {
+        let total: u32 = n.referrer_images.values().sum();
+        let mut sites: Vec<(&String, &u32)> = n.referrer_images.iter().collect();
+        sites.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let sites: Vec<String> = sites.iter().map(|(s, c)| format!("{s} ×{c}")).collect();
+        writeln!(
+            err,
+            "note: {} in {} come from hosts that refuse other sites' referrers ({}); they load only on pages that send none: add <meta name=\"referrer\" content=\"no-referrer\"> to the <head> of your theme's layout",
+            plural(total.into(), "image", "images"),
+            plural(n.referrer_posts as u64, "post", "posts"),
+            sites.join(", ")
+        )?;
+    }
+    if n.http_images > 0 {
+        writeln!(
+            err,
+            "note: {} linked over http://: on an https site the browser upgrades them to https or blocks them; check that their hosts serve https",
+            plural(n.http_images.into(), "image is", "images are")
+        )?;
+    }
+    Ok(())
 }
 
 impl Summary {

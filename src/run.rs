@@ -175,6 +175,11 @@ fn convert_stdin(
                 let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
                 writeln!(err, "warning: <stdin>{line}: {} [{}]", w.message, w.rule_id)?;
             }
+            if !config.quiet {
+                let mut notes = report::RunNotes::default();
+                notes.add(&p.notes);
+                report::run_notes(&notes, err)?;
+            }
             Ok(Outcome::Done)
         }
         Err(e) => {
@@ -424,6 +429,7 @@ fn process_all(
         });
         for result in &results {
             summary.add(&result.status);
+            summary.notes.add(&result.notes);
             if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
                 failing += 1;
             }
@@ -433,6 +439,9 @@ fn process_all(
     bar.finish_and_clear();
     summary.elapsed = start.elapsed();
     summary.failed += walk_errors.len();
+    if !config.quiet {
+        report::run_notes(&summary.notes, err)?;
+    }
     reporter.finish(&summary, out, err)?;
     out.flush()?;
 
@@ -595,6 +604,7 @@ fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) 
         warnings: Vec::new(),
         diff: None,
         changed_lines: Vec::new(),
+        notes: crate::pipeline::PostNotes::default(),
     };
     let fail = |mut r: PostResult, message: String| {
         r.status = Status::Failed(message);
@@ -635,6 +645,7 @@ fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) 
         })
         .collect();
     result.warnings = processed.warnings;
+    result.notes = processed.notes;
     if changed {
         result.status = Status::Changed;
     }

@@ -389,9 +389,15 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag, marked: bool) -> Attrs {
             el.get_attribute(name).map(decode_attribute)
         }
     };
+    // Hexo: no brace in a URL reaches Nunjucks, typed or not. A typed `{{ x }}` in a link
+    // target was run by Hexo in the HTML original, but in a Markdown link marked would
+    // percent-encode Hexo's placeholder for it and break the URL (or the build).
     let url = |mut u: String| {
         if marked {
             nunjucks::url_unmark(&mut u);
+            if u.contains(['{', '}']) {
+                u = u.replace('{', "%7B").replace('}', "%7D");
+            }
         }
         u
     };
