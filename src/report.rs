@@ -106,8 +106,7 @@ pub fn run_notes(n: &RunNotes, err: &mut dyn Write) -> io::Result<()> {
     if embeds > 0 {
         writeln!(
             err,
-            "note: {}: {} kept as players, {} written as links, {} dropped (--embeds keep|link|drop)",
-            plural(embeds.into(), "embed", "embeds"),
+            "note: embeds: {} kept as players, {} written as links, {} dropped (--embeds keep|link|drop)",
             n.embeds_kept,
             n.embeds_linked,
             n.embeds_dropped
@@ -124,8 +123,8 @@ pub fn run_notes(n: &RunNotes, err: &mut dyn Write) -> io::Result<()> {
         };
         writeln!(
             err,
-            "note: {} need raw HTML{players}, which Hugo drops by default: {}",
-            plural(n.hugo_raw_html_posts as u64, "post", "posts"),
+            "note: {} raw HTML{players}, which Hugo drops by default: {}",
+            plural(n.hugo_raw_html_posts as u64, "post needs", "posts need"),
             crate::pipeline::HUGO_UNSAFE_FIX
         )?;
     }
@@ -145,7 +144,7 @@ pub fn run_notes(n: &RunNotes, err: &mut dyn Write) -> io::Result<()> {
     if n.http_images > 0 {
         writeln!(
             err,
-            "note: {} linked over http://: on an https site the browser upgrades them to https or blocks them; check that their hosts serve https",
+            "note: {} linked over http://: on an https site, browsers upgrade such images to https or block them; check that their hosts serve https",
             plural(n.http_images.into(), "image is", "images are")
         )?;
     }
