@@ -863,10 +863,13 @@ mod tests {
             "<table><tr><td colspan=\"2\">a</td></tr><tr><td>b</td><td>c</td></tr></table>",
             "<table><tr><td><p>x</p><p>y</p></td></tr></table>",
             "<iframe src=\"https://v.example/e\"></iframe>",
+            "<iframe src=\"//player.bilibili.com/player.html?aid=1\" allowfullscreen=\"true\"></iframe>",
+            "<iframe src=\"https://www.youtube.com/embed/0RKpf3rK57I\"></iframe>",
+            "<video src=\"http://v.example/a.mp4\" autoplay><source src=\"//v.example/a.webm\" type=\"video/webm\"></video>",
             "<p><span style=\"x\">a</span><sup>1</sup></p>",
             "<div><kbd>Ctrl</kbd></div>",
         ] {
-            for target in [Target::Plain, Target::Hexo, Target::Hugo] {
+            for target in [Target::Plain, Target::Hexo, Target::Hugo, Target::Jekyll] {
                 let auto = Options {
                     target,
                     ..Options::default()
@@ -890,6 +893,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn dropped_embeds_are_a_step_of_their_own() {
+        let rules = presets();
+        let options = Options {
+            target: Target::Hexo,
+            embeds: Some(EmbedMode::Drop),
+            ..Options::default()
+        };
+        let post = "---\ntitle: t\n---\n\n<p>a</p><iframe src=\"https://v.example/e\"></iframe><video><source src=\"https://v.example/a.mp4\"></video>";
+        let p = process(post, "x.md", &rules, &options).unwrap();
+        assert_eq!(p.output, "---\ntitle: t\n---\n\na\n");
+        let dropped = p
+            .fired
+            .iter()
+            .find(|f| f.meta.id == "embeds-dropped")
+            .unwrap();
+        assert_eq!((dropped.count, dropped.line), (2, Some(4)));
+        assert_eq!(p.notes.embeds.embeds_dropped, 2);
+        // Hugo: a kept bilibili player is raw HTML, warned; a YouTube shortcode is not.
+        let hugo = Options {
+            target: Target::Hugo,
+            ..Options::default()
+        };
+        let p = process(
+            "<div><iframe src=\"https://www.youtube.com/embed/0RKpf3rK57I\"></iframe></div>",
+            "x.md",
+            &rules,
+            &hugo,
+        )
+        .unwrap();
+        assert_eq!(p.output, "{{< youtube 0RKpf3rK57I >}}\n");
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let p = process(
+            "<div><iframe src=\"https://player.bilibili.com/player.html?aid=1\"></iframe></div>",
+            "x.md",
+            &rules,
+            &hugo,
+        )
+        .unwrap();
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].rule_id, HUGO_RAW_HTML_ID);
+        assert!(p.notes.hugo_raw_html);
     }
 
     #[test]

@@ -107,9 +107,7 @@ pub fn run_notes(n: &RunNotes, err: &mut dyn Write) -> io::Result<()> {
         writeln!(
             err,
             "note: embeds: {} kept as players, {} written as links, {} dropped (--embeds keep|link|drop)",
-            n.embeds_kept,
-            n.embeds_linked,
-            n.embeds_dropped
+            n.embeds_kept, n.embeds_linked, n.embeds_dropped
         )?;
     }
     if n.hugo_raw_html_posts > 0 {

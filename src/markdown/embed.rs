@@ -151,7 +151,9 @@ impl Player {
         let path_query = rest.get(rest.find('/')?..)?;
         let (path, query) = path_query
             .split_once('?')
-            .map_or((path_query, ""), |(p, q)| (p, q.split('#').next().unwrap_or("")));
+            .map_or((path_query, ""), |(p, q)| {
+                (p, q.split('#').next().unwrap_or(""))
+            });
         let param = |name: &str| {
             query.split('&').find_map(|kv| {
                 let (k, v) = kv.split_once('=')?;
@@ -159,12 +161,18 @@ impl Player {
             })
         };
         let word = |s: &str| {
-            !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         };
-        let digits = |s: &str| !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit());
+        let digits =
+            |s: &str| !s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit());
         let youtube = matches!(
             host.as_str(),
-            "www.youtube.com" | "youtube.com" | "m.youtube.com" | "www.youtube-nocookie.com"
+            "www.youtube.com"
+                | "youtube.com"
+                | "m.youtube.com"
+                | "www.youtube-nocookie.com"
                 | "youtube-nocookie.com"
         );
         if youtube {
@@ -202,10 +210,9 @@ impl Player {
     fn page_url(&self) -> String {
         match self {
             Player::YouTube { id, start: None } => format!("https://www.youtube.com/watch?v={id}"),
-            Player::YouTube {
-                id,
-                start: Some(s),
-            } => format!("https://www.youtube.com/watch?v={id}&t={s}s"),
+            Player::YouTube { id, start: Some(s) } => {
+                format!("https://www.youtube.com/watch?v={id}&t={s}s")
+            }
             Player::Vimeo { id } => format!("https://vimeo.com/{id}"),
             Player::Bilibili { video, page: None } => {
                 format!("https://www.bilibili.com/video/{video}")
@@ -221,10 +228,9 @@ impl Player {
     fn shortcode(&self) -> Option<String> {
         match self {
             Player::YouTube { id, start: None } => Some(format!("{{{{< youtube {id} >}}}}")),
-            Player::YouTube {
-                id,
-                start: Some(s),
-            } => Some(format!("{{{{< youtube id=\"{id}\" start=\"{s}\" >}}}}")),
+            Player::YouTube { id, start: Some(s) } => {
+                Some(format!("{{{{< youtube id=\"{id}\" start=\"{s}\" >}}}}"))
+            }
             Player::Vimeo { id } => Some(format!("{{{{< vimeo {id} >}}}}")),
             Player::Bilibili { .. } => None,
         }
@@ -258,7 +264,11 @@ fn html_player(kind: Kind, a: &EmbedAttrs) -> Option<Block> {
             out.push_str("></iframe>");
         }
         Kind::Video | Kind::Audio => {
-            let name = if kind == Kind::Video { "video" } else { "audio" };
+            let name = if kind == Kind::Video {
+                "video"
+            } else {
+                "audio"
+            };
             let src = a.src.as_deref().and_then(web_url);
             let sources: Vec<(String, Option<&str>)> = a
                 .sources
@@ -382,20 +392,24 @@ fn is_allow_list(v: &str) -> bool {
     !v.trim().is_empty()
         && v.len() <= 512
         && v.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b' ' | b';' | b'-' | b'*' | b'\'' | b'.' | b':' | b'/')
+            b.is_ascii_alphanumeric()
+                || matches!(b, b' ' | b';' | b'-' | b'*' | b'\'' | b'.' | b':' | b'/')
         })
 }
 
 /// `allow-scripts allow-popups`.
 fn is_sandbox(v: &str) -> bool {
-    v.len() <= 512 && v.bytes().all(|b| b.is_ascii_lowercase() || matches!(b, b' ' | b'-'))
+    v.len() <= 512
+        && v.bytes()
+            .all(|b| b.is_ascii_lowercase() || matches!(b, b' ' | b'-'))
 }
 
 /// `video/mp4`, `video/webm; codecs="vp9"` is not kept (quotes), `audio/mpeg` is.
 fn is_mime(v: &str) -> bool {
     (3..=64).contains(&v.len())
         && v.contains('/')
-        && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'+' | b'.'))
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'+' | b'.'))
 }
 
 #[cfg(test)]
@@ -492,7 +506,12 @@ mod tests {
             r.block.unwrap().text,
             "<video controls poster=\"https://v.example/p.jpg\">\n<source src=\"https://v.example/a.webm\" type=\"video/webm\">\n</video>"
         );
-        let plugin = render(Kind::Plugin, &frame("https://e.example/x.swf"), Embeds::Html).unwrap();
+        let plugin = render(
+            Kind::Plugin,
+            &frame("https://e.example/x.swf"),
+            Embeds::Html,
+        )
+        .unwrap();
         assert_eq!(plugin.label, "Embed: e.example");
         assert_eq!(plugin.block, None);
     }

@@ -38,10 +38,10 @@ use std::rc::Rc;
 use lol_html::html_content::{Element, SourceLocation};
 use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, doctype, element};
 
+use self::embed::EmbedAttrs;
 use self::state::Core;
 use self::table::Attrs;
 use self::tags::Tag;
-use self::embed::EmbedAttrs;
 use self::text::{decode_attribute, decode_attribute_marked};
 
 pub use self::embed::Embeds;
@@ -467,9 +467,7 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag, marked: bool) -> Attrs {
                 allow: attr(el, "allow"),
                 allowfullscreen: has("allowfullscreen"),
                 sandbox: attr(el, "sandbox").map(|v| v.to_ascii_lowercase()),
-                poster: attr(el, "poster")
-                    .filter(|s| !is_script_url(s))
-                    .map(url),
+                poster: attr(el, "poster").filter(|s| !is_script_url(s)).map(url),
                 preload: attr(el, "preload").map(|v| v.to_ascii_lowercase()),
                 looped: has("loop"),
                 muted: has("muted"),

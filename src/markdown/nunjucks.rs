@@ -173,7 +173,9 @@ mod tests {
     use super::*;
 
     fn p(s: &str) -> String {
-        let mut s = s.replace('⦃', &OPEN.to_string()).replace('⦄', &CLOSE.to_string());
+        let mut s = s
+            .replace('⦃', &OPEN.to_string())
+            .replace('⦄', &CLOSE.to_string());
         let mut raw = false;
         protect(&mut s, &mut raw);
         s
@@ -181,7 +183,10 @@ mod tests {
 
     #[test]
     fn typed_tags_stay_working() {
-        assert_eq!(p("see {% post_link hello %} now"), "see {% post_link hello %} now");
+        assert_eq!(
+            p("see {% post_link hello %} now"),
+            "see {% post_link hello %} now"
+        );
         assert_eq!(p("{{ page.title }}"), "{{ page.title }}");
         assert_eq!(p("{# note #}"), "{# note #}");
         assert_eq!(p("plain { braces }"), "plain { braces }");

@@ -40,8 +40,7 @@ impl TextBuffer {
         }
         if self.buf.is_empty() && !chunk.ends_with('\r') {
             let flags = classify(chunk);
-            if flags & AMP == 0
-                && !(self.mark_braces && chunk.contains(super::nunjucks::is_marker))
+            if flags & AMP == 0 && !(self.mark_braces && chunk.contains(super::nunjucks::is_marker))
             {
                 // Nothing buffered and no `&`: no reference can span this
                 // chunk and the next one, nor a CR LF pair, so it decodes the
@@ -142,7 +141,13 @@ fn brace_reference(s: &str) -> Option<(usize, char)> {
     };
     let len = digits
         .bytes()
-        .take_while(|b| if hex { b.is_ascii_hexdigit() } else { b.is_ascii_digit() })
+        .take_while(|b| {
+            if hex {
+                b.is_ascii_hexdigit()
+            } else {
+                b.is_ascii_digit()
+            }
+        })
         .count();
     if len == 0 {
         return None;
@@ -305,7 +310,10 @@ mod tests {
     fn brace_references_become_markers() {
         use crate::markdown::nunjucks::{CLOSE, OPEN};
         let d = |s| decode_marked(s, decode).into_owned();
-        assert_eq!(d("&#123;&#x7D;&lbrace;&rcub;&#0123x"), format!("{OPEN}{CLOSE}{OPEN}{CLOSE}{OPEN}x"));
+        assert_eq!(
+            d("&#123;&#x7D;&lbrace;&rcub;&#0123x"),
+            format!("{OPEN}{CLOSE}{OPEN}{CLOSE}{OPEN}x")
+        );
         assert_eq!(d("{a} &amp; &#124;"), "{a} & |");
         assert_eq!(d("\u{FDD0}&#xFDD1;"), "\u{FFFD}\u{FFFD}");
         assert_eq!(brace_reference("&#1234567;"), None);
