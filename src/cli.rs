@@ -75,6 +75,17 @@ Exit codes:
   postscrub rules test rules/local.yaml     run one file's examples (exit 1 on a failure)"
     )]
     Rules(RulesCommand),
+    /// Say which site (Hexo, Hugo, Jekyll) was detected, from which files, and what it sets
+    #[command(after_help = "Examples:
+  postscrub site                    at the root of a site, or anywhere in it
+  postscrub site --format json      the same for scripts (paths absolute)
+
+The site is found upward from the current folder: Hexo (_config.yml + source/_posts, or a
+package.json naming hexo), Hugo (hugo.toml/yaml/json, or config.toml/yaml/json + content/),
+Jekyll (_config.yml + _posts/, or a Gemfile naming jekyll). It gives the default --target, the
+time zone dates are written for, and the content folders walked when no PATH is given.
+`site:` in postscrub.yaml and the flags override it.")]
+    Site(SiteArgs),
     /// Print a shell completion script
     #[command(after_help = "Examples:
   postscrub completions bash > ~/.local/share/bash-completion/completions/postscrub
@@ -140,6 +151,48 @@ pub struct CheckArgs {
     pub statistics: bool,
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SiteFormat::Human)]
+    pub format: SiteFormat,
+    /// Project config file (default: postscrub.yaml, searched from the current folder upward)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any postscrub.yaml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Work without a site: no detection
+    #[arg(long)]
+    pub no_site: bool,
+    /// Site generator, as a run would be given it
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// Time zone, as a run would be given it
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+}
+
+impl SiteArgs {
+    /// The options of a run that decide the site.
+    pub fn common(&self) -> CommonArgs {
+        CommonArgs {
+            config: self.config.clone(),
+            no_config: self.no_config,
+            no_site: self.no_site,
+            target: self.target,
+            timezone: self.timezone.clone(),
+            ..CommonArgs::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SiteFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,16 +263,21 @@ pub struct CommonArgs {
     /// Ignore any postscrub.yaml
     #[arg(long, conflicts_with = "config", help_heading = "Rules")]
     pub no_config: bool,
+    /// Work without a site: no detection, target plain, no PATH walks the current folder
+    #[arg(long, help_heading = "Rules")]
+    pub no_site: bool,
     /// What bodies become
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub to: Option<To>,
-    /// Site generator: decides date format and template escaping
+    /// Site generator: decides date format and template escaping (default: the site's, else
+    /// plain)
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub target: Option<TargetArg>,
     /// How to read bodies
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub body: Option<BodyArg>,
-    /// Time zone for dates without one and for Hexo dates (`+08:00`, `UTC`, `Asia/Shanghai`)
+    /// Time zone the target generator reads dates in (`+08:00`, `UTC`, `Asia/Shanghai`;
+    /// default: the site's, else UTC)
     #[arg(long, value_name = "TZ", help_heading = "Conversion")]
     pub timezone: Option<String>,
     /// Keep full-width (U+3000) paragraph indents
@@ -253,6 +311,9 @@ pub struct CommonArgs {
     /// Print only errors and results
     #[arg(short, long, help_heading = "Display")]
     pub quiet: bool,
+    /// Say which site was detected, and the target and time zone it gives, before the run
+    #[arg(short, long, conflicts_with = "quiet", help_heading = "Display")]
+    pub verbose: bool,
     /// Never show a progress bar
     #[arg(long, help_heading = "Display")]
     pub no_progress: bool,

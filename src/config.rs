@@ -9,6 +9,7 @@ use crate::body::BodyMode;
 use crate::cli::{BodyArg, ColorChoice, CommonArgs, EmbedsArg, Format, TargetArg, To};
 use crate::pipeline::{self, EmbedMode, OutputFormat, Target};
 use crate::rules::Rules;
+use crate::site::{self, Origin, Setup};
 use crate::walk::Filter;
 use anyhow::{Result, anyhow, bail};
 use serde::Deserialize;
@@ -52,6 +53,10 @@ pub struct ProjectConfig {
     pub embeds: Option<EmbedsArg>,
     /// Apply `exclude` to files named on the command line too.
     pub force_exclude: Option<bool>,
+    /// The site (Hexo, Hugo or Jekyll) worked on: detected upward from the current folder
+    /// unless given here. It supplies the default `target`, the `timezone` and the content
+    /// folders walked when no path is given.
+    pub site: Option<crate::site::SiteConfig>,
 }
 
 /// A resolved configuration: what every command runs with.
@@ -73,6 +78,10 @@ pub struct Config {
     pub format: Option<Format>,
     /// The config file used, if any.
     pub config_file: Option<PathBuf>,
+    /// The site, and where the target and time zone came from.
+    pub site: Setup,
+    /// `--verbose`: say what the site decided before the run.
+    pub verbose: bool,
 }
 
 /// The typed error of a bad config or rule file: exit code 2, nothing processed.
@@ -113,17 +122,7 @@ impl Config {
     }
 
     fn resolve_inner(args: &CommonArgs, cwd: &Path, env: Environment) -> Result<Config> {
-        let config_file = if args.no_config {
-            None
-        } else if let Some(path) = &args.config {
-            Some(cwd.join(path))
-        } else {
-            find_config(cwd)
-        };
-        let project = match &config_file {
-            None => ProjectConfig::default(),
-            Some(path) => load_config(path, cwd)?,
-        };
+        let (config_file, project) = project_config(args, cwd)?;
         let config_dir = config_file
             .as_ref()
             .and_then(|p| p.parent())
@@ -138,22 +137,8 @@ impl Config {
             Rules::load(&defaults, cwd)?
         };
 
-        let timezone_spec = args.timezone.as_deref().or(project.timezone.as_deref());
-        let timezone = match timezone_spec {
-            None => jiff::tz::TimeZone::UTC,
-            Some(tz) => crate::dates::parse_timezone(tz).map_err(|e| {
-                match (&args.timezone, &config_file) {
-                    (None, Some(file)) => anyhow!("{}: {e}", file.display()),
-                    _ => anyhow!("--timezone: {e}"),
-                }
-            })?,
-        };
-        let target = match args.target.or(project.target).unwrap_or(TargetArg::Plain) {
-            TargetArg::Hexo => Target::Hexo,
-            TargetArg::Hugo => Target::Hugo,
-            TargetArg::Jekyll => Target::Jekyll,
-            TargetArg::Plain => Target::Plain,
-        };
+        let (setup, timezone) = site_setup(args, &project, config_file.as_deref(), cwd)?;
+        let target = setup.target;
         let body = match args.body.or(project.body).unwrap_or(BodyArg::Auto) {
             BodyArg::Auto => BodyMode::Auto,
             BodyArg::Html => BodyMode::Html,
@@ -207,13 +192,122 @@ impl Config {
             max_post_size: args
                 .max_post_size
                 .unwrap_or(crate::limits::DEFAULT_MAX_POST_SIZE),
-            warnings: jobs_warning.into_iter().collect(),
+            warnings: jobs_warning
+                .into_iter()
+                .chain(site::describe::empty_zone_warning(&setup, cwd))
+                .collect(),
             color,
             progress,
             quiet: args.quiet,
             format: project.format,
             config_file,
+            site: setup,
+            verbose: args.verbose,
         })
+    }
+
+    /// The site and what it decides (target, time zone), without loading rules: what
+    /// `postscrub site` shows. Also returns the warnings a run would start with.
+    pub fn site(args: &CommonArgs, cwd: &Path) -> Result<(Setup, Vec<String>), ConfigError> {
+        let inner = || -> Result<(Setup, Vec<String>)> {
+            let (config_file, project) = project_config(args, cwd)?;
+            let (setup, _) = site_setup(args, &project, config_file.as_deref(), cwd)?;
+            let warnings = site::describe::empty_zone_warning(&setup, cwd)
+                .into_iter()
+                .collect();
+            Ok((setup, warnings))
+        };
+        inner().map_err(ConfigError)
+    }
+}
+
+/// The config file in use (`--config`, found upward, or none with `--no-config`) and what it
+/// says.
+fn project_config(args: &CommonArgs, cwd: &Path) -> Result<(Option<PathBuf>, ProjectConfig)> {
+    let config_file = if args.no_config {
+        None
+    } else if let Some(path) = &args.config {
+        Some(cwd.join(path))
+    } else {
+        find_config(cwd)
+    };
+    let project = match &config_file {
+        None => ProjectConfig::default(),
+        Some(path) => load_config(path, cwd)?,
+    };
+    Ok((config_file, project))
+}
+
+/// The site, then the target and time zone with their origins. Precedence: flags, then
+/// `postscrub.yaml`, then the site, then defaults (`plain`, UTC).
+fn site_setup(
+    args: &CommonArgs,
+    project: &ProjectConfig,
+    config_file: Option<&Path>,
+    cwd: &Path,
+) -> Result<(Setup, jiff::tz::TimeZone)> {
+    let choice = site::choose(project.site.as_ref(), config_file, cwd, args.no_site)
+        .map_err(|e| anyhow!(e.render(cwd)))?;
+    let site = choice.site();
+    let from_file = || Origin::ProjectConfig(config_file.map(Path::to_path_buf).unwrap_or_default());
+
+    let (target, target_origin) = match (args.target, project.target, site) {
+        (Some(t), _, _) => (target_of(t), Origin::Flag("--target")),
+        (None, Some(t), _) => (target_of(t), from_file()),
+        (None, None, Some(site)) => (site.kind.target(), Origin::Site(site.kind)),
+        (None, None, None) => (Target::Plain, Origin::Default),
+    };
+
+    let parse = |spec: &str, flag: bool| {
+        crate::dates::parse_timezone(spec).map_err(|e| match (flag, config_file) {
+            (false, Some(file)) => anyhow!("{}: {e}", file.display()),
+            _ => anyhow!("--timezone: {e}"),
+        })
+    };
+    let (timezone, timezone_name, timezone_origin) =
+        match (args.timezone.as_deref(), project.timezone.as_deref(), site) {
+            (Some(tz), _, _) => (
+                parse(tz, true)?,
+                tz.trim().to_owned(),
+                Origin::Flag("--timezone"),
+            ),
+            (None, Some(tz), _) => (parse(tz, false)?, tz.trim().to_owned(), from_file()),
+            (None, None, Some(s)) => match s.timezone().map_err(|e| anyhow!(e.render(cwd)))? {
+                Some(tz) => (
+                    tz,
+                    s.zone.value.clone().unwrap_or_default(),
+                    Origin::SiteFile(
+                        s.zone.file.clone().unwrap_or_else(|| s.root.clone()),
+                        s.zone.line,
+                    ),
+                ),
+                None if s.kind.unset_zone() == site::UnsetZone::Utc => (
+                    jiff::tz::TimeZone::UTC,
+                    "UTC".into(),
+                    Origin::GeneratorDefault(s.kind),
+                ),
+                None => (jiff::tz::TimeZone::UTC, "UTC".into(), Origin::Default),
+            },
+            (None, None, None) => (jiff::tz::TimeZone::UTC, "UTC".into(), Origin::Default),
+        };
+    Ok((
+        Setup {
+            choice,
+            target,
+            target_origin,
+            timezone_name,
+            timezone_origin,
+        },
+        timezone,
+    ))
+}
+
+fn target_of(t: TargetArg) -> Target {
+    match t {
+        TargetArg::Hexo => Target::Hexo,
+        TargetArg::Hugo => Target::Hugo,
+        TargetArg::Jekyll => Target::Jekyll,
+        TargetArg::Plain => Target::Plain,
     }
 }
 

@@ -25,6 +25,7 @@ pub mod printable;
 pub mod report;
 pub mod rules;
 pub mod run;
+pub mod site;
 pub mod unclosed;
 pub mod userfile;
 pub mod walk;

@@ -59,6 +59,8 @@ pub struct Summary {
     pub unchanged: usize,
     pub skipped: usize,
     pub failed: usize,
+    /// Files named on the command line that are not content of the site (left out).
+    pub not_content: usize,
     pub elapsed: Duration,
     pub notes: RunNotes,
 }
@@ -295,11 +297,18 @@ impl Reporter for Human {
         }
         let secs = s.elapsed.as_secs_f64();
         let posts = |n: usize| if n == 1 { "post" } else { "posts" };
-        let failed = if s.failed > 0 {
+        let mut failed = if s.failed > 0 {
             format!(", {} failed", s.failed)
         } else {
             String::new()
         };
+        if s.not_content > 0 {
+            failed.push_str(&format!(
+                ", {} named {} not site content, skipped",
+                s.not_content,
+                if s.not_content == 1 { "file" } else { "files" }
+            ));
+        }
         match self.verb {
             Verb::Convert => {
                 let skipped = if s.skipped > 0 {

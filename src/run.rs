@@ -11,7 +11,8 @@ use crate::plan::{self, Destination, Target};
 use crate::printable;
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
 use crate::rules::Severity;
-use crate::walk::{self, Post, WalkOptions};
+use crate::site;
+use crate::walk::{self, Post, Root, WalkOptions};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
@@ -130,7 +131,33 @@ pub fn run(
             Ok(Outcome::Done)
         }
         Command::Rules(command) => crate::authoring::run(command, cwd, env, out, err),
+        Command::Site(args) => show_site(args, cwd, out, err),
     }
+}
+
+/// `postscrub site`: what was detected and what it sets, on stdout.
+fn show_site(
+    args: &crate::cli::SiteArgs,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let (setup, warnings) = Config::site(&args.common(), cwd)?;
+    for w in &warnings {
+        writeln!(err, "warning: {}", printable::printable(w))?;
+    }
+    match args.format {
+        crate::cli::SiteFormat::Human => {
+            for (label, value) in site::describe::lines(&setup, cwd) {
+                writeln!(out, "{:<13}{value}", format!("{label}:"))?;
+            }
+        }
+        crate::cli::SiteFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &site::describe::json(&setup, cwd))?;
+            writeln!(out)?;
+        }
+    }
+    Ok(Outcome::Done)
 }
 
 fn convert_stdin(
@@ -284,12 +311,10 @@ fn process_all(
     let start = Instant::now();
     let config = Config::resolve(common, cwd, env)?;
     run.fail_on.check_ids(&config.rules)?;
-    let roots: Vec<PathBuf> = if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
-    };
-    let roots: Vec<PathBuf> = roots
+    if config.verbose {
+        writeln!(err, "{}", site::describe::one_line(&config.site, cwd))?;
+    }
+    let given: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
             if p.is_absolute() {
@@ -299,24 +324,30 @@ fn process_all(
             }
         })
         .collect();
+    let the_site = config.site.choice.site();
+    let scope = site::scope::plan(&given, the_site, cwd, &config.filter);
+    let roots: Vec<Root> = scope.roots;
+    let root_paths: Vec<PathBuf> = roots.iter().map(|r| r.path.clone()).collect();
     if let Action::WriteTo { dir, force } = action {
-        check_out_folder(dir, *force, &roots, cwd)?;
+        check_out_folder(dir, *force, &root_paths, cwd)?;
     }
     if !config.quiet {
         for w in &config.warnings {
-            writeln!(err, "warning: {w}")?;
+            writeln!(err, "warning: {}", printable::printable(w))?;
         }
     }
     let skip = match action {
         Action::WriteTo { dir, .. } => Some(dir.as_path()),
         _ => None,
     };
+    let site_root = the_site.map(|s| plan::canonical_lenient(&s.root));
     let walked = walk::find_posts(
         &roots,
         WalkOptions {
             filter: &config.filter,
             skip,
             follow: config.follow,
+            site_root: site_root.as_deref(),
         },
     );
     let walk_errors = walked.errors;
@@ -344,15 +375,47 @@ fn process_all(
             )?;
         }
     }
-    if walked.posts.is_empty() && walk_errors.is_empty() && !config.quiet {
-        writeln!(
-            err,
-            "warning: no posts found in {} (looked for *.md, *.markdown, *.html; see --include)",
-            roots
+    if !config.quiet
+        && let Some(site) = the_site
+    {
+        for path in &scope.not_content {
+            writeln!(
+                err,
+                "skipped: {}: not in the {} site's content folders ({}); to take it, list its folder under `site: {{content: […]}}` in postscrub.yaml, or give an --include glob that matches it",
+                display_path(path, cwd),
+                site.kind.name(),
+                site.content
+                    .iter()
+                    .map(|c| display_path(c, cwd))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+    }
+    if walked.posts.is_empty()
+        && walk_errors.is_empty()
+        && scope.not_content.is_empty()
+        && !config.quiet
+    {
+        let looked_in = match (root_paths.is_empty(), the_site) {
+            (true, Some(site)) => format!(
+                "the {} site's content folders ({}; none exists)",
+                site.kind.name(),
+                site.content
+                    .iter()
+                    .map(|c| display_path(c, cwd))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ => root_paths
                 .iter()
                 .map(|r| display_path(r, cwd))
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+        };
+        writeln!(
+            err,
+            "warning: no posts found in {looked_in} (looked for *.md, *.markdown, *.html; see --include)"
         )?;
     }
 
@@ -439,6 +502,7 @@ fn process_all(
     bar.finish_and_clear();
     summary.elapsed = start.elapsed();
     summary.failed += walk_errors.len();
+    summary.not_content = scope.not_content.len();
     if !config.quiet {
         report::run_notes(&summary.notes, err)?;
     }

@@ -9,10 +9,16 @@
 //! is named in a warning. `--follow` opts in, and a loop is reported instead of walked. A path
 //! named on the command line is followed: it was asked for. FIFOs, sockets and devices are
 //! never taken as posts (opening a FIFO blocks forever).
+//!
+//! What is not content is not walked: files ignored by `.gitignore`, `.ignore` or
+//! `.git/info/exclude` (read with the `ignore` crate, the walker ripgrep uses), `node_modules/`,
+//! and a site's scaffolds, themes, layouts and built output ([`SITE_FOLDERS`]). A folder named
+//! on the command line is walked whatever its name.
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// Extensions walked by default.
 pub const DEFAULT_EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];
@@ -93,6 +99,17 @@ impl Filter {
         (0..parts.len()).any(|i| self.excluded(&parts[i..].join("/")))
     }
 
+    /// A file named on the command line that is not content of the detected site is taken
+    /// all the same when an include glob matches its path relative to the site root, or a
+    /// trailing part of it (`--include README.md` takes `README.md` and `docs/README.md`).
+    pub fn opts_in(&self, relative: &str) -> bool {
+        let Some(set) = &self.include else {
+            return false;
+        };
+        let parts: Vec<&str> = relative.split('/').collect();
+        (0..parts.len()).any(|i| set.is_match(parts[i..].join("/")))
+    }
+
     fn included(&self, relative: &str) -> bool {
         match &self.include {
             Some(set) => set.is_match(relative),
@@ -167,6 +184,9 @@ pub struct WalkOptions<'a> {
     pub skip: Option<&'a Path>,
     /// Follow symlinks met in the walk (`--follow`); loops are reported, not walked.
     pub follow: bool,
+    /// The site's root, canonical: its [`SITE_FOLDERS`] are not walked. `None` (no site):
+    /// those directly below each folder walked are not.
+    pub site_root: Option<&'a Path>,
 }
 
 /// What kind of non-regular file this is, for messages.
@@ -193,16 +213,50 @@ fn slash_string(rel: &Path) -> String {
         .join("/")
 }
 
+/// Folders of a site that are not content: generator scaffolds, themes, layouts, archetypes and
+/// built output. Never walked into when met directly below the site root (or, with no site,
+/// directly below a folder given), unless named as a PATH: `scaffolds/post.md` is the template
+/// of every new Hexo post, and rewriting it breaks them all.
+pub const SITE_FOLDERS: &[&str] = &[
+    "scaffolds",
+    "themes",
+    "layouts",
+    "archetypes",
+    "public",
+    "_site",
+];
+
+/// Never walked into at any depth unless named: npm's packages are never posts.
+pub const PACKAGE_FOLDER: &str = "node_modules";
+
+/// One path to walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    /// A file or folder, as given (joined to the current folder).
+    pub path: PathBuf,
+    /// What relative paths are taken from: the folder given (a site's content folders are
+    /// walked with the site root, or the folder named, as base). `None`: the folder itself,
+    /// or for a file the folder holding it.
+    pub base: Option<PathBuf>,
+}
+
+impl Root {
+    pub fn new(path: PathBuf) -> Root {
+        Root { path, base: None }
+    }
+}
+
 /// Every post under `roots`, sorted by path, plus the paths that could not be read and the
 /// entries skipped on purpose. Files named directly are taken whatever their extension, unless
 /// excluded; a named symlink is followed (it was asked for). Symlinks met in the walk are not
 /// followed unless `follow`: each is reported as a note, never silently taken or dropped.
-/// FIFOs, sockets and devices are never opened.
-pub fn find_posts(roots: &[PathBuf], options: WalkOptions<'_>) -> Walk {
+/// FIFOs, sockets and devices are never opened. Folders honour `.gitignore` (inside a Git
+/// repository, as Git does), `.ignore` and `.git/info/exclude`.
+pub fn find_posts(roots: &[Root], options: WalkOptions<'_>) -> Walk {
     let filter = options.filter;
     let skip = options.skip.and_then(|s| s.canonicalize().ok());
     let mut walk = Walk::default();
-    for root in roots {
+    for Root { path: root, base } in roots {
         let link = std::fs::symlink_metadata(root).is_ok_and(|m| m.file_type().is_symlink());
         let meta = match std::fs::metadata(root) {
             Ok(m) => m,
@@ -250,51 +304,125 @@ pub fn find_posts(roots: &[PathBuf], options: WalkOptions<'_>) -> Walk {
             continue;
         }
         let tree = root.canonicalize().unwrap_or_else(|_| root.clone());
-        walk_tree(root, &tree, skip.as_deref(), options, &mut walk);
+        let base = base.as_deref().unwrap_or(root);
+        walk_tree(root, base, &tree, skip.as_deref(), options, &mut walk);
     }
     walk.posts.sort();
     walk.posts.dedup_by(|a, b| a.path == b.path);
     walk
 }
 
+/// The parts of an error from the walk: the path, the ancestor a symlink loop leads back to,
+/// and the I/O error.
+fn error_parts(e: &ignore::Error) -> (Option<&Path>, Option<&Path>, Option<&std::io::Error>) {
+    match e {
+        ignore::Error::WithPath { path, err } => {
+            let (inner, ancestor, io) = error_parts(err);
+            (inner.or(Some(path.as_path())), ancestor, io)
+        }
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_parts(err)
+        }
+        ignore::Error::Loop { ancestor, child } => (Some(child), Some(ancestor), None),
+        ignore::Error::Io(io) => (None, None, Some(io)),
+        ignore::Error::Partial(errors) => errors
+            .first()
+            .map_or((None, None, None), |first| error_parts(first)),
+        _ => (None, None, None),
+    }
+}
+
+/// The walker of one folder: ignore files honoured, hidden entries, the `--out` folder and
+/// the site's non-content folders left out, lock files noticed on the way.
+fn walker(
+    root: &Path,
+    skip: Option<&Path>,
+    options: WalkOptions<'_>,
+    locked_dirs: &Arc<Mutex<Vec<PathBuf>>>,
+) -> ignore::Walk {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .standard_filters(false)
+        .ignore(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .parents(true)
+        // As Git: a .gitignore means something inside a repository, and one above it (a
+        // dotfiles `*` in the home folder) does not reach into it.
+        .require_git(true)
+        // The user's global excludes differ per machine; CI and a laptop must agree.
+        .git_global(false)
+        .follow_links(options.follow)
+        .sort_by_file_name(|a, b| a.cmp(b));
+    let skip = skip.map(Path::to_path_buf);
+    let site_root = options.site_root.map(Path::to_path_buf);
+    let locked_dirs = Arc::clone(locked_dirs);
+    builder.filter_entry(move |e| {
+        let name = e.file_name();
+        let hidden = e.depth() > 0 && name.as_encoded_bytes().starts_with(b".");
+        if hidden
+            && name == crate::lock::LOCK_FILE
+            && let Some(dir) = e.path().parent()
+            && let Ok(mut dirs) = locked_dirs.lock()
+        {
+            dirs.push(dir.to_path_buf());
+        }
+        if hidden {
+            return false;
+        }
+        let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+        if !is_dir || e.depth() == 0 {
+            return true;
+        }
+        if name == PACKAGE_FOLDER {
+            return false;
+        }
+        if SITE_FOLDERS.iter().any(|f| name == *f) {
+            let below_root = match &site_root {
+                Some(site) => e
+                    .path()
+                    .parent()
+                    .and_then(|p| p.canonicalize().ok())
+                    .is_some_and(|p| &p == site),
+                None => e.depth() == 1,
+            };
+            if below_root {
+                return false;
+            }
+        }
+        !skip
+            .as_ref()
+            .is_some_and(|s| e.path().canonicalize().is_ok_and(|p| &p == s))
+    });
+    builder.build()
+}
+
 fn walk_tree(
     root: &Path,
+    base: &Path,
     tree: &Path,
     skip: Option<&Path>,
     options: WalkOptions<'_>,
     walk: &mut Walk,
 ) {
     let filter = options.filter;
-    let locked_dirs = &mut walk.locked_dirs;
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(options.follow)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name();
-            let hidden = e.depth() > 0 && name.as_encoded_bytes().starts_with(b".");
-            if hidden
-                && name == crate::lock::LOCK_FILE
-                && let Some(dir) = e.path().parent()
-            {
-                locked_dirs.push(dir.to_path_buf());
-            }
-            let is_skip = e.file_type().is_dir()
-                && skip.is_some_and(|s| e.path().canonicalize().is_ok_and(|p| p == s));
-            !hidden && !is_skip
-        });
-    for entry in walker {
+    let locked_dirs = Arc::new(Mutex::new(Vec::new()));
+    for entry in walker(root, skip, options, &locked_dirs) {
         let entry = match entry {
             Ok(e) => e,
+            Err(e @ ignore::Error::Partial(_)) => {
+                walk.notes.push(WalkNote {
+                    path: root.to_path_buf(),
+                    message: format!("ignore file read only in part: {e}"),
+                });
+                continue;
+            }
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| root.to_path_buf(), Path::to_path_buf);
-                let dangling = e
-                    .io_error()
-                    .is_some_and(|io| io.kind() == ErrorKind::NotFound)
+                let (path, ancestor, io) = error_parts(&e);
+                let path = path.map_or_else(|| root.to_path_buf(), Path::to_path_buf);
+                let dangling = io.is_some_and(|io| io.kind() == ErrorKind::NotFound)
                     && std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
-                if let Some(ancestor) = e.loop_ancestor() {
+                if let Some(ancestor) = ancestor {
                     let shown = root
                         .parent()
                         .and_then(|p| ancestor.strip_prefix(p).ok())
@@ -307,7 +435,7 @@ fn walk_tree(
                         ),
                     });
                 } else if dangling {
-                    let relative = slash_string(path.strip_prefix(root).unwrap_or(&path));
+                    let relative = slash_string(path.strip_prefix(base).unwrap_or(&path));
                     if filter.included(&relative) && !filter.excluded(&relative) {
                         walk.notes.push(WalkNote {
                             path,
@@ -319,17 +447,27 @@ fn walk_tree(
                         path,
                         message: format!(
                             "cannot read: {}",
-                            e.io_error()
-                                .map_or_else(|| e.to_string(), ToString::to_string)
+                            io.map_or_else(|| e.to_string(), ToString::to_string)
                         ),
                     });
                 }
                 continue;
             }
         };
+        // An ignore file that could be read only in part (a bad glob in a .gitignore): the
+        // rest of it applies, and the user hears of the part that does not.
+        if let Some(e) = entry.error() {
+            walk.notes.push(WalkNote {
+                path: entry.path().to_path_buf(),
+                message: format!("ignore file read only in part: {e}"),
+            });
+        }
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
         let rel_path = entry
             .path()
-            .strip_prefix(root)
+            .strip_prefix(base)
             .unwrap_or(entry.path())
             .to_path_buf();
         let relative = slash_string(&rel_path);
@@ -337,9 +475,8 @@ fn walk_tree(
             let document = is_repository_document(&entry.file_name().to_string_lossy());
             !document && filter.included(&relative) && !filter.excluded(&relative)
         };
-        let ft = entry.file_type();
         if ft.is_symlink() {
-            // Only without --follow (with it, walkdir reports the target's type).
+            // Only without --follow (with it, the walk reports the target's type).
             let target = std::fs::metadata(entry.path());
             let worth_saying = match &target {
                 Ok(m) if m.is_dir() => !filter.excluded(&relative),
@@ -380,6 +517,9 @@ fn walk_tree(
                 named: false,
             });
         }
+    }
+    if let Ok(mut dirs) = locked_dirs.lock() {
+        walk.locked_dirs.append(&mut dirs);
     }
 }
 
@@ -433,8 +573,9 @@ mod tests {
             filter: &filter,
             skip: Some(&p.join("out")),
             follow: false,
+            site_root: None,
         };
-        let walk = find_posts(&[p.to_path_buf()], options);
+        let walk = find_posts(&[Root::new(p.to_path_buf())], options);
         assert!(walk.errors.is_empty());
         let posts = walk.posts;
         let rel: Vec<&str> = posts.iter().map(|p| p.relative.as_str()).collect();
@@ -444,7 +585,7 @@ mod tests {
             skip: None,
             ..options
         };
-        let walk = find_posts(&[p.join("README.md")], options);
+        let walk = find_posts(&[Root::new(p.join("README.md"))], options);
         assert_eq!(walk.posts.len(), 1);
         assert!(walk.posts[0].named);
     }
