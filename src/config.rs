@@ -249,7 +249,8 @@ fn site_setup(
     let choice = site::choose(project.site.as_ref(), config_file, cwd, args.no_site)
         .map_err(|e| anyhow!(e.render(cwd)))?;
     let site = choice.site();
-    let from_file = || Origin::ProjectConfig(config_file.map(Path::to_path_buf).unwrap_or_default());
+    let from_file =
+        || Origin::ProjectConfig(config_file.map(Path::to_path_buf).unwrap_or_default());
 
     let (target, target_origin) = match (args.target, project.target, site) {
         (Some(t), _, _) => (target_of(t), Origin::Flag("--target")),

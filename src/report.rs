@@ -304,7 +304,7 @@ impl Reporter for Human {
         };
         if s.not_content > 0 {
             failed.push_str(&format!(
-                ", {} named {} not site content, skipped",
+                ", {} named {} skipped (not site content)",
                 s.not_content,
                 if s.not_content == 1 { "file" } else { "files" }
             ));

@@ -381,7 +381,7 @@ fn process_all(
         for path in &scope.not_content {
             writeln!(
                 err,
-                "skipped: {}: not in the {} site's content folders ({}); to take it, list its folder under `site: {{content: […]}}` in postscrub.yaml, or give an --include glob that matches it",
+                "skipped: {}: not in the {} site's content folders ({}); an --include glob matching it, or `site: {{content: [...]}}` in postscrub.yaml, takes it",
                 display_path(path, cwd),
                 site.kind.name(),
                 site.content

@@ -146,9 +146,13 @@ pub fn empty_zone_warning(setup: &Setup, cwd: &Path) -> Option<String> {
     }
     let file = zone_file(site);
     let shown = relative(&file, cwd);
+    let at = match site.zone.line {
+        Some(line) if site.zone.file.is_some() => format!("{shown}:{line}"),
+        _ => shown.clone(),
+    };
     let toml = file.extension().is_some_and(|e| e == "toml");
     Some(format!(
-        "{shown}: no `{key}` is set, so {name} reads front-matter dates in the time zone of the machine that builds the site, and they move from one machine to another; postscrub writes them for {zone} ({origin}): set `{line}` in {shown} (or your own zone there, and the same with --timezone)",
+        "{at}: no `{key}` set, so {name} reads dates in the zone of whichever machine builds the site; postscrub writes them for {zone} ({origin}): set `{line}` in {shown} (or your zone there and in --timezone)",
         key = site.kind.zone_key(),
         name = site.kind.name(),
         zone = setup.timezone_name,
@@ -161,7 +165,9 @@ fn site_line(choice: &Choice, cwd: &Path) -> String {
     match choice {
         Choice::Site(site) => site.kind.name().into(),
         Choice::Off(None) => "none (--no-site)".into(),
-        Choice::Off(Some(file)) => format!("none (`site: {{kind: none}}` in {})", relative(file, cwd)),
+        Choice::Off(Some(file)) => {
+            format!("none (`site: {{kind: none}}` in {})", relative(file, cwd))
+        }
         Choice::NotFound => format!("none found from {} upward", relative(cwd, cwd)),
     }
 }
@@ -251,10 +257,7 @@ pub fn one_line(setup: &Setup, cwd: &Path) -> String {
             found_line(site, cwd),
             content_line(setup, cwd)
         ),
-        None => format!(
-            "{}; see `postscrub site`",
-            site_line(&setup.choice, cwd)
-        ),
+        None => format!("{}; see `postscrub site`", site_line(&setup.choice, cwd)),
     };
     format!(
         "site: {site}; target {} ({}); time zone {} ({})",
@@ -302,7 +305,10 @@ mod tests {
     #[test]
     fn relative_paths_as_typed() {
         let cwd = Path::new("/site/themes");
-        assert_eq!(relative(Path::new("/site/source/_posts"), cwd), "../source/_posts");
+        assert_eq!(
+            relative(Path::new("/site/source/_posts"), cwd),
+            "../source/_posts"
+        );
         assert_eq!(relative(Path::new("/site"), cwd), "..");
         assert_eq!(relative(Path::new("/site/themes/."), cwd), ".");
         assert_eq!(relative(Path::new("/site/themes/x"), cwd), "x");
@@ -315,8 +321,14 @@ mod tests {
             zone_line(Kind::Hexo, "Asia/Shanghai", false),
             "timezone: Asia/Shanghai"
         );
-        assert_eq!(zone_line(Kind::Jekyll, "+08:00", false), "timezone: Etc/GMT-8");
-        assert_eq!(zone_line(Kind::Hexo, "-05:00", false), "timezone: Etc/GMT+5");
+        assert_eq!(
+            zone_line(Kind::Jekyll, "+08:00", false),
+            "timezone: Etc/GMT-8"
+        );
+        assert_eq!(
+            zone_line(Kind::Hexo, "-05:00", false),
+            "timezone: Etc/GMT+5"
+        );
         assert_eq!(zone_line(Kind::Hexo, "UTC", false), "timezone: UTC");
         assert_eq!(
             zone_line(Kind::Hexo, "+05:30", false),

@@ -363,7 +363,10 @@ mod tests {
 
     #[test]
     fn json_and_bad_json() {
-        let (_d, p) = file("hugo.json", "{\n  \"title\": \"x\",\n  \"timeZone\": \"UTC\"\n}\n");
+        let (_d, p) = file(
+            "hugo.json",
+            "{\n  \"title\": \"x\",\n  \"timeZone\": \"UTC\"\n}\n",
+        );
         let c = ConfigFile::read(&p).unwrap();
         assert_eq!(c.text("timeZone", true).unwrap().as_deref(), Some("UTC"));
         assert_eq!(c.line_of("timeZone", true), Some(3));

@@ -19,8 +19,8 @@ mod files;
 pub mod scope;
 
 pub use describe::Origin;
-pub use files::SiteError;
 use files::ConfigFile;
+pub use files::SiteError;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -248,10 +248,8 @@ pub fn choose(
     let config_dir = config_file
         .and_then(Path::parent)
         .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
-    let config_path = config_file.map_or_else(
-        || cwd.join(crate::config::CONFIG_FILE),
-        Path::to_path_buf,
-    );
+    let config_path =
+        config_file.map_or_else(|| cwd.join(crate::config::CONFIG_FILE), Path::to_path_buf);
     let kind = match setting.kind {
         Some(KindSetting::None) => return Ok(Choice::Off(Some(config_path))),
         Some(KindSetting::Hexo) => Some(Kind::Hexo),
@@ -327,13 +325,24 @@ pub fn detect_at(dir: &Path) -> Result<Option<Site>, SiteError> {
     for name in ["hugo.toml", "hugo.yaml", "hugo.json"] {
         if file(name) {
             let config = ConfigFile::read(&dir.join(name))?;
-            return Ok(Some(build(Kind::Hugo, dir, Some(config), vec![name.into()])?));
+            return Ok(Some(build(
+                Kind::Hugo,
+                dir,
+                Some(config),
+                vec![name.into()],
+            )?));
         }
     }
 
     let hexo_package = package_names_hexo(dir);
     let jekyll_gem = gemfile_names_jekyll(dir);
-    if file("_config.yml") && (hexo_package || jekyll_gem || folder("source") || folder("_posts"))
+    // Parsed only when something says it is a site's: a _config.yml alone is any tool's.
+    let moved = || {
+        crate::userfile::read_text(&dir.join("_config.yml"), "config")
+            .is_ok_and(|t| t.contains("source_dir") || t.contains("collections_dir"))
+    };
+    if file("_config.yml")
+        && (hexo_package || jekyll_gem || folder("source") || folder("_posts") || moved())
     {
         let config = ConfigFile::read(&dir.join("_config.yml"))?;
         let source_dir = config.text("source_dir", false)?;
@@ -432,11 +441,7 @@ fn build(
                 None => root.to_path_buf(),
             };
             let mut folders = vec![base.join("_posts"), base.join("_drafts")];
-            for name in config
-                .as_ref()
-                .map(jekyll_collections)
-                .unwrap_or_default()
-            {
+            for name in config.as_ref().map(jekyll_collections).unwrap_or_default() {
                 let folder = base.join(format!("_{name}"));
                 if !folders.contains(&folder) {
                     folders.push(folder);
@@ -541,12 +546,21 @@ mod tests {
     #[test]
     fn gemfile_and_package_json_are_read_for_names_only() {
         let d = tree(&[
-            ("a/Gemfile", "source 'https://rubygems.org'\ngem \"jekyll\", \"~> 4.3\"\n"),
+            (
+                "a/Gemfile",
+                "source 'https://rubygems.org'\ngem \"jekyll\", \"~> 4.3\"\n",
+            ),
             ("b/Gemfile", "gem 'github-pages', group: :jekyll_plugins\n"),
             ("c/Gemfile", "gem 'jekyll-feed'\n# gem 'jekyll'\n"),
-            ("d/package.json", "{\"dependencies\": {\"hexo\": \"^8.0.0\"}}"),
+            (
+                "d/package.json",
+                "{\"dependencies\": {\"hexo\": \"^8.0.0\"}}",
+            ),
             ("e/package.json", "{\"hexo\": {\"version\": \"8.0.0\"}}"),
-            ("f/package.json", "{\"dependencies\": {\"hexo-cli\": \"1\"}}"),
+            (
+                "f/package.json",
+                "{\"dependencies\": {\"hexo-cli\": \"1\"}}",
+            ),
             ("g/package.json", "{ hexo"),
         ]);
         let p = d.path();
@@ -573,17 +587,25 @@ mod tests {
         let rel: Vec<_> = site
             .content
             .iter()
-            .map(|p| p.strip_prefix(d.path()).unwrap().to_string_lossy().into_owned())
+            .map(|p| {
+                p.strip_prefix(d.path())
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
             .collect();
         assert_eq!(rel, ["my/_posts", "my/_drafts", "my/_recipes"]);
     }
 
     #[test]
     fn hugo_content_dir_and_zone_any_case() {
-        let d = tree(&[(
-            "config.yaml",
-            "title: x\ncontentdir: posts\ntimezone: Europe/Oslo\n",
-        ), ("content/", "")]);
+        let d = tree(&[
+            (
+                "config.yaml",
+                "title: x\ncontentdir: posts\ntimezone: Europe/Oslo\n",
+            ),
+            ("content/", ""),
+        ]);
         let site = detect_at(d.path()).unwrap().unwrap();
         assert_eq!(site.kind, Kind::Hugo);
         assert_eq!(site.content, [d.path().join("posts")]);

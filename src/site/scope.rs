@@ -180,7 +180,10 @@ mod tests {
         ];
         let s = plan(&named, Some(&site), &root, &Filter::default());
         assert_eq!(s.roots, [Root::new(root.join("source/_posts/a.md"))]);
-        assert_eq!(s.not_content, [named[0].clone(), named[1].clone(), named[3].clone()]);
+        assert_eq!(
+            s.not_content,
+            [named[0].clone(), named[1].clone(), named[3].clone()]
+        );
         let f = Filter::new(&["about/*.md".into()], &[], false).unwrap();
         let s = plan(&named, Some(&site), &root, &f);
         assert_eq!(s.not_content, [named[0].clone(), named[1].clone()]);
@@ -188,7 +191,12 @@ mod tests {
         let other = tempfile::tempdir().unwrap();
         let outside = other.path().join("README.md");
         std::fs::write(&outside, "").unwrap();
-        let s = plan(&[outside.clone()], Some(&site), &root, &Filter::default());
+        let s = plan(
+            std::slice::from_ref(&outside),
+            Some(&site),
+            &root,
+            &Filter::default(),
+        );
         assert_eq!(s.roots, [Root::new(outside)]);
     }
 }
