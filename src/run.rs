@@ -169,6 +169,9 @@ fn convert_stdin(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let config = Config::resolve(common, cwd, env)?;
+    if config.verbose {
+        writeln!(err, "{}", site::describe::one_line(&config.site, cwd))?;
+    }
     for w in config.rules.warnings() {
         writeln!(err, "warning: {w}")?;
     }

@@ -332,6 +332,37 @@ fn error_parts(e: &ignore::Error) -> (Option<&Path>, Option<&Path>, Option<&std:
     }
 }
 
+/// A problem with a `.gitignore`, `.ignore` or `info/exclude` (a bad glob, an unreadable
+/// file), not with a post: a warning, and the rest of the walk goes on.
+fn is_ignore_file_problem(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Partial(_) | ignore::Error::Glob { .. } => true,
+        ignore::Error::WithLineNumber { .. } => true,
+        ignore::Error::WithPath { path, err } => {
+            let name = path.file_name().and_then(|n| n.to_str());
+            matches!(name, Some(".gitignore" | ".ignore" | "exclude"))
+                || is_ignore_file_problem(err)
+        }
+        ignore::Error::WithDepth { err, .. } => is_ignore_file_problem(err),
+        _ => false,
+    }
+}
+
+/// An error's words without the paths the walker wraps it in (the message names the file).
+fn without_paths(e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            without_paths(err)
+        }
+        ignore::Error::Partial(errors) => errors
+            .iter()
+            .map(without_paths)
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
 /// The walker of one folder: ignore files honoured, hidden entries, the `--out` folder and
 /// the site's non-content folders left out, lock files noticed on the way.
 fn walker(
@@ -410,10 +441,14 @@ fn walk_tree(
     for entry in walker(root, skip, options, &locked_dirs) {
         let entry = match entry {
             Ok(e) => e,
-            Err(e @ ignore::Error::Partial(_)) => {
+            Err(e) if is_ignore_file_problem(&e) => {
+                let (path, _, _) = error_parts(&e);
                 walk.notes.push(WalkNote {
-                    path: root.to_path_buf(),
-                    message: format!("ignore file read only in part: {e}"),
+                    path: path.map_or_else(|| root.to_path_buf(), Path::to_path_buf),
+                    message: format!(
+                        "ignore file read only in part ({}); the rest of it applies",
+                        without_paths(&e)
+                    ),
                 });
                 continue;
             }
@@ -457,9 +492,13 @@ fn walk_tree(
         // An ignore file that could be read only in part (a bad glob in a .gitignore): the
         // rest of it applies, and the user hears of the part that does not.
         if let Some(e) = entry.error() {
+            let (path, _, _) = error_parts(e);
             walk.notes.push(WalkNote {
-                path: entry.path().to_path_buf(),
-                message: format!("ignore file read only in part: {e}"),
+                path: path.map_or_else(|| entry.path().to_path_buf(), Path::to_path_buf),
+                message: format!(
+                    "ignore file read only in part ({}); the rest of it applies",
+                    without_paths(e)
+                ),
             });
         }
         let Some(ft) = entry.file_type() else {

@@ -381,3 +381,134 @@ fn convert_in_place_at_the_root_leaves_everything_else_byte_identical() {
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(files(root), after);
 }
+
+// --- Hostile site files ---------------------------------------------------------------------
+
+/// Runs postscrub, failing instead of hanging if it opened a FIFO.
+fn run_bounded(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env("CI", "true")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("postscrub {args:?} did not finish in 30s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const POST: &str = "---\ntitle: t\n---\n<p>Hello <b>world</b></p>\n";
+
+#[test]
+fn a_config_yml_linked_to_etc_passwd_is_an_error_that_quotes_nothing() {
+    let d = skeleton(&[("source/_posts/a.md", POST)]);
+    std::os::unix::fs::symlink("/etc/passwd", d.path().join("_config.yml")).unwrap();
+    let (code, _, stderr) = run_bounded(d.path(), &["check"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.starts_with("error: _config.yml:"), "{stderr}");
+    assert!(!stderr.contains("root:"), "quoted the file: {stderr}");
+}
+
+#[test]
+fn a_fifo_config_yml_is_never_opened() {
+    let d = skeleton(&[("source/_posts/a.md", POST)]);
+    let status = Command::new("mkfifo")
+        .arg(d.path().join("_config.yml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Not a file, so no site: the folder is walked as a plain folder of posts.
+    let (code, _, stderr) = run_bounded(d.path(), &["check", "-v"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.starts_with("site: none found"), "{stderr}");
+}
+
+#[test]
+fn billion_laughs_in_a_site_config_fails_fast_with_a_position() {
+    let mut yaml = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 0..9 {
+        let prev = if i == 0 {
+            "a".to_owned()
+        } else {
+            format!("l{}", i - 1)
+        };
+        yaml.push_str(&format!(
+            "l{i}: &l{i} [{}]\n",
+            vec![format!("*{prev}"); 10].join(", ")
+        ));
+    }
+    let d = skeleton(&[("_config.yml", &yaml), ("source/_posts/a.md", POST)]);
+    let start = std::time::Instant::now();
+    let (code, _, stderr) = run_bounded(d.path(), &["site"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(start.elapsed().as_secs() < 10);
+    assert!(
+        stderr.contains("_config.yml:") && stderr.contains("billion laughs"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_huge_site_config_is_not_read() {
+    let d = skeleton(&[("source/_posts/a.md", POST)]);
+    let f = std::fs::File::create(d.path().join("_config.yml")).unwrap();
+    f.set_len(site::MAX_CONFIG_SIZE + 1).unwrap();
+    let (code, _, stderr) = run_bounded(d.path(), &["site"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("larger than any site config file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_glob_in_a_gitignore_is_said_and_the_rest_of_it_applies() {
+    let d = skeleton(&[
+        ("_config.yml", "timezone: UTC\n"),
+        (".git/", ""),
+        (".gitignore", "source/_posts/skip/\n[z-a]\n"),
+        ("source/_posts/a.md", POST),
+        ("source/_posts/skip/b.md", POST),
+    ]);
+    let (code, stdout, stderr) = run_bounded(d.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("source/_posts/a.md:"), "{stdout}");
+    assert!(
+        stderr.contains("warning: .gitignore: ignore file read only in part (line 2: "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_gitignore_outside_any_repository_is_not_git_s_and_does_not_apply() {
+    // As Git: a .gitignore means something inside a repository only (a dotfiles `*` above a
+    // site must not hide its posts). `.ignore` applies everywhere.
+    let d = skeleton(&[
+        ("_config.yml", "timezone: UTC\n"),
+        (".gitignore", "*\n"),
+        (".ignore", "source/_posts/skip/\n"),
+        ("source/_posts/a.md", POST),
+        ("source/_posts/skip/b.md", POST),
+    ]);
+    let (code, stdout, stderr) = run_bounded(d.path(), &["check"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout.lines().collect::<Vec<_>>().len(), 1, "{stdout}");
+}

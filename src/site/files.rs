@@ -40,7 +40,7 @@ impl SiteError {
         format!(
             "{}{position}: {}",
             crate::printable::path(shown),
-            self.message
+            crate::printable::printable(&self.message)
         )
     }
 }
@@ -72,6 +72,22 @@ pub struct ConfigFile {
     top: serde_json::Map<String, Value>,
 }
 
+/// The largest site config file read: generator configs are a few kilobytes, and one named by
+/// a symlink to something else must not be read whole.
+pub const MAX_SIZE: u64 = 4 << 20;
+
+/// A file no larger than [`MAX_SIZE`], as text.
+pub fn read_small(path: &Path, what: &str) -> Result<String, String> {
+    let len = std::fs::metadata(path).map_or(0, |m| m.len());
+    if len > MAX_SIZE {
+        return Err(format!(
+            "is {len} bytes, larger than any {what} ({} at most)",
+            crate::limits::format_size(MAX_SIZE)
+        ));
+    }
+    crate::userfile::read_text(path, what)
+}
+
 /// What the site's config files are called in messages.
 const WHAT: &str = "site config file";
 
@@ -81,7 +97,7 @@ const FIX: &str = "fix it (the generator cannot read it either), or set `site: {
 impl ConfigFile {
     /// Read and parse `path`. An empty file is an empty mapping (a fresh `_config.yml`).
     pub fn read(path: &Path) -> Result<ConfigFile, SiteError> {
-        let text = crate::userfile::read_text(path, WHAT)
+        let text = read_small(path, WHAT)
             .map_err(|m| SiteError::new(path, None, format!("{m}; {FIX}")))?;
         let format = Format::of(path);
         let value = if text.trim().is_empty() {

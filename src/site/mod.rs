@@ -20,7 +20,7 @@ pub mod scope;
 
 pub use describe::Origin;
 use files::ConfigFile;
-pub use files::SiteError;
+pub use files::{MAX_SIZE as MAX_CONFIG_SIZE, SiteError};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -338,7 +338,7 @@ pub fn detect_at(dir: &Path) -> Result<Option<Site>, SiteError> {
     let jekyll_gem = gemfile_names_jekyll(dir);
     // Parsed only when something says it is a site's: a _config.yml alone is any tool's.
     let moved = || {
-        crate::userfile::read_text(&dir.join("_config.yml"), "config")
+        files::read_small(&dir.join("_config.yml"), "config")
             .is_ok_and(|t| t.contains("source_dir") || t.contains("collections_dir"))
     };
     if file("_config.yml")
@@ -485,7 +485,7 @@ fn package_names_hexo(dir: &Path) -> bool {
     if !path.is_file() {
         return false;
     }
-    let Ok(text) = crate::userfile::read_text(&path, "package.json") else {
+    let Ok(text) = files::read_small(&path, "package.json") else {
         return false;
     };
     if !text.contains("hexo") {
@@ -506,7 +506,7 @@ fn gemfile_names_jekyll(dir: &Path) -> bool {
     if !path.is_file() {
         return false;
     }
-    let Ok(text) = crate::userfile::read_text(&path, "Gemfile") else {
+    let Ok(text) = files::read_small(&path, "Gemfile") else {
         return false;
     };
     text.lines().any(|line| {
