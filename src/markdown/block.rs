@@ -147,6 +147,14 @@ impl Blocks {
         });
     }
 
+    /// True inside a list item that holds no block yet (where a task list marker goes).
+    pub(crate) fn at_item_start(&self) -> bool {
+        matches!(
+            self.containers.last(),
+            Some(Container::Item { blocks: 0, .. })
+        )
+    }
+
     pub(crate) fn end_item(&mut self) {
         if let Some(Container::Item { blocks, .. }) = self.containers.last() {
             if *blocks == 0 {

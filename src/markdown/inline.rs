@@ -52,6 +52,8 @@ enum Tok {
     Code(u32, u32),
     /// Image `n` of this block.
     Image(u32),
+    /// A GFM task list marker (`[ ]`, or `[x]` when checked) opening a list item.
+    Task(bool),
 }
 
 #[derive(Debug)]
@@ -109,20 +111,18 @@ impl Inline {
         self.content
     }
 
-    /// True when the block's visible content is images only (a heading that
-    /// holds nothing but a picture is layout, not a heading).
-    pub(crate) fn images_only(&self) -> bool {
-        self.content
-            && self.toks.iter().any(|t| matches!(t, Tok::Image(_)))
-            && self.toks.iter().all(|t| match *t {
-                // Invisible blanks (trimmed or kept as indentation) do not count.
-                Tok::Text(a, b) => self
-                    .text_of(a, b)
-                    .chars()
-                    .all(|c| matches!(c, '\u{a0}' | '\u{3000}')),
-                Tok::Code(..) => false,
-                _ => true,
-            })
+    /// True when the block holds nothing yet but collapsible spaces (no content, no
+    /// break, no mark).
+    pub(crate) fn is_blank(&self) -> bool {
+        self.toks.iter().all(|t| matches!(t, Tok::Space { .. }))
+    }
+
+    /// Appends a task list marker (the caller checked [`Inline::is_blank`] at a list
+    /// item's start).
+    pub(crate) fn task(&mut self, checked: bool) {
+        self.toks.push(Tok::Task(checked));
+        self.content = true;
+        self.count = self.count.wrapping_add(1);
     }
 
     /// A counter that grows with every piece of visible content.
@@ -339,11 +339,9 @@ impl Inline {
                         _ => v.insert(at, Tok::Space { newline }),
                     }
                 }
-                Tok::Break => {
-                    if line_content {
-                        pending_break += 1;
-                    }
-                }
+                // Breaks before the first content are kept too (an empty line shows);
+                // breaks that no content follows go at the end.
+                Tok::Break => pending_break += 1,
                 Tok::Open(i) => {
                     // Merge with an adjacent closer of the same kind.
                     if let Some(&Tok::Close(j)) = v.last() {
@@ -400,7 +398,7 @@ impl Inline {
                     }
                     line_content = true;
                 }
-                Tok::Code(..) | Tok::Image(_) => {
+                Tok::Code(..) | Tok::Image(_) | Tok::Task(_) => {
                     self.push_content(&mut v, t, &mut pending_break);
                     line_content = true;
                 }
@@ -503,6 +501,7 @@ impl Inline {
             Tok::Break => Some('\\'),
             Tok::Code(..) => Some('`'),
             Tok::Image(_) => Some('!'),
+            Tok::Task(_) => Some('['),
             Tok::Open(i) => Some(self.open_char(i)),
             Tok::Close(i) => Some(self.close_first_char(i)),
         }
@@ -516,6 +515,7 @@ impl Inline {
             Tok::Break => None,
             Tok::Code(..) => Some('`'),
             Tok::Image(_) => Some(')'),
+            Tok::Task(_) => Some(' '),
             Tok::Open(i) => {
                 let s = &self.marks[i as usize];
                 match (&s.mark, s.html) {
@@ -1096,6 +1096,13 @@ impl Inline {
                 }
                 Tok::Space { .. } => out.push(' '),
                 Tok::Break => out.push_str("\\\n"),
+                // The marker needs whitespace after it to be one.
+                Tok::Task(checked) => {
+                    out.push_str(if checked { "[x]" } else { "[ ]" });
+                    if !matches!(self.toks.get(i + 1), Some(Tok::Space { .. }) | None) {
+                        out.push(' ');
+                    }
+                }
                 // Two code spans in a row cannot both be backtick spans
                 // (`` `a``b` `` is one span): the second is written as HTML.
                 Tok::Code(a, b) if i > 0 && matches!(self.toks[i - 1], Tok::Code(..)) => {

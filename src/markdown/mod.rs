@@ -46,6 +46,7 @@ use self::text::{decode_attribute, decode_attribute_marked};
 
 pub use self::embed::Embeds;
 pub use self::state::{MAX_DEPTH, MAX_TABLE_DEPTH};
+pub use self::tags::BLOCK_ELEMENTS;
 
 /// Conversion options.
 #[derive(Debug, Clone, Default)]
@@ -474,6 +475,22 @@ fn read_attrs(el: &Element<'_, '_>, tag: Tag, marked: bool) -> Attrs {
                 playsinline: has("playsinline"),
                 sources: Vec::new(),
             }));
+        }
+        Tag::Option => {
+            a.selected = el.has_attribute("selected");
+            a.disabled = el.has_attribute("disabled");
+        }
+        Tag::Select => {
+            a.list_box = el.has_attribute("multiple")
+                || attr(el, "size")
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .is_some_and(|n| n > 1);
+        }
+        Tag::Input => {
+            let kind = attr(el, "type").unwrap_or_default();
+            if kind.eq_ignore_ascii_case("checkbox") {
+                a.checkbox = Some(el.has_attribute("checked"));
+            }
         }
         Tag::Source => {
             a.src = attr(el, "src")

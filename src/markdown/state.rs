@@ -60,6 +60,10 @@ enum Act {
     TableRoot,
     /// A cell of a GFM table being replayed.
     GfmCell,
+    /// A `select`: the label of its chosen option is written at its end.
+    Select,
+    /// An `option` inside a `select`: its text is a label.
+    SelectOption,
     /// Nothing to do at the end.
     Inert,
 }
@@ -75,11 +79,47 @@ struct Frame {
 struct Pre {
     lang: Option<String>,
     buf: String,
-    /// Nothing seen since `<pre>`: a leading newline is dropped.
+    /// Nothing seen since `<pre>` (or `<textarea>`): a leading newline is dropped, as the
+    /// HTML parser drops it. A `<br>` is a line break, and a newline after it another one,
+    /// as a browser shows them (`<br>\n` is two; counting it once is the
+    /// `collapse_code_breaks` rule).
     fresh: bool,
-    /// The last thing seen was a `<br>`: a newline right after it is the same line break
-    /// (scrapers turn each code line's newline into `<br>\n`), so it is dropped.
-    after_break: bool,
+    /// A `textarea`: a code span unless its text holds a line break.
+    textarea: bool,
+    /// `xmp`, `plaintext`: raw text (not entity-decoded) is its content.
+    raw: bool,
+}
+
+/// A `select` being read: a browser shows one option's label (the last one `selected`,
+/// else the first one not `disabled`), or every label in a list box.
+#[derive(Debug, Default)]
+struct Select {
+    /// (label, selected, disabled) per option.
+    options: Vec<(String, bool, bool)>,
+    list_box: bool,
+    in_option: bool,
+}
+
+impl Select {
+    /// The labels a browser shows.
+    fn shown(&self) -> Vec<String> {
+        let label = |s: &str| {
+            s.split(|c: char| c.is_ascii_whitespace())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        if self.list_box {
+            return self.options.iter().map(|o| label(&o.0)).collect();
+        }
+        let chosen = self
+            .options
+            .iter()
+            .rev()
+            .find(|o| o.1)
+            .or_else(|| self.options.iter().find(|o| !o.2));
+        chosen.map(|o| label(&o.0)).into_iter().collect()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -107,6 +147,9 @@ pub(crate) struct Core {
     code_frames: usize,
     /// Frames of `table` elements on the stack (recorded ones included).
     table_frames: usize,
+    /// Frames of `math` elements on the stack: there, `annotation`s are hidden.
+    math_frames: usize,
+    select: Option<Select>,
     next_id: u32,
     suppress: u32,
     single_line: u32,
@@ -135,6 +178,8 @@ impl Core {
             frames: Vec::new(),
             code_frames: 0,
             table_frames: 0,
+            math_frames: 0,
+            select: None,
             next_id: 0,
             suppress: 0,
             single_line: 0,
@@ -160,6 +205,14 @@ impl Core {
 
     /// A raw text chunk from lol_html.
     pub(crate) fn text_chunk(&mut self, chunk: &str, text_type: TextType, last: bool) {
+        if matches!(text_type, TextType::RawText | TextType::PlainText) {
+            // Shown only as the content of `xmp` and `plaintext` (script, style and the
+            // like are hidden).
+            if self.pre.as_ref().is_some_and(|p| p.raw) {
+                self.text(chunk);
+            }
+            return;
+        }
         let mut buf = std::mem::take(&mut self.text_buf);
         buf.push(chunk, text_type, last, |s| self.text(s));
         self.text_buf = buf;
@@ -180,6 +233,9 @@ impl Core {
         if tag == Tag::Table {
             self.table_frames += 1;
         }
+        if tag == Tag::Math {
+            self.math_frames += 1;
+        }
         self.frames.push(Frame { id, tag, act });
         id
     }
@@ -194,7 +250,6 @@ impl Core {
         self.flush_text();
         if let Some(pre) = &mut self.pre {
             pre.fresh = false;
-            pre.after_break = false;
         }
         self.text(raw);
     }
@@ -214,6 +269,9 @@ impl Core {
                 media.1.sources.push((src, attrs.source_type));
             }
             return None;
+        }
+        if self.select.is_some() {
+            return self.start_in_select(tag, attrs, has_content);
         }
         if self.pre.is_some() || self.code.is_some() {
             return self.start_in_code(tag, attrs, has_content);
@@ -238,9 +296,25 @@ impl Core {
     /// Past the nesting limits an element is flattened (no frame), except
     /// one that hides its content: inside it nothing more is pushed.
     fn too_deep(&self, tag: Tag) -> bool {
-        let hides = matches!(tag, Tag::Suppress | Tag::Media(_));
+        let hides = matches!(tag, Tag::Suppress | Tag::Media(_) | Tag::Annotation);
         (self.frames.len() >= MAX_DEPTH && !hides)
             || (tag == Tag::Table && self.table_frames >= MAX_TABLE_DEPTH)
+    }
+
+    /// Inside a `select`, the HTML parser keeps only options (and groups of them).
+    fn start_in_select(&mut self, tag: Tag, attrs: Attrs, has_content: bool) -> Option<u32> {
+        if tag != Tag::Option || !has_content {
+            return None;
+        }
+        // An option closes the one before it.
+        self.implied_end_tags(tag);
+        if let Some(select) = &mut self.select {
+            select
+                .options
+                .push((String::new(), attrs.selected, attrs.disabled));
+            select.in_option = true;
+        }
+        Some(self.push_frame(tag, Act::SelectOption))
     }
 
     fn start_in_code(&mut self, tag: Tag, attrs: Attrs, has_content: bool) -> Option<u32> {
@@ -261,7 +335,6 @@ impl Core {
             Tag::Break => {
                 if let Some(pre) = &mut self.pre {
                     pre.buf.push('\n');
-                    pre.after_break = true;
                 } else if let Some(code) = &mut self.code {
                     code.push(' ');
                 }
@@ -309,7 +382,7 @@ impl Core {
     fn void(&mut self, tag: Tag, attrs: Attrs) {
         if let Some(rec) = &mut self.rec {
             match tag {
-                Tag::Break | Tag::Image | Tag::Rule => rec.push(Event::Start {
+                Tag::Break | Tag::Image | Tag::Rule | Tag::Input => rec.push(Event::Start {
                     tag,
                     attrs: Box::new(attrs),
                     has_end: false,
@@ -349,8 +422,23 @@ impl Core {
             Tag::Embed => {
                 self.emit_embed(Kind::Plugin, attrs.embed.map(|b| *b).unwrap_or_default());
             }
+            Tag::Input => {
+                if let Some(checked) = attrs.checkbox {
+                    self.checkbox(checked);
+                }
+            }
             Tag::Paragraph | Tag::Block | Tag::Heading(_) => self.boundary(),
             _ => {}
+        }
+    }
+
+    /// A checkbox: a GFM task list marker where it opens a list item, else the same
+    /// `[ ]` / `[x]` as text.
+    fn checkbox(&mut self, checked: bool) {
+        if self.single_line == 0 && self.blocks.at_item_start() && self.inline.is_blank() {
+            self.inline.task(checked);
+        } else {
+            self.inline.text(if checked { "[x]" } else { "[ ]" });
         }
     }
 
@@ -359,9 +447,12 @@ impl Core {
             if self.inline.has_content() {
                 self.inline.space(false);
             }
-        } else if self.inline.has_content() {
+        } else {
             // `<br><br>` is two line breaks, as the browser shows it; making a paragraph
-            // break of it is the `paragraph_breaks` rule.
+            // break of it is the `paragraph_breaks` rule. A break before any content of
+            // the block shows an empty line, and is written (`\` alone on the first line);
+            // dropping it is the `trim_leading_breaks` rule. One after the last content
+            // shows nothing, and goes.
             self.inline.hard_break();
         }
     }
@@ -519,7 +610,8 @@ impl Core {
                     lang: attrs.lang,
                     buf: String::new(),
                     fresh: true,
-                    after_break: false,
+                    textarea: false,
+                    raw: false,
                 });
                 Act::Pre
             }
@@ -573,7 +665,37 @@ impl Core {
                 self.suppress += 1;
                 Act::Suppress
             }
-            Tag::Break | Tag::Image | Tag::Rule | Tag::Embed => {
+            Tag::Preformatted { inline } => {
+                if !inline {
+                    if self.single_line > 0 {
+                        self.mark_complex();
+                        self.boundary();
+                    } else {
+                        self.flush_inline();
+                    }
+                }
+                self.pre = Some(Pre {
+                    lang: None,
+                    buf: String::new(),
+                    fresh: inline,
+                    textarea: inline,
+                    raw: !inline,
+                });
+                Act::Pre
+            }
+            Tag::Select => {
+                self.select = Some(Select {
+                    list_box: attrs.list_box,
+                    ..Select::default()
+                });
+                Act::Select
+            }
+            Tag::Annotation if self.math_frames > 0 => {
+                self.suppress += 1;
+                Act::Suppress
+            }
+            Tag::Math | Tag::Annotation => Act::Inert,
+            Tag::Break | Tag::Image | Tag::Rule | Tag::Embed | Tag::Input => {
                 // Written as void elements even if the markup gave them content.
                 self.void(tag, attrs);
                 Act::Inert
@@ -597,6 +719,9 @@ impl Core {
                 if f.tag == Tag::Table {
                     self.table_frames = self.table_frames.saturating_sub(1);
                 }
+                if f.tag == Tag::Math {
+                    self.math_frames = self.math_frames.saturating_sub(1);
+                }
                 self.close(f);
             }
         }
@@ -617,19 +742,15 @@ impl Core {
                 self.single_line = self.single_line.saturating_sub(1);
                 self.heading = None;
                 self.para.clear();
-                // `<h3><img></h3>`: an image set apart, written as a paragraph.
-                let picture = self.inline.images_only();
+                // `<h3><img></h3>` is a heading that holds a picture (writing it as a
+                // paragraph is the `demote_picture_headings` rule).
                 let opts = Flush {
-                    heading: !picture,
+                    heading: true,
                     ..self.flush_opts(false)
                 };
                 if self.inline.flush(&mut self.para, opts) {
                     self.protect_para();
-                    if picture {
-                        self.blocks.paragraph(&self.para, false);
-                    } else {
-                        self.blocks.heading(level, &self.para);
-                    }
+                    self.blocks.heading(level, &self.para);
                 } else {
                     // An empty heading is still a heading.
                     self.blocks.heading(level, "");
@@ -649,10 +770,22 @@ impl Core {
             }
             Act::Pre => {
                 if let Some(pre) = self.pre.take() {
-                    if self.single_line > 0 {
-                        // Only inside table cells: the table falls back to HTML.
+                    let span = pre.textarea && !pre.buf.contains('\n');
+                    if span {
+                        if !pre.buf.is_empty() {
+                            self.inline.code(&pre.buf);
+                        }
+                    } else if self.single_line > 0 {
+                        // A table cell falls back to HTML; a heading keeps the text.
                         self.mark_complex();
+                        let collapsed = collapse_code(&pre.buf);
+                        if !collapsed.trim().is_empty() {
+                            self.inline.code(&collapsed);
+                        }
                     } else {
+                        if pre.textarea {
+                            self.flush_inline();
+                        }
                         let lang = pre.lang.unwrap_or_default();
                         let mut code = pre.buf;
                         // Hexo's backtick_code_block filter keeps fenced code from Nunjucks.
@@ -695,6 +828,21 @@ impl Core {
                 }
             }
             Act::GfmCell => self.gfm_cell_end(),
+            Act::SelectOption => {
+                if let Some(select) = &mut self.select {
+                    select.in_option = false;
+                }
+            }
+            Act::Select => {
+                if let Some(select) = self.select.take() {
+                    for (i, label) in select.shown().iter().enumerate() {
+                        if i > 0 {
+                            self.line_break();
+                        }
+                        self.inline.text(label);
+                    }
+                }
+            }
             Act::Inert => {}
         }
     }
@@ -747,10 +895,17 @@ impl Core {
         if self.suppress > 0 || s.is_empty() {
             return;
         }
+        if let Some(select) = &mut self.select {
+            if select.in_option
+                && let Some(option) = select.options.last_mut()
+            {
+                option.0.push_str(s);
+            }
+            return;
+        }
         if let Some(pre) = &mut self.pre {
-            let s = if pre.fresh || pre.after_break {
+            let s = if pre.fresh {
                 pre.fresh = false;
-                pre.after_break = false;
                 s.strip_prefix("\r\n")
                     .or_else(|| s.strip_prefix('\n'))
                     .unwrap_or(s)

@@ -35,6 +35,14 @@ pub(crate) struct Attrs {
     pub embed: Option<Box<super::embed::EmbedAttrs>>,
     /// A `<source>`'s `type`.
     pub source_type: Option<String>,
+    /// An `option`'s `selected`.
+    pub selected: bool,
+    /// An `option`'s `disabled`.
+    pub disabled: bool,
+    /// A `select` shown as a list box (`multiple`, or `size` > 1).
+    pub list_box: bool,
+    /// An `input type=checkbox`: whether it is `checked`.
+    pub checkbox: Option<bool>,
 }
 
 /// A table column's alignment.
@@ -206,7 +214,8 @@ fn census(events: &[Event]) -> Census {
 /// alignments), body rows.
 pub(crate) fn gfm_lines(rows: &[Vec<String>], aligns: &[Align]) -> Option<String> {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    if cols == 0 || rows.iter().all(|r| r.iter().all(String::is_empty)) {
+    // A table of empty cells is still a table (dropping it is `remove_empty: table`).
+    if cols == 0 {
         return None;
     }
     let mut s = String::new();

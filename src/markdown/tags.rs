@@ -7,6 +7,66 @@
 //! keeps the implied-end-tag rules (which depend on the same categories) next to
 //! it.
 
+/// The elements that start and end a Markdown block, as the converter reads them (every
+/// name [`Tag::from_name`] gives a block role). The streaming editorial rules
+/// (`crate::flow`) and the test harness judge block edges by this one list.
+pub const BLOCK_ELEMENTS: &[&str] = &[
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "figure",
+    "figcaption",
+    "center",
+    "address",
+    "details",
+    "summary",
+    "fieldset",
+    "form",
+    "hgroup",
+    "legend",
+    "dialog",
+    "search",
+    "listing",
+    "body",
+    "html",
+    "frameset",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "ul",
+    "ol",
+    "menu",
+    "dir",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "pre",
+    "xmp",
+    "plaintext",
+    "hr",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "option",
+    "optgroup",
+];
+
 /// The role of an element in the conversion.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Tag {
@@ -68,9 +128,29 @@ pub(crate) enum Tag {
     Source,
     /// `option`, `optgroup` outside a `select`: treated as blocks.
     Option,
-    /// Dropped with everything inside: script, style, svg, select, button ...
+    /// `textarea`, `xmp`, `plaintext`: preformatted text a browser shows as written, in a
+    /// monospace box; written as code. `inline`: a `textarea` (RCDATA, an inline box:
+    /// a code span unless it holds a line break); else `xmp`/`plaintext` (raw text, a block).
+    Preformatted { inline: bool },
+    /// `select`: a browser shows the label of its chosen option (a list box, `multiple` or
+    /// `size` > 1, shows them all).
+    Select,
+    /// `math` (MathML): a browser shows the formula, not its `annotation`s; written as the
+    /// formula's text.
+    Math,
+    /// `annotation`, `annotation-xml`: a formula's source (TeX) that a browser does not show.
+    /// Hidden inside `math`; outside it, an unknown element seen through.
+    Annotation,
+    /// `input` (void): a checkbox is written `[ ]` / `[x]` (a GFM task list marker at the
+    /// start of a list item); other controls show no text of their own.
+    Input,
+    /// Dropped with everything inside: what a browser does not show (`script`, `style`,
+    /// `template`, `head`, `title`, `datalist`, `noscript`: its content shows only with
+    /// scripting off; `canvas`: its content is fallback for browsers without canvas;
+    /// `noembed`, `noframes`: fallback that modern browsers never show; `frame`), and `svg`
+    /// (a picture, with no Markdown form; its text is drawing labels).
     Suppress,
-    /// Void elements that produce nothing (`meta`, `input`, `wbr`, `col` ...).
+    /// Void elements that produce nothing (`meta`, `wbr`, `col` ...).
     Nothing,
     /// Wrappers reduced to their content: `span`, `font`, `small`, unknown tags.
     Transparent,
@@ -126,13 +206,18 @@ impl Tag {
             "object" => Tag::Media("object"),
             "source" | "param" => Tag::Source,
             "option" | "optgroup" => Tag::Option,
-            "script" | "style" | "noscript" | "template" | "svg" | "math" | "select"
-            | "textarea" | "title" | "button" | "head" | "datalist" | "canvas" | "noembed"
-            | "noframes" | "xmp" | "plaintext" | "map" | "frame" | "picture-fallback" => {
-                Tag::Suppress
-            }
-            "meta" | "link" | "base" | "input" | "wbr" | "col" | "colgroup" | "area" | "track"
+            "textarea" => Tag::Preformatted { inline: true },
+            "xmp" | "plaintext" => Tag::Preformatted { inline: false },
+            "select" => Tag::Select,
+            "math" => Tag::Math,
+            "annotation" | "annotation-xml" => Tag::Annotation,
+            "input" => Tag::Input,
+            "script" | "style" | "noscript" | "template" | "svg" | "title" | "head"
+            | "datalist" | "canvas" | "noembed" | "noframes" | "frame" => Tag::Suppress,
+            "meta" | "link" | "base" | "wbr" | "col" | "colgroup" | "area" | "track"
             | "keygen" => Tag::Nothing,
+            // `button` shows its content (a label, formatted); `map` shows its content too
+            // (its `area`s are nothing).
             _ => Tag::Transparent,
         }
     }
@@ -182,6 +267,17 @@ impl Tag {
         )
     }
 
+    /// A role that starts and ends a Markdown block.
+    #[cfg(test)]
+    pub(crate) fn is_block(self) -> bool {
+        self.closes_paragraph()
+            || self.is_table_part()
+            || matches!(
+                self,
+                Tag::Option | Tag::Preformatted { inline: false }
+            )
+    }
+
     /// Elements that belong to table structure.
     pub(crate) fn is_table_part(self) -> bool {
         matches!(
@@ -206,5 +302,28 @@ mod tests {
         assert_eq!(Tag::from_name("th"), Tag::Cell { header: true });
         assert!(Tag::ListItem.closes_paragraph());
         assert!(!Tag::Strong.closes_paragraph());
+    }
+
+    #[test]
+    fn block_elements_are_the_block_roles() {
+        for name in BLOCK_ELEMENTS {
+            assert!(Tag::from_name(name).is_block(), "{name} is no block role");
+        }
+        // Every name the classifier knows, checked the other way round.
+        let known = "a abbr b blockquote body br button canvas caption center code col \
+            colgroup dd del dfn dir div dl dt em embed fieldset figcaption figure font footer \
+            form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe img input \
+            ins kbd legend li listing main map mark math menu meta nav noscript object ol \
+            optgroup option p param plaintext pre s samp script search section select small \
+            source span strike strong style sub summary sup svg table tbody td template \
+            textarea tfoot th thead title tr tt u ul var video wbr xmp aside address article \
+            details dialog annotation";
+        for name in known.split_whitespace() {
+            assert_eq!(
+                Tag::from_name(name).is_block(),
+                BLOCK_ELEMENTS.contains(&name),
+                "{name}"
+            );
+        }
     }
 }
