@@ -8,21 +8,21 @@
 //! text or code that follows such a picture. Pictures side by side, icons (declared at most
 //! 32 px wide or high), and pictures in headings and table cells are left alone.
 //!
-//! This runs in the rewriting pass itself: whether a picture opens its block is known when its
-//! start tag arrives (no text since the block's start), and the `<br>` goes before the text chunk
-//! or `<code>` that comes next.
+//! This runs in the rewriting pass itself ([`crate::flow`]): whether a picture opens its block
+//! is known when its start tag arrives (no text since the block's start), and the `<br>` goes
+//! before the text chunk or `<code>` that comes next.
 
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use lol_html::html_content::{ContentType, Element, TextChunk};
-use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
+use lol_html::html_content::{ContentType, Element};
+use lol_html::{ElementContentHandlers, Selector, Settings};
 
-/// Elements that start and end a Markdown block (as the converter reads them).
-const BLOCKS: &str = "p, div, section, article, main, header, footer, nav, aside, figure, \
-    figcaption, center, address, details, summary, fieldset, form, blockquote, ul, ol, li, dl, \
-    dt, dd, pre, table, caption, tr, td, th, h1, h2, h3, h4, h5, h6, hr";
+use crate::flow::{self, Edge, Hooks};
+
+/// Where a picture gets no caption line.
+const OFF: &[&str] = &["h1", "h2", "h3", "h4", "h5", "h6", "td", "th"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -37,62 +37,33 @@ enum State {
 #[derive(Debug)]
 struct Caption {
     state: State,
-    /// Depth of headings and table cells we are in (no captions there).
+    /// Depth of [`OFF`] elements we are in.
     off: u32,
 }
 
-/// Registers the handlers of one `caption_images` rule whose pictures `images` selects; `bump`
-/// counts a change at a byte offset. `removed_depth` > 0 inside content another rule removed.
+/// Registers the handlers of one `caption_images` rule whose pictures `images` selects.
 pub(crate) fn register<'h>(
     mut settings: Settings<'h, 'h>,
     images: &'h Selector,
-    bump: impl Fn(usize) + 'h,
-    removed_depth: Rc<Cell<u32>>,
+    hooks: Hooks<'h>,
 ) -> Settings<'h, 'h> {
     let state = Rc::new(RefCell::new(Caption {
         state: State::Fresh,
         off: 0,
     }));
-    let bump = Rc::new(bump);
-    if let Ok(blocks) = BLOCKS.parse::<Selector>() {
-        let s = Rc::clone(&state);
-        settings = settings.append_element_content_handler((
-            Cow::Owned(blocks),
-            ElementContentHandlers::default().element(move |el: &mut Element| {
-                let off = matches!(
-                    el.tag_name().as_str(),
-                    "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "td" | "th"
-                );
-                {
-                    let mut c = s.borrow_mut();
-                    c.state = State::Fresh;
-                    if off {
-                        c.off += 1;
-                    }
-                }
-                if let Some(handlers) = el.end_tag_handlers() {
-                    let s = Rc::clone(&s);
-                    handlers.push(Box::new(move |_| {
-                        let mut c = s.borrow_mut();
-                        c.state = State::Fresh;
-                        if off {
-                            c.off = c.off.saturating_sub(1);
-                        }
-                        Ok(())
-                    }));
-                }
-                Ok(())
-            }),
-        ));
-    }
+    settings = flow::on_block_edges(settings, &state, |c, _, _| c.state = State::Fresh);
+    settings = flow::on_edges(settings, OFF, &state, |c, _, edge| match edge {
+        Edge::Start => c.off += 1,
+        Edge::End => c.off = c.off.saturating_sub(1),
+    });
     {
         let s = Rc::clone(&state);
-        let removed = Rc::clone(&removed_depth);
+        let hooks = hooks.clone();
         settings = settings.append_element_content_handler((
             Cow::Borrowed(images),
             ElementContentHandlers::default().element(move |el: &mut Element| {
                 let mut c = s.borrow_mut();
-                if el.removed() || removed.get() > 0 || !has_source(el) {
+                if hooks.gone(el.removed()) || !has_source(el) {
                     return Ok(());
                 }
                 c.state = if c.state == State::Fresh && c.off == 0 && !is_icon(el) {
@@ -106,22 +77,22 @@ pub(crate) fn register<'h>(
     }
     if let Ok(code) = "code, br, iframe, video, audio, embed, object".parse::<Selector>() {
         let s = Rc::clone(&state);
-        let removed = Rc::clone(&removed_depth);
-        let bump = Rc::clone(&bump);
+        let hooks = hooks.clone();
         settings = settings.append_element_content_handler((
             Cow::Owned(code),
             ElementContentHandlers::default().element(move |el: &mut Element| {
-                if el.removed() || removed.get() > 0 {
+                if hooks.gone(el.removed()) {
                     return Ok(());
                 }
                 let mut c = s.borrow_mut();
                 match el.tag_name().as_str() {
                     "code" if c.state == State::AfterImage => {
                         el.before("<br>", ContentType::Html);
-                        bump(el.source_location().bytes().start);
+                        (hooks.bump)(el.source_location().bytes().start);
                         c.state = State::Seen;
                     }
-                    // A break before content is dropped by the converter.
+                    // A break before any content leaves the picture opening the block
+                    // (`trim_leading_breaks` removes such breaks).
                     "br" if c.state == State::Fresh => {}
                     _ => c.state = State::Seen,
                 }
@@ -129,24 +100,17 @@ pub(crate) fn register<'h>(
             }),
         ));
     }
-    let s = Rc::clone(&state);
-    settings.append_document_content_handler(DocumentContentHandlers::default().text(
-        move |t: &mut TextChunk| {
-            if t.removed() || removed_depth.get() > 0 || !t.text_type().allows_html_entities() {
-                return Ok(());
-            }
-            if !t.as_str().bytes().any(|b| !b.is_ascii_whitespace()) {
-                return Ok(());
-            }
-            let mut c = s.borrow_mut();
-            if c.state == State::AfterImage {
-                t.before("<br>", ContentType::Html);
-                bump(t.source_location().bytes().start);
-            }
-            c.state = State::Seen;
-            Ok(())
-        },
-    ))
+    let bump = Rc::clone(&hooks.bump);
+    flow::on_visible_text(settings, &hooks, &state, move |c, t, gone| {
+        if gone {
+            return;
+        }
+        if c.state == State::AfterImage {
+            t.before("<br>", ContentType::Html);
+            bump(t.source_location().bytes().start);
+        }
+        c.state = State::Seen;
+    })
 }
 
 /// An image the converter writes: some source it can use.

@@ -114,30 +114,35 @@ pub fn clean<'r>(
             element_handler(track_code(Rc::clone(&code_depth))),
         ));
         let mut comment_rules: Vec<(usize, Option<&regex::Regex>)> = Vec::new();
+        let hooks = |count| hooks(count, &removed_depth);
         for (i, rule) in rules.iter().enumerate() {
             let count = &counts[i];
             let (selector, handler) = match &rule.action {
                 HtmlAction::CaptionImages(images) => {
-                    settings = crate::captions::register(
-                        settings,
-                        images,
-                        move |offset| count.bump(offset),
-                        Rc::clone(&removed_depth),
-                    );
+                    settings = crate::captions::register(settings, images, hooks(count));
                     continue;
                 }
                 HtmlAction::ParagraphBreaks(breaks) => {
-                    settings = crate::breaks::register_breaks(
-                        settings,
-                        breaks,
-                        move |offset| count.bump(offset),
-                        Rc::clone(&removed_depth),
-                    );
+                    settings =
+                        crate::breaks::register_paragraph_breaks(settings, breaks, hooks(count));
                     continue;
+                }
+                HtmlAction::TrimLeadingBreaks(breaks) => {
+                    settings =
+                        crate::breaks::register_leading_breaks(settings, breaks, hooks(count));
+                    continue;
+                }
+                HtmlAction::CollapseCodeBreaks(blocks) => {
+                    settings = crate::breaks::register_code_breaks(settings, blocks, hooks(count));
+                    continue;
+                }
+                HtmlAction::DemotePictureHeadings(selector) => {
+                    let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
+                    (selector, rename_decided(count, decided, "p"))
                 }
                 HtmlAction::RemoveRedundantTitles(selector) => (
                     selector,
-                    crate::breaks::titles(move |offset| count.bump(offset)),
+                    crate::titles::handler(move |offset| count.bump(offset)),
                 ),
                 HtmlAction::TrimBlockEnds(_) => {
                     let decided = editorial.get(&i).cloned().unwrap_or_default();
@@ -179,7 +184,10 @@ pub fn clean<'r>(
                 } => (selector, rewrite_attribute(count, name, rewrite)),
                 HtmlAction::Extract(Extract { selector, .. }) => {
                     let decided = decisions.get(&i).map(Vec::as_slice).unwrap_or(&[]);
-                    (selector, extract(count, decided, Rc::clone(&removed_depth)))
+                    (
+                        selector,
+                        remove_decided(count, decided, Rc::clone(&removed_depth)),
+                    )
                 }
                 HtmlAction::RemoveEmpty(selector) => {
                     let decided = editorial.get(&i).map(Vec::as_slice).unwrap_or(&[]);
@@ -198,6 +206,7 @@ pub fn clean<'r>(
                 HtmlAction::Extract(_)
                     | HtmlAction::RemoveEmpty(_)
                     | HtmlAction::TightenLists { .. }
+                    | HtmlAction::DemotePictureHeadings(_)
             ) {
                 // Their decisions were counted over every match in document order.
                 element_handler(handler)
@@ -270,6 +279,14 @@ pub fn clean<'r>(
         fired,
         extracted,
     })
+}
+
+/// What a streaming editorial rule is handed: its counter and the removed-content depth.
+fn hooks<'h>(count: &'h Tally, removed_depth: &Rc<Cell<u32>>) -> crate::flow::Hooks<'h> {
+    crate::flow::Hooks {
+        bump: Rc::new(move |offset| count.bump(offset)),
+        removed_depth: Rc::clone(removed_depth),
+    }
 }
 
 type Handler<'h> = Box<dyn FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResult + 'h>;
@@ -371,10 +388,11 @@ fn unwrap_element(el: &mut Element<'_, '_>) -> bool {
     }
 }
 
-/// Removes the elements `decided` names (by match number): `remove_empty`.
-fn remove_decided<'h>(
+/// Removes the elements `decided` names (by match number): `remove_empty`, and `extract`
+/// (whose decision is the value found).
+fn remove_decided<'h, T>(
     count: &'h Tally,
-    decided: &'h [Option<u32>],
+    decided: &'h [Option<T>],
     removed_depth: Rc<Cell<u32>>,
 ) -> Handler<'h> {
     let mut index = 0;
@@ -472,17 +490,19 @@ fn rewrite_attribute<'h>(count: &'h Tally, name: &'h str, rewrite: &'h Rewrite) 
     })
 }
 
-fn extract<'h>(
+/// Renames the elements `decided` names (by match number) to `name`:
+/// `demote_picture_headings`.
+fn rename_decided<'h>(
     count: &'h Tally,
-    decided: &'h [Option<String>],
-    removed_depth: Rc<Cell<u32>>,
+    decided: &'h [Option<u32>],
+    name: &'static str,
 ) -> Handler<'h> {
     let mut index = 0;
     Box::new(move |el| {
         let matched = decided.get(index).is_some_and(Option::is_some);
         index += 1;
         if matched && !el.removed() {
-            remove_tracked(el, &removed_depth);
+            el.set_tag_name(name)?;
             bump(count, el);
         }
         Ok(())

@@ -1,5 +1,6 @@
 //! The first pass of the editorial clean-ups `remove_empty`, `tighten_lists`,
-//! `trim_block_ends` and `unwrap_layout_tables`, and the rewriting handlers of the last two.
+//! `trim_block_ends`, `unwrap_layout_tables` and `demote_picture_headings`, and the rewriting
+//! handlers of `trim_block_ends` and `unwrap_layout_tables`.
 //!
 //! The converter writes what the HTML says (an empty heading is a heading, `<li><p>` is a loose
 //! list, `结尾&nbsp;</p>` ends with a no-break space, a one-column table is a table); tidying
@@ -41,8 +42,94 @@ pub(crate) fn needed(rules: &[&HtmlRule]) -> bool {
                 | HtmlAction::TightenLists { .. }
                 | HtmlAction::TrimBlockEnds(_)
                 | HtmlAction::UnwrapLayoutTables(_)
+                | HtmlAction::DemotePictureHeadings(_)
         )
     })
+}
+
+/// Elements that show something other than a picture (with text, which is read apart).
+const NOT_PICTURES: &str = "iframe, video, audio, embed, object, code, kbd, samp, tt, input, select, textarea, math, \
+     button, canvas, svg, table, ul, ol, pre, hr";
+
+/// `demote_picture_headings`, first pass: per match, (holds a picture, shows anything else).
+#[derive(Debug, Default)]
+struct Pictures {
+    seen: Vec<(bool, bool)>,
+    open: Vec<usize>,
+}
+
+fn scan_pictures<'h>(
+    mut settings: Settings<'h, 'h>,
+    selector: &'h Selector,
+    state: Rc<RefCell<Pictures>>,
+) -> Settings<'h, 'h> {
+    {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Borrowed(selector),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                let k = {
+                    let mut p = s.borrow_mut();
+                    p.seen.push((false, false));
+                    let k = p.seen.len() - 1;
+                    p.open.push(k);
+                    k
+                };
+                let s = Rc::clone(&s);
+                on_end(el, move || s.borrow_mut().open.retain(|&o| o != k));
+                Ok(())
+            }),
+        ));
+    }
+    let mark = |p: &mut Pictures, picture: bool| {
+        for &k in &p.open {
+            if picture {
+                p.seen[k].0 = true;
+            } else {
+                p.seen[k].1 = true;
+            }
+        }
+    };
+    if let Ok(img) = "img".parse::<Selector>() {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(img),
+            ElementContentHandlers::default().element(move |el: &mut Element| {
+                // A picture without a source shows its alt text.
+                let source = ["src", "data-src", "data-original", "_src", "srcset"]
+                    .iter()
+                    .any(|n| el.get_attribute(n).is_some_and(|v| !v.trim().is_empty()));
+                mark(&mut s.borrow_mut(), source);
+                Ok(())
+            }),
+        ));
+    }
+    if let Ok(other) = NOT_PICTURES.parse::<Selector>() {
+        let s = Rc::clone(&state);
+        settings = settings.append_element_content_handler((
+            Cow::Owned(other),
+            ElementContentHandlers::default().element(move |_el: &mut Element| {
+                mark(&mut s.borrow_mut(), false);
+                Ok(())
+            }),
+        ));
+    }
+    let mut raw = String::new();
+    settings.append_document_content_handler(DocumentContentHandlers::default().text(
+        move |t: &mut TextChunk| {
+            if !t.text_type().allows_html_entities() {
+                return Ok(());
+            }
+            raw.push_str(t.as_str());
+            if t.last_in_text_node() {
+                if shows_something(&htmlize::unescape(&raw)) {
+                    mark(&mut state.borrow_mut(), false);
+                }
+                raw.clear();
+            }
+            Ok(())
+        },
+    ))
 }
 
 #[derive(Debug, Default)]
@@ -74,6 +161,7 @@ pub(crate) fn scan(
     let mut lists: Vec<(usize, Rc<RefCell<Lists>>)> = Vec::new();
     let mut ends: Vec<(usize, Rc<RefCell<Ends>>)> = Vec::new();
     let mut tables: Vec<(usize, Rc<RefCell<Tables>>)> = Vec::new();
+    let mut pictures: Vec<(usize, Rc<RefCell<Pictures>>)> = Vec::new();
     let mut settings = Settings::new()
         .with_strict(false)
         .with_memory_settings(crate::clean::memory_settings());
@@ -117,6 +205,11 @@ pub(crate) fn scan(
                 let state = Rc::new(RefCell::new(Tables::default()));
                 settings = scan_tables(settings, selector, Rc::clone(&state));
                 tables.push((i, state));
+            }
+            HtmlAction::DemotePictureHeadings(selector) => {
+                let state = Rc::new(RefCell::new(Pictures::default()));
+                settings = scan_pictures(settings, selector, Rc::clone(&state));
+                pictures.push((i, state));
             }
             _ => {}
         }
@@ -186,6 +279,13 @@ pub(crate) fn scan(
     }
     for (i, state) in tables {
         decisions.insert(i, std::mem::take(&mut state.borrow_mut().layout));
+    }
+    for (i, state) in pictures {
+        let v = (0u32..)
+            .zip(&state.borrow().seen)
+            .map(|(k, &(picture, other))| (picture && !other).then_some(k))
+            .collect();
+        decisions.insert(i, v);
     }
     Ok(decisions)
 }

@@ -214,8 +214,9 @@ impl Tag {
             "input" => Tag::Input,
             "script" | "style" | "noscript" | "template" | "svg" | "title" | "head"
             | "datalist" | "canvas" | "noembed" | "noframes" | "frame" => Tag::Suppress,
-            "meta" | "link" | "base" | "wbr" | "col" | "colgroup" | "area" | "track"
-            | "keygen" => Tag::Nothing,
+            "meta" | "link" | "base" | "wbr" | "col" | "colgroup" | "area" | "track" | "keygen" => {
+                Tag::Nothing
+            }
             // `button` shows its content (a label, formatted); `map` shows its content too
             // (its `area`s are nothing).
             _ => Tag::Transparent,
@@ -272,10 +273,7 @@ impl Tag {
     pub(crate) fn is_block(self) -> bool {
         self.closes_paragraph()
             || self.is_table_part()
-            || matches!(
-                self,
-                Tag::Option | Tag::Preformatted { inline: false }
-            )
+            || matches!(self, Tag::Option | Tag::Preformatted { inline: false })
     }
 
     /// Elements that belong to table structure.

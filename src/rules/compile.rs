@@ -74,6 +74,12 @@ pub enum HtmlAction {
     TrimBlockEnds(Selector),
     /// One-column tables of data cells become `div`s (first pass).
     UnwrapLayoutTables(Selector),
+    /// The selected `<br>` before any content of their block go.
+    TrimLeadingBreaks(Selector),
+    /// In the selected code blocks, the newline right after a `<br>` goes.
+    CollapseCodeBreaks(Selector),
+    /// The selected headings that hold only pictures become `p` (first pass).
+    DemotePictureHeadings(Selector),
     /// Lists whose items hold at most one `<p>` each lose those `<p>` tags.
     TightenLists {
         /// The lists.
@@ -408,6 +414,9 @@ enum HtmlActionSpec {
     Breaks(String),
     TrimEnds(String),
     LayoutTables(String),
+    LeadingBreaks(String),
+    CodeBreaks(String),
+    PictureHeadings(String),
 }
 
 /// The rule's action; `notes` receives what would make it never act.
@@ -454,6 +463,19 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
             "unwrap_layout_tables",
             rule.unwrap_layout_tables.map(HtmlActionSpec::LayoutTables),
         ),
+        (
+            "trim_leading_breaks",
+            rule.trim_leading_breaks.map(HtmlActionSpec::LeadingBreaks),
+        ),
+        (
+            "collapse_code_breaks",
+            rule.collapse_code_breaks.map(HtmlActionSpec::CodeBreaks),
+        ),
+        (
+            "demote_picture_headings",
+            rule.demote_picture_headings
+                .map(HtmlActionSpec::PictureHeadings),
+        ),
     ])?
     else {
         return Ok(None);
@@ -473,6 +495,9 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
         HtmlActionSpec::Breaks(s) => ("paragraph_breaks", Some(s.as_str())),
         HtmlActionSpec::TrimEnds(s) => ("trim_block_ends", Some(s.as_str())),
         HtmlActionSpec::LayoutTables(s) => ("unwrap_layout_tables", Some(s.as_str())),
+        HtmlActionSpec::LeadingBreaks(s) => ("trim_leading_breaks", Some(s.as_str())),
+        HtmlActionSpec::CodeBreaks(s) => ("collapse_code_breaks", Some(s.as_str())),
+        HtmlActionSpec::PictureHeadings(s) => ("demote_picture_headings", Some(s.as_str())),
     };
     if let Some(text) = selector_text {
         // Parse first: a selector lol_html rejects is reported as such.
@@ -537,6 +562,9 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
         HtmlActionSpec::Breaks(s) => HtmlAction::ParagraphBreaks(selector(&s)?),
         HtmlActionSpec::TrimEnds(s) => HtmlAction::TrimBlockEnds(selector(&s)?),
         HtmlActionSpec::LayoutTables(s) => HtmlAction::UnwrapLayoutTables(selector(&s)?),
+        HtmlActionSpec::LeadingBreaks(s) => HtmlAction::TrimLeadingBreaks(selector(&s)?),
+        HtmlActionSpec::CodeBreaks(s) => HtmlAction::CollapseCodeBreaks(selector(&s)?),
+        HtmlActionSpec::PictureHeadings(s) => HtmlAction::DemotePictureHeadings(selector(&s)?),
         HtmlActionSpec::Tighten(s) => {
             let lists = selector(&s)?;
             let parts = selector_list(&s);

@@ -138,6 +138,20 @@ pub struct HtmlRuleSpec {
     /// cell in every row) as their content, cell after cell: CMS layout tables (a picture and
     /// its caption). An editorial clean-up: the converter writes them as one-column GFM tables.
     pub unwrap_layout_tables: Option<String>,
+    /// Remove the `<br>` (the selector picks the breaks: `br`) that come before any content of
+    /// their block (`<p><br>text</p>`, `</p><br>text`); not inside code. An editorial
+    /// clean-up: the converter writes such a break as the empty line a browser shows (`\`
+    /// alone on the block's first line).
+    pub trim_leading_breaks: Option<String>,
+    /// Inside matching code blocks (`pre`), drop the newline right after a `<br>`: scrapers
+    /// write each code line as `line<br>` and a newline, meaning one line break. An editorial
+    /// clean-up: the converter writes both, as a browser shows them (a blank line after each
+    /// code line).
+    pub collapse_code_breaks: Option<String>,
+    /// Write matching headings that hold only pictures (`'h1, h2, h3, h4, h5, h6'`: images, no
+    /// text but blanks, no code) as paragraphs: CMSs set pictures apart with heading tags. An
+    /// editorial clean-up: the converter writes `## ![](x.png)`.
+    pub demote_picture_headings: Option<String>,
 }
 
 /// Replace what `pattern` matches in an attribute's (entity-decoded) value by `replace`

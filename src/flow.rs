@@ -1,0 +1,112 @@
+//! What the editorial rules that act in the rewriting pass itself share: how they are handed
+//! their counter and the removed-content depth, and where they are in the block structure.
+//!
+//! `caption_images`, `paragraph_breaks` and `trim_leading_breaks` decide on an element when it
+//! arrives, from a little state kept since the last block edge (is this the block's first
+//! content? how many breaks in a row?), and must not act inside some elements (headings, table
+//! cells, code). That tracking is the same for all of them, and a block edge must mean what the
+//! converter reads as one: [`crate::markdown::BLOCK_ELEMENTS`].
+
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use lol_html::html_content::{Element, TextChunk};
+use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
+
+use crate::markdown::BLOCK_ELEMENTS;
+
+/// What the rewriting pass gives one streaming rule.
+#[derive(Clone)]
+pub(crate) struct Hooks<'h> {
+    /// Counts one change at a byte offset of the input.
+    pub bump: Rc<dyn Fn(usize) + 'h>,
+    /// Greater than 0 inside content another rule removed.
+    pub removed_depth: Rc<Cell<u32>>,
+}
+
+impl Hooks<'_> {
+    /// True for an element or text that is gone already (removed, or inside removed content):
+    /// rules neither count nor touch it.
+    pub(crate) fn gone(&self, removed: bool) -> bool {
+        removed || self.removed_depth.get() > 0
+    }
+}
+
+/// An element edge: its start, or its end (at once for an element without content).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Edge {
+    Start,
+    End,
+}
+
+/// Calls `on(state, name, edge)` at the start and at the end of every element named in
+/// `names` (lower-case tag names, as the rules before this one left them): block edges, and
+/// the depth of elements a rule must not act in.
+pub(crate) fn on_edges<'h, S: 'static>(
+    settings: Settings<'h, 'h>,
+    names: &[&str],
+    state: &Rc<RefCell<S>>,
+    on: impl Fn(&mut S, &str, Edge) + 'static,
+) -> Settings<'h, 'h> {
+    // Every element, judged by its name as earlier rules left it: a layout table's `td`
+    // that `unwrap_layout_tables` made a `div` is a block, no longer a cell.
+    let Ok(all) = "*".parse::<Selector>() else {
+        return settings;
+    };
+    let names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
+    let on = Rc::new(on);
+    let state = Rc::clone(state);
+    settings.append_element_content_handler((
+        Cow::Owned(all),
+        ElementContentHandlers::default().element(move |el: &mut Element| {
+            let name = el.tag_name();
+            if !names.contains(&name) {
+                return Ok(());
+            }
+            on(&mut state.borrow_mut(), &name, Edge::Start);
+            if !el.can_have_content() {
+                on(&mut state.borrow_mut(), &name, Edge::End);
+            } else if let Some(handlers) = el.end_tag_handlers() {
+                let (state, on) = (Rc::clone(&state), Rc::clone(&on));
+                handlers.push(Box::new(move |_| {
+                    on(&mut state.borrow_mut(), &name, Edge::End);
+                    Ok(())
+                }));
+            }
+            Ok(())
+        }),
+    ))
+}
+
+/// Calls `on(state, name, edge)` at the edges of every block element.
+pub(crate) fn on_block_edges<'h, S: 'static>(
+    settings: Settings<'h, 'h>,
+    state: &Rc<RefCell<S>>,
+    on: impl Fn(&mut S, &str, Edge) + 'static,
+) -> Settings<'h, 'h> {
+    on_edges(settings, BLOCK_ELEMENTS, state, on)
+}
+
+/// Calls `on(state, chunk, gone)` for every text chunk that shows something (not only ASCII
+/// whitespace) in markup text (not raw text: script, style, textarea ...).
+pub(crate) fn on_visible_text<'h, S: 'h>(
+    settings: Settings<'h, 'h>,
+    hooks: &Hooks<'h>,
+    state: &Rc<RefCell<S>>,
+    mut on: impl FnMut(&mut S, &mut TextChunk<'_>, bool) + 'h,
+) -> Settings<'h, 'h> {
+    let state = Rc::clone(state);
+    let hooks = hooks.clone();
+    settings.append_document_content_handler(DocumentContentHandlers::default().text(
+        move |t: &mut TextChunk| {
+            if t.text_type().allows_html_entities()
+                && t.as_str().bytes().any(|b| !b.is_ascii_whitespace())
+            {
+                let gone = hooks.gone(t.removed());
+                on(&mut state.borrow_mut(), t, gone);
+            }
+            Ok(())
+        },
+    ))
+}
