@@ -76,18 +76,26 @@ fn scan_pictures<'h>(
                     k
                 };
                 let s = Rc::clone(&s);
-                on_end(el, move || s.borrow_mut().open.retain(|&o| o != k));
+                on_end(el, move || {
+                    crate::open_stack::close(&mut s.borrow_mut().open, &k)
+                });
                 Ok(())
             }),
         ));
     }
+    // Every open match is marked at once, so below a marked one all are marked already: stop
+    // there (linear however deep the matches nest).
     let mark = |p: &mut Pictures, picture: bool| {
-        for &k in &p.open {
-            if picture {
-                p.seen[k].0 = true;
+        for &k in p.open.iter().rev() {
+            let flag = if picture {
+                &mut p.seen[k].0
             } else {
-                p.seen[k].1 = true;
+                &mut p.seen[k].1
+            };
+            if *flag {
+                break;
             }
+            *flag = true;
         }
     };
     if let Ok(img) = "img".parse::<Selector>() {
