@@ -39,6 +39,18 @@ pub struct RuleMeta {
 pub struct HtmlRule {
     pub meta: RuleMeta,
     pub action: HtmlAction,
+    /// The tags the rule's elements must have (`None`: any element, or not element-bound):
+    /// a body with none of these start tags cannot be touched by it (see `rules::subjects`).
+    pub subjects: Option<Vec<String>>,
+}
+
+impl HtmlRule {
+    /// Whether the rule could act on a body whose start tags are `tags`.
+    pub fn may_act(&self, tags: &super::subjects::StartTags) -> bool {
+        self.subjects
+            .as_ref()
+            .is_none_or(|names| names.iter().any(|n| tags.contains(n)))
+    }
 }
 
 #[derive(Debug)]
@@ -295,7 +307,8 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
         let id = rule.id.clone();
         let (message, severity) = (rule.message.clone(), rule.severity);
         let mut notes = Vec::new();
-        let action = html_action(rule, &mut notes);
+        let mut subjects = None;
+        let action = html_action(rule, &mut notes, &mut subjects);
         warnings.extend(notes.into_iter().map(|message| RuleWarning {
             source: source.clone(),
             line: lines.find(&id),
@@ -305,7 +318,11 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
         match compile_rule(&id, message, severity, action, HTML_ACTIONS, &lines)
             .map_err(|m| err(Some(&id), m))?
         {
-            Some((meta, action)) => html.push(HtmlRule { meta, action }),
+            Some((meta, action)) => html.push(HtmlRule {
+                meta,
+                action,
+                subjects,
+            }),
             None => disabled.push(id),
         }
     }
@@ -420,7 +437,12 @@ enum HtmlActionSpec {
 }
 
 /// The rule's action; `notes` receives what would make it never act.
-fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<HtmlAction>, String> {
+/// `subjects` receives the tags the action's elements must have, when its selector says.
+fn html_action(
+    rule: HtmlRuleSpec,
+    notes: &mut Vec<String>,
+    subjects: &mut Option<Vec<String>>,
+) -> Result<Option<HtmlAction>, String> {
     let Some(spec) = one_action(vec![
         ("remove", rule.remove.map(HtmlActionSpec::Remove)),
         ("unwrap", rule.unwrap.map(HtmlActionSpec::Unwrap)),
@@ -503,6 +525,7 @@ fn html_action(rule: HtmlRuleSpec, notes: &mut Vec<String>) -> Result<Option<Htm
         // Parse first: a selector lol_html rejects is reported as such.
         selector(text)?;
         check_selector(action_name, text, notes)?;
+        *subjects = super::subjects::subject_tags(text);
     }
     Ok(Some(match spec {
         HtmlActionSpec::Remove(s) => HtmlAction::Remove(selector(&s)?),

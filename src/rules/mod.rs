@@ -6,6 +6,7 @@
 pub mod compile;
 pub mod presets;
 pub mod spec;
+pub mod subjects;
 
 pub use compile::{
     AttributeValue, Extract, FrontMatterAction, FrontMatterRule, HtmlAction, HtmlRule, RuleMeta,
