@@ -33,3 +33,4 @@ pub mod userfile;
 pub mod walk;
 pub mod yaml_guard;
 pub mod yaml_scan;
+pub mod yaml_write;
