@@ -15,6 +15,7 @@ mod editorial;
 pub mod explain;
 mod flow;
 pub mod frontmatter;
+pub mod generator;
 pub mod limits;
 pub mod lines;
 pub mod lock;

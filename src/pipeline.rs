@@ -5,7 +5,7 @@
 
 use crate::body::{self, BodyMode};
 use crate::clean;
-use crate::dates::{self, DateStyle};
+use crate::dates::{self, DateEdit};
 use crate::document::{self, Document};
 use crate::frontmatter::{EditError, FrontMatter, value_text};
 use crate::lines::LineIndex;
@@ -28,24 +28,7 @@ pub enum OutputFormat {
     Html,
 }
 
-/// The site generator the posts are for: it decides date format and template escaping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Target {
-    Hexo,
-    Hugo,
-    Jekyll,
-    #[default]
-    Plain,
-}
-
-impl Target {
-    pub fn date_style(self) -> DateStyle {
-        match self {
-            Target::Hexo => DateStyle::Hexo,
-            Target::Hugo | Target::Jekyll | Target::Plain => DateStyle::Rfc3339,
-        }
-    }
-}
+pub use crate::generator::Target;
 
 /// What iframes, video and audio become (`--embeds`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -690,10 +673,31 @@ fn apply_front_matter_rule<'a>(
                 return Ok((0, None));
             };
             let raw = value_text(value);
-            let tz = timezone.as_ref().unwrap_or(&options.timezone);
-            match dates::normalize(&raw, tz, options.target.date_style()) {
-                Some(formatted) => Ok((
-                    u32::from(fm.set(field, Value::String(formatted))?),
+            let quoted = fm
+                .scalar_text(field)
+                .is_some_and(|t| t.starts_with(['\'', '"']));
+            match dates::for_target(
+                &raw,
+                quoted,
+                options.target,
+                &options.timezone,
+                timezone.as_ref(),
+            ) {
+                Some(DateEdit::Keep) => Ok((0, None)),
+                Some(DateEdit::FeedZoneIgnored) => {
+                    let feed = timezone.as_ref().map(dates::zone_label).unwrap_or_default();
+                    warnings.push(PostWarning {
+                        line: line_of(field_lines, field),
+                        rule_id: meta.id.clone(),
+                        message: format!(
+                            "`{field}: {raw}` is wall-clock time in `{feed}` (the rule's `timezone`), but Hexo reads dates in its own zone (`{}`, --timezone) and ignores offsets: left as written; set Hexo's `timezone` and --timezone to `{feed}`",
+                            dates::zone_label(&options.timezone)
+                        ),
+                    });
+                    Ok((0, None))
+                }
+                Some(DateEdit::Write { scalar, value }) => Ok((
+                    u32::from(fm.set_scalar(field, &scalar, Value::String(value))?),
                     Some(field),
                 )),
                 None => {

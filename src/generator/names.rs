@@ -1,0 +1,1 @@
+//! File names and URLs per generator.

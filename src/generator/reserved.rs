@@ -1,0 +1,1 @@
+//! Front-matter fields each generator computes itself.
