@@ -79,6 +79,10 @@ pub fn run(example: &ExampleSpec, sets: &[&RuleSet]) -> ExampleRun {
             return run;
         }
     };
+    if let Err(e) = crate::rules::check_reserved(sets.iter().copied(), options.target) {
+        run.failures.push(Failure::Invalid(e.to_string()));
+        return run;
+    }
     let expects_body = example.output.is_some() || example.markdown.is_some();
     match &example.input {
         None if expects_body => run.failures.push(Failure::Invalid(
