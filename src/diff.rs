@@ -6,11 +6,23 @@ use std::fmt::Write as _;
 /// A unified diff with `--- a/PATH` / `+++ b/PATH` headers and 3 lines of context; ANSI
 /// colors when asked. Empty when the texts are equal.
 pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
+    unified_paths(path, path, old, new, color)
+}
+
+/// [`unified`] for a post that is also renamed from `old_path` to `new_path`: the headers name
+/// both, and a rename alone (same text) is the two header lines.
+pub fn unified_paths(old_path: &str, new_path: &str, old: &str, new: &str, color: bool) -> String {
     let diff = TextDiff::from_lines(old, new);
-    let path = crate::printable::printable(path);
-    let a = format!("a/{path}");
-    let b = format!("b/{path}");
+    let a = format!("a/{}", crate::printable::printable(old_path));
+    let b = format!("b/{}", crate::printable::printable(new_path));
     let mut text = String::new();
+    if old == new {
+        if a != b {
+            let (bold, reset) = if color { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+            let _ = writeln!(text, "{bold}--- {a}{reset}\n{bold}+++ {b}{reset}");
+        }
+        return text;
+    }
     let mut unified = diff.unified_diff();
     unified.context_radius(3).header(&a, &b);
     if !color {

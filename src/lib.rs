@@ -21,6 +21,7 @@ pub mod lines;
 pub mod lock;
 pub mod markdown;
 mod open_stack;
+pub mod page;
 pub mod pipeline;
 pub mod plan;
 pub mod printable;

@@ -8,6 +8,7 @@ use crate::clean;
 use crate::dates::{self, DateEdit};
 use crate::document::{self, Document};
 use crate::frontmatter::{EditError, FrontMatter, value_text};
+use crate::generator::names::PostFacts;
 use crate::lines::LineIndex;
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
@@ -94,6 +95,22 @@ impl Options {
 pub static CONVERT_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
     id: "html-to-markdown".into(),
     message: Some("HTML body converted to Markdown".into()),
+    severity: Severity::Warning,
+    line: 0,
+});
+
+/// The built-in step that keeps a whole HTML page's `<title>` as `title:`.
+pub static PAGE_TITLE_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
+    id: "page-title".into(),
+    message: Some("the page's <title> moved to front matter (the page had none)".into()),
+    severity: Severity::Warning,
+    line: 0,
+});
+
+/// The built-in step that names a post `YYYY-MM-DD-title.md` for Jekyll.
+pub static JEKYLL_NAME_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
+    id: "jekyll-file-name".into(),
+    message: Some("file renamed YYYY-MM-DD-title.md: Jekyll builds only posts named so".into()),
     severity: Severity::Warning,
     line: 0,
 });
@@ -356,9 +373,23 @@ fn process_split<'r>(
         }
     }
 
-    // Front matter: extracted fields first, then front-matter rules in order.
-    if front_matter.is_none() && !extracted.is_empty() {
+    // A whole HTML page with no front matter: its `<title>` becomes `title:`.
+    let page_title = match front_matter {
+        None if crate::page::is_full_document(doc.body) => crate::page::title(doc.body),
+        _ => None,
+    };
+    // Front matter: the page title, extracted fields, then front-matter rules in order.
+    if front_matter.is_none() && (!extracted.is_empty() || page_title.is_some()) {
         front_matter = Some(FrontMatter::parse("").expect("empty front matter parses"));
+    }
+    if let (Some((title, at)), Some(fm)) = (&page_title, front_matter.as_mut()) {
+        fm.set("title", Value::String(title.clone()))
+            .map_err(|e| PostError {
+                line: line_at(body_start + at),
+                column: None,
+                message: format!("cannot write the page's <title> as `title:`: {e}"),
+            })?;
+        merge(&mut fired, &PAGE_TITLE_RULE, 1, line_at(body_start + at));
     }
     if let Some(fm) = front_matter.as_mut() {
         let field_lines = field_lines(fm, doc.front_matter_line);
@@ -433,6 +464,62 @@ fn process_split<'r>(
         warnings,
         notes,
     })
+}
+
+/// What the target generator names and routes a post by (its date, `slug:`, `url:`), as the
+/// converted post will hold it: the front-matter rules are applied, the body is not cleaned
+/// (so a field an `extract` rule fills from the body is not seen; the run checks the output).
+/// A post whose front matter cannot be read has no facts.
+pub fn post_facts(text: &str, path: &str, rules: &Rules, options: &Options) -> PostFacts {
+    let lf = document::lone_cr_to_lf(text);
+    let source = lf.as_deref().unwrap_or(text);
+    let doc = Document::split(source);
+    let Some(Ok(mut fm)) = doc.front_matter.map(FrontMatter::parse) else {
+        return PostFacts::default();
+    };
+    let field_lines = field_lines(&fm, doc.front_matter_line);
+    let mut warnings = Vec::new();
+    for set in rules.sets.iter().filter(|s| s.when.matches(path, doc.body)) {
+        for rule in &set.front_matter {
+            if apply_front_matter_rule(
+                &mut fm,
+                &rule.action,
+                options,
+                &rule.meta,
+                &mut warnings,
+                &field_lines,
+            )
+            .is_err()
+            {
+                return PostFacts::default();
+            }
+        }
+    }
+    facts_of(&fm, &options.timezone)
+}
+
+/// The facts of a converted post (its output text).
+pub fn output_facts(output: &str, options: &Options) -> PostFacts {
+    match Document::split(output).front_matter.map(FrontMatter::parse) {
+        Some(Ok(fm)) => facts_of(&fm, &options.timezone),
+        _ => PostFacts::default(),
+    }
+}
+
+fn facts_of(fm: &FrontMatter, site: &TimeZone) -> PostFacts {
+    let text = |key: &str| {
+        fm.get(key)
+            .map(value_text)
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    };
+    PostFacts {
+        date: text("date")
+            .and_then(|d| dates::parse_date(&d, site))
+            .map(|z| z.date()),
+        slug: text("slug"),
+        url: text("url"),
+    }
 }
 
 /// What the pipeline did to a post's text that no rule asked for and the user should know:
