@@ -204,9 +204,14 @@ pub fn for_target(
     };
     match read(value)? {
         Reading::Instant { timestamp, rfc3339 } => Some(match target {
-            Target::Hexo => write(wall_clock(&timestamp.to_zoned_datetime(site.clone()), false)),
+            Target::Hexo => write(wall_clock(
+                &timestamp.to_zoned_datetime(site.clone()),
+                false,
+            )),
             _ if rfc3339 => DateEdit::Keep,
-            _ => write(format_rfc3339(&timestamp.to_zoned_datetime(feed.unwrap_or(site).clone()))),
+            _ => write(format_rfc3339(
+                &timestamp.to_zoned_datetime(feed.unwrap_or(site).clone()),
+            )),
         }),
         Reading::Wall {
             datetime,
@@ -413,12 +418,24 @@ mod tests {
         // The same zone under another name is the site's wall clock: kept.
         let shanghai = parse_timezone("Asia/Shanghai").unwrap();
         assert_eq!(
-            for_target("2021-08-07 02:22:05", false, Target::Hexo, &shanghai, Some(&feed)),
+            for_target(
+                "2021-08-07 02:22:05",
+                false,
+                Target::Hexo,
+                &shanghai,
+                Some(&feed)
+            ),
             Some(DateEdit::Keep)
         );
         // An RFC 2822 date for Hugo is written in the feed's zone.
         assert_eq!(
-            for_target("Fri, 13 Aug 2021 07:51:58 GMT", false, Target::Hugo, &site, Some(&feed)),
+            for_target(
+                "Fri, 13 Aug 2021 07:51:58 GMT",
+                false,
+                Target::Hugo,
+                &site,
+                Some(&feed)
+            ),
             written("2021-08-13T15:51:58+08:00")
         );
     }
@@ -435,11 +452,18 @@ mod tests {
         ));
         assert!(matches!(
             read("2021-08-07 02:22:05.5"),
-            Some(Reading::Wall { canonical: true, date_only: false, .. })
+            Some(Reading::Wall {
+                canonical: true,
+                date_only: false,
+                ..
+            })
         ));
         assert!(matches!(
             read("2021-8-7"),
-            None | Some(Reading::Wall { canonical: false, .. })
+            None | Some(Reading::Wall {
+                canonical: false,
+                ..
+            })
         ));
         let tz = parse_timezone("+08:00").unwrap();
         assert_eq!(

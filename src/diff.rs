@@ -18,7 +18,11 @@ pub fn unified_paths(old_path: &str, new_path: &str, old: &str, new: &str, color
     let mut text = String::new();
     if old == new {
         if a != b {
-            let (bold, reset) = if color { ("\x1b[1m", "\x1b[0m") } else { ("", "") };
+            let (bold, reset) = if color {
+                ("\x1b[1m", "\x1b[0m")
+            } else {
+                ("", "")
+            };
             let _ = writeln!(text, "{bold}--- {a}{reset}\n{bold}+++ {b}{reset}");
         }
         return text;

@@ -151,7 +151,12 @@ impl FrontMatter {
     }
 
     /// Replace a field's lines with `lines` (or append them), to give `value`.
-    fn replace_lines(&mut self, key: &str, mut lines: String, value: Value) -> Result<bool, EditError> {
+    fn replace_lines(
+        &mut self,
+        key: &str,
+        mut lines: String,
+        value: Value,
+    ) -> Result<bool, EditError> {
         let mut text = self.text.clone();
         match self.span(key) {
             Some(span) => {
@@ -448,13 +453,25 @@ mod tests {
     fn set_replaces_in_place_or_appends() {
         let mut fm = FrontMatter::parse(HEXO).unwrap();
         let date = || Value::String("2021-08-13 15:51:58".into());
-        assert!(fm.set_scalar("date", "2021-08-13 15:51:58", date()).unwrap());
-        assert!(!fm.set_scalar("date", "2021-08-13 15:51:58", date()).unwrap());
+        assert!(
+            fm.set_scalar("date", "2021-08-13 15:51:58", date())
+                .unwrap()
+        );
+        assert!(
+            !fm.set_scalar("date", "2021-08-13 15:51:58", date())
+                .unwrap()
+        );
         assert_eq!(fm.scalar_text("date"), Some("2021-08-13 15:51:58"));
         // The same string quoted is another text.
-        assert!(fm.set_scalar("date", "'2021-08-13 15:51:58'", date()).unwrap());
+        assert!(
+            fm.set_scalar("date", "'2021-08-13 15:51:58'", date())
+                .unwrap()
+        );
         assert!(!fm.set("date", date()).unwrap());
-        assert!(fm.set_scalar("date", "2021-08-13 15:51:58", date()).unwrap());
+        assert!(
+            fm.set_scalar("date", "2021-08-13 15:51:58", date())
+                .unwrap()
+        );
         assert!(fm.set("editor", Value::String("李墨轩".into())).unwrap());
         assert!(
             fm.text()
@@ -528,7 +545,13 @@ mod tests {
     #[test]
     fn values_other_readers_would_retype_are_quoted() {
         let mut fm = FrontMatter::parse("title: t\n").unwrap();
-        for (k, v) in [("a", "no"), ("b", "1e3"), ("c", "*x"), ("d", "a: b"), ("e", "梁斌")] {
+        for (k, v) in [
+            ("a", "no"),
+            ("b", "1e3"),
+            ("c", "*x"),
+            ("d", "a: b"),
+            ("e", "梁斌"),
+        ] {
             fm.set(k, Value::String(v.into())).unwrap();
         }
         fm.rename("title", "on").unwrap();

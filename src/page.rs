@@ -7,15 +7,22 @@
 use lol_html::{HtmlRewriter, Settings, element, text};
 use std::cell::{Cell, RefCell};
 
-
 /// Whether `body` is a whole HTML document: it starts with a doctype or an `<html>` tag.
 pub fn is_full_document(body: &str) -> bool {
     let start = body.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    let head: String = start.chars().take(14).collect::<String>().to_ascii_lowercase();
-    head.starts_with("<!doctype html") || head.starts_with("<html") && {
-        let after = head.as_bytes().get(5).copied();
-        matches!(after, None | Some(b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/'))
-    }
+    let head: String = start
+        .chars()
+        .take(14)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.starts_with("<!doctype html")
+        || head.starts_with("<html") && {
+            let after = head.as_bytes().get(5).copied();
+            matches!(
+                after,
+                None | Some(b'>' | b' ' | b'\t' | b'\r' | b'\n' | b'/')
+            )
+        }
 }
 
 /// The page's title: the text of its first `<title>` before `<body>` (a `<title>` inside an
@@ -85,9 +92,15 @@ mod tests {
         let (t, at) = title(page).unwrap();
         assert_eq!(t, "A & B\u{3000}： C");
         assert_eq!(&page[at..at + 7], "<title>");
-        assert_eq!(title("<html><body><svg><title>icon</title></svg></body></html>"), None);
+        assert_eq!(
+            title("<html><body><svg><title>icon</title></svg></body></html>"),
+            None
+        );
         assert_eq!(title("<html><head><title>  </title></head></html>"), None);
         // A title never closed still ends the document's text, not the post.
-        assert_eq!(title("<html><title>a &lt;b").map(|t| t.0).as_deref(), Some("a <b"));
+        assert_eq!(
+            title("<html><title>a &lt;b").map(|t| t.0).as_deref(),
+            Some("a <b")
+        );
     }
 }

@@ -95,7 +95,9 @@ pub fn naming(
                     continue;
                 };
                 if names::is_jekyll_draft(&post.relative) || names::has_jekyll_date(&name) {
-                    taken.entry(post.rel_path.with_file_name(&name)).or_insert(i);
+                    taken
+                        .entry(post.rel_path.with_file_name(&name))
+                        .or_insert(i);
                     continue;
                 }
                 let Some(date) = facts_of(i).date else {
@@ -104,7 +106,9 @@ pub fn naming(
                         rule_id: crate::pipeline::JEKYLL_NAME_RULE.id.clone(),
                         message: "no `date:` to name it by, and Jekyll builds only posts named `YYYY-MM-DD-title.md`: add a date, then convert it again".into(),
                     });
-                    taken.entry(post.rel_path.with_file_name(&name)).or_insert(i);
+                    taken
+                        .entry(post.rel_path.with_file_name(&name))
+                        .or_insert(i);
                     continue;
                 };
                 let new = names::jekyll_file_name(&name, date).unwrap_or(name);
@@ -126,20 +130,19 @@ pub fn naming(
         Generator::Hugo => {
             let mut urls: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for (i, post) in posts.iter().enumerate() {
-                let relative = post
-                    .relative
-                    .split_once("content/")
-                    .filter(|(before, _)| before.is_empty() || before.ends_with('/'))
-                    .map_or(post.relative.as_str(), |(_, after)| after);
-                let relative = output_file_name(&post.rel_path, to_markdown)
-                    .and_then(|name| {
-                        let dir = relative.rsplit_once('/').map(|(d, _)| d);
-                        Some(match dir {
-                            Some(d) => format!("{d}/{name}"),
-                            None => name,
-                        })
-                    })
-                    .unwrap_or_else(|| relative.to_owned());
+                // The path inside `content/` (the walked path when there is none), with the
+                // output's file name.
+                let parts: Vec<&str> = post.relative.split('/').collect();
+                let start = parts
+                    .iter()
+                    .position(|p| *p == "content")
+                    .map_or(0, |i| i + 1);
+                let mut parts = parts[start..].to_vec();
+                let name = output_file_name(&post.rel_path, to_markdown);
+                if let (Some(last), Some(name)) = (parts.last_mut(), name.as_deref()) {
+                    *last = name;
+                }
+                let relative = parts.join("/");
                 urls.entry(names::hugo_url(&relative, facts_of(i)))
                     .or_default()
                     .push(i);

@@ -5,9 +5,9 @@ use crate::cli::{Cli, Command, CommonArgs, Format};
 use crate::config::{Config, Environment};
 use crate::diff;
 use crate::explain::Extras;
+use crate::generator::names::PostFacts;
 use crate::lock::{self, Lock, LockError};
 use crate::pipeline::{self, Processed};
-use crate::generator::names::PostFacts;
 use crate::plan::{self, Destination, PostNaming, Target};
 use crate::printable;
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
@@ -589,7 +589,11 @@ fn hidden_note(hidden: &[String]) -> Option<String> {
     Some(format!(
         "{} {} hidden from Hexo (a name starting with `_` or `.`), so not on the site: {}",
         hidden.len(),
-        if hidden.len() == 1 { "post is" } else { "posts are" },
+        if hidden.len() == 1 {
+            "post is"
+        } else {
+            "posts are"
+        },
         names.join(", ")
     ))
 }

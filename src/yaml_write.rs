@@ -77,7 +77,10 @@ static OTHER_TYPE: LazyLock<regex::Regex> = LazyLock::new(|| {
 /// noncharacters U+FFFE and U+FFFF.
 fn needs_escape(c: char) -> bool {
     (c.is_control() && c != '\t')
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}')
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{feff}' | '\u{fffe}' | '\u{ffff}'
+        )
 }
 
 /// `s` as a YAML scalar that every reader reads back as `s`: plain when that is safe, else
@@ -184,14 +187,49 @@ mod tests {
     #[test]
     fn quotes_what_readers_would_retype() {
         for s in [
-            "", "no", "On", "y", "null", "~", "1e3", "0x1F", "2021-01-01", "*a", "&a", "!a", "%a",
-            "@a", "`a", "a: b", "a #b", " a", "a ", ":a", "- a", "12:30", "1_000", "1,000",
+            "",
+            "no",
+            "On",
+            "y",
+            "null",
+            "~",
+            "1e3",
+            "0x1F",
+            "2021-01-01",
+            "*a",
+            "&a",
+            "!a",
+            "%a",
+            "@a",
+            "`a",
+            "a: b",
+            "a #b",
+            " a",
+            "a ",
+            ":a",
+            "- a",
+            "12:30",
+            "1_000",
+            "1,000",
         ] {
             assert!(needs_quotes(s), "{s:?}");
         }
         for s in [
-            "梁斌", "a:b", "a#b", "C#", "-a", "?a", "a - b", "Nope", "yesterday", "100%直接通邮！",
-            "Fri, 13 Aug 2021 07:51:58 GMT", "<<", "=", "---", "\u{3000}a",
+            "梁斌",
+            "a:b",
+            "a#b",
+            "C#",
+            "-a",
+            "?a",
+            "a - b",
+            "Nope",
+            "yesterday",
+            "100%直接通邮！",
+            "Fri, 13 Aug 2021 07:51:58 GMT",
+            "<<",
+            "=",
+            "---",
+            "\u{3000}a",
         ] {
             assert!(!needs_quotes(s), "{s:?}");
         }

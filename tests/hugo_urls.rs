@@ -21,5 +21,10 @@ fn urls_are_the_ones_hugo_gives() {
         n += 1;
     }
     assert!(n >= 150, "only {n} URLs");
-    assert!(wrong.is_empty(), "{} of {n} differ:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {n} differ:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -29,21 +29,33 @@ fn quotes_exactly_what_some_reader_would_not_read_back() {
         let cols: Vec<&str> = line.split('\t').collect();
         assert_eq!(cols.len(), 4, "{line}");
         let s: String = serde_json::from_str(cols[0]).unwrap();
-        let some_reader_differs = cols[1..].iter().any(|v| *v == "differs")
-            || !serde_reads_back("v", &s, &s);
+        let some_reader_differs = cols[1..].contains(&"differs") || !serde_reads_back("v", &s, &s);
         if needs_quotes(&s) != some_reader_differs {
             wrong.push(format!(
                 "{s:?}: readers {}, serde_yaml {}, needs_quotes says {}",
                 cols[1..].join("/"),
-                if serde_reads_back("v", &s, &s) { "same" } else { "differs" },
+                if serde_reads_back("v", &s, &s) {
+                    "same"
+                } else {
+                    "differs"
+                },
                 needs_quotes(&s)
             ));
         }
-        assert!(serde_reads_back("v", &scalar(&s), &s), "{s:?} written as {}", scalar(&s));
+        assert!(
+            serde_reads_back("v", &scalar(&s), &s),
+            "{s:?} written as {}",
+            scalar(&s)
+        );
         n += 1;
     }
     assert!(n >= 1000, "only {n} verdicts");
-    assert!(wrong.is_empty(), "{} of {n} wrong:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {n} wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// A small deterministic generator (xorshift), so the property test needs no crate and fails
@@ -78,7 +90,11 @@ fn every_written_string_reads_back() {
         let text = field("v", &Value::String(s.clone()));
         let back: serde_yaml::Mapping =
             serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{s:?} as {text:?}: {e}"));
-        assert_eq!(back.get("v"), Some(&Value::String(s.clone())), "{s:?} as {text:?}");
+        assert_eq!(
+            back.get("v"),
+            Some(&Value::String(s.clone())),
+            "{s:?} as {text:?}"
+        );
         // A key is written the same way.
         let text = field(&s, &Value::Bool(true));
         let back: serde_yaml::Mapping =

@@ -121,7 +121,12 @@ fn is_mark(c: char) -> bool {
 /// The URL Hugo gives the content file at `relative` (its path inside `content/`, with `/`),
 /// with the post's `slug:` and `url:`. Trailing slashes are dropped, so URLs compare.
 pub fn hugo_url(relative: &str, facts: &PostFacts) -> String {
-    if let Some(url) = facts.url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+    if let Some(url) = facts
+        .url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+    {
         let url = url.trim_end_matches('/');
         return if url.starts_with('/') {
             url.to_owned()
@@ -139,7 +144,12 @@ pub fn hugo_url(relative: &str, facts: &PostFacts) -> String {
         },
         _ => (dir, stem),
     };
-    let last = match facts.slug.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let last = match facts
+        .slug
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(slug) => slug.trim_matches('-'),
         None => last,
     };
@@ -190,8 +200,14 @@ mod tests {
     fn hugo_urls() {
         let none = PostFacts::default();
         for (path, url) in [
-            ("posts/第10话 - 说谎者的宴会.md", "/posts/第10话-说谎者的宴会"),
-            ("posts/2022 热 梗 年 度 总 结 ！！！.md", "/posts/2022-热-梗-年-度-总-结-"),
+            (
+                "posts/第10话 - 说谎者的宴会.md",
+                "/posts/第10话-说谎者的宴会",
+            ),
+            (
+                "posts/2022 热 梗 年 度 总 结 ！！！.md",
+                "/posts/2022-热-梗-年-度-总-结-",
+            ),
             ("posts/ .md", "/posts/-"),
             ("posts/i--j.md", "/posts/i--j"),
             ("posts/p%41q r%zz.md", "/posts/p%41q-rzz"),

@@ -42,11 +42,19 @@ const HEXO: &[Reserved] = &[
     r("raw", "the post file's whole text", "raw_text"),
     r("slug", "the post's file name", "original_slug"),
     r("path", "the post's URL path", "original_path"),
-    r("full_source", "the post file's full path", "original_source"),
+    r(
+        "full_source",
+        "the post file's full path",
+        "original_source",
+    ),
     r("asset_dir", "the post's asset folder", "original_asset_dir"),
     r("content", "the rendered post", "original_content"),
     r("_content", "the post's body", "original_content"),
-    r("more", "the rendered text after `<!-- more -->`", "more_text"),
+    r(
+        "more",
+        "the rendered text after `<!-- more -->`",
+        "more_text",
+    ),
     r("prev", "the previous post", "previous_post"),
     r("next", "the next post", "next_post"),
     r("__post", "its own marker", "post_marker"),
@@ -57,11 +65,19 @@ const HEXO: &[Reserved] = &[
 const JEKYLL: &[Reserved] = &[
     r("path", "the post's file path", "original_path"),
     r("relative_path", "the post's file path", "original_path"),
-    r("id", "the post's id (its URL without extension)", "original_id"),
+    r(
+        "id",
+        "the post's id (its URL without extension)",
+        "original_id",
+    ),
     r("url", "the post's URL", "original_url"),
     r("output", "the rendered page", "original_output"),
     r("content", "the rendered post", "original_content"),
-    r("collection", "the post's collection name", "original_collection"),
+    r(
+        "collection",
+        "the post's collection name",
+        "original_collection",
+    ),
     r("next", "the next post", "next_post"),
     r("previous", "the previous post", "previous_post"),
 ];
@@ -123,7 +139,11 @@ mod tests {
         for target in [Target::Hexo, Target::Hugo, Target::Jekyll] {
             for r in fields(target) {
                 for other in [Target::Hexo, Target::Hugo, Target::Jekyll] {
-                    assert!(find(other, r.instead).is_none(), "{} for {other:?}", r.instead);
+                    assert!(
+                        find(other, r.instead).is_none(),
+                        "{} for {other:?}",
+                        r.instead
+                    );
                 }
             }
         }

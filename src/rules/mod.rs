@@ -476,13 +476,16 @@ mod tests {
         assert!(e.message.contains("`source_name`"), "{e}");
         assert!(check_reserved(&rules.sets, Target::Hugo).is_ok());
         assert!(check_reserved(&rules.sets, Target::Plain).is_ok());
-        let rules = load("front_matter:\n  - id: u\n    rename_field: { from: link, to: url }\n").unwrap();
+        let rules =
+            load("front_matter:\n  - id: u\n    rename_field: { from: link, to: url }\n").unwrap();
         assert!(check_reserved(&rules.sets, Target::Jekyll).is_err());
         assert!(check_reserved(&rules.sets, Target::Hexo).is_ok());
         // Hugo honours a boolean `draft`, and nothing else there.
-        let rules = load("front_matter:\n  - id: d\n    set_field: { name: Draft, value: true }\n").unwrap();
+        let rules = load("front_matter:\n  - id: d\n    set_field: { name: Draft, value: true }\n")
+            .unwrap();
         assert!(check_reserved(&rules.sets, Target::Hugo).is_ok());
-        let rules = load("front_matter:\n  - id: d\n    set_field: { name: draft, value: 'no' }\n").unwrap();
+        let rules = load("front_matter:\n  - id: d\n    set_field: { name: draft, value: 'no' }\n")
+            .unwrap();
         let e = check_reserved(&rules.sets, Target::Hugo).unwrap_err();
         assert!(e.message.contains("unless the value is a boolean"), "{e}");
         for name in presets::names() {
