@@ -17,7 +17,7 @@ pub fn unified_paths(old_path: &str, new_path: &str, old: &str, new: &str, color
     let b = format!("b/{}", crate::printable::printable(new_path));
     let mut text = String::new();
     if old == new {
-        if a != b {
+        if old_path != new_path {
             let (bold, reset) = if color {
                 ("\x1b[1m", "\x1b[0m")
             } else {
@@ -103,6 +103,10 @@ mod tests {
             "--- a/p.md\n+++ b/p.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
         );
         assert_eq!(unified("p.md", "x\n", "x\n", false), "");
+        assert_eq!(
+            unified_paths("p.md", "2021-01-01-p.md", "x\n", "x\n", false),
+            "--- a/p.md\n+++ b/2021-01-01-p.md\n"
+        );
         assert!(unified("p.md", "a\n", "b\n", true).contains("\x1b[31m-a"));
     }
 
