@@ -94,7 +94,7 @@ pub fn naming(
                 let Some(name) = output_file_name(&post.rel_path, to_markdown) else {
                     continue;
                 };
-                if names::is_jekyll_draft(&post.relative) || names::has_jekyll_date(&name) {
+                if !names::jekyll_needs_date(&post.relative) || names::has_jekyll_date(&name) {
                     taken
                         .entry(post.rel_path.with_file_name(&name))
                         .or_insert(i);

@@ -2,7 +2,7 @@
 //!
 //! - Jekyll builds a file in `_posts` only when its name starts with a date
 //!   (`YYYY-MM-DD-title.md`, `lib/jekyll/document.rb` `DATE_FILENAME_MATCHER`); drafts in
-//!   `_drafts` have none.
+//!   `_drafts` and documents of other collections have none.
 //! - Hugo gives a page the URL of its path in `content/`, each part "sanitized" and lowercased
 //!   (or `slug:` for the last part, or `url:` for all of it), so two files can share one URL, and
 //!   Hugo then builds only one of them. [`hugo_sanitize`] is Hugo's `paths.Sanitize`, checked
@@ -43,9 +43,17 @@ pub fn jekyll_file_name(file_name: &str, date: Date) -> Option<String> {
     Some(format!("{}-{file_name}", date.strftime("%Y-%m-%d")))
 }
 
-/// Whether Jekyll reads the post at `relative` as a draft (no date in the name needed).
-pub fn is_jekyll_draft(relative: &str) -> bool {
-    relative.split('/').any(|part| part == "_drafts")
+/// Whether Jekyll needs a date in the name of the file at `relative`: a post in `_posts`, or a
+/// file in a folder of posts that is in no Jekyll folder at all (converted to go into
+/// `_posts`). Drafts (`_drafts`) and documents of other collections (`_recipes`) have none.
+pub fn jekyll_needs_date(relative: &str) -> bool {
+    let mut folders: Vec<&str> = relative.split('/').collect();
+    folders.pop();
+    folders
+        .iter()
+        .rev()
+        .find(|f| f.starts_with('_'))
+        .is_none_or(|f| *f == "_posts")
 }
 
 /// Hexo skips this post: a part of its path below `_posts`/`_drafts` (or of the whole path
@@ -183,8 +191,11 @@ mod tests {
             jekyll_file_name("2021年.md", date).as_deref(),
             Some("2021-08-13-2021年.md")
         );
-        assert!(is_jekyll_draft("site/_drafts/x.md"));
-        assert!(!is_jekyll_draft("site/_posts/x.md"));
+        assert!(!jekyll_needs_date("site/_drafts/x.md"));
+        assert!(!jekyll_needs_date("_recipes/soup.md"));
+        assert!(jekyll_needs_date("_posts/2021/x.md"));
+        assert!(jekyll_needs_date("posts/x.md"));
+        assert!(jekyll_needs_date("x.md"));
     }
 
     #[test]
