@@ -255,7 +255,11 @@ pub fn for_target(
 pub fn zone_label(tz: &TimeZone) -> String {
     match tz.iana_name() {
         Some(name) => name.to_owned(),
-        None => tz.to_offset(Timestamp::UNIX_EPOCH).to_string(),
+        None => {
+            let seconds = tz.to_offset(Timestamp::UNIX_EPOCH).seconds();
+            let (sign, minutes) = (if seconds < 0 { '-' } else { '+' }, seconds.abs() / 60);
+            format!("{sign}{:02}:{:02}", minutes / 60, minutes % 60)
+        }
     }
 }
 
@@ -491,6 +495,16 @@ mod tests {
             assert_eq!(read(junk), None, "{junk:?}");
             assert_eq!(for_target(junk, false, Target::Hexo, &utc, None), None);
         }
+    }
+
+    #[test]
+    fn zone_labels() {
+        assert_eq!(zone_label(&parse_timezone("+08:00").unwrap()), "+08:00");
+        assert_eq!(zone_label(&parse_timezone("-05:30").unwrap()), "-05:30");
+        assert_eq!(
+            zone_label(&parse_timezone("Asia/Shanghai").unwrap()),
+            "Asia/Shanghai"
+        );
     }
 
     #[test]

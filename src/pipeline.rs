@@ -862,6 +862,100 @@ mod tests {
     }
 
     #[test]
+    fn dates_for_each_target_in_the_pipeline() {
+        let rules = presets();
+        let shanghai = crate::dates::parse_timezone("Asia/Shanghai").unwrap();
+        let run = |target, timezone: &jiff::tz::TimeZone, post: &str| {
+            let options = Options {
+                target,
+                timezone: timezone.clone(),
+                ..Options::default()
+            };
+            let p = process(post, "x.md", &rules, &options).unwrap();
+            // Idempotent.
+            let again = process(&p.output, "x.md", &rules, &options).unwrap();
+            assert_eq!(again.output, p.output);
+            p
+        };
+        let post = "---\ndate: 2021-08-07 02:22:05\n---\n\nx\n";
+        assert_eq!(run(Target::Hexo, &shanghai, post).output, post);
+        assert_eq!(run(Target::Hugo, &shanghai, post).output, post);
+        assert_eq!(
+            run(Target::Jekyll, &shanghai, post).output,
+            "---\ndate: '2021-08-07 02:22:05'\n---\n\nx\n"
+        );
+        let post = "---\ndate: Fri, 13 Aug 2021 07:51:58 GMT # feed\n---\n\nx\n";
+        assert_eq!(
+            run(Target::Hexo, &shanghai, post).output,
+            "---\ndate: 2021-08-13 15:51:58 # feed\n---\n\nx\n"
+        );
+        assert_eq!(
+            run(Target::Hugo, &TimeZone::UTC, post).output,
+            "---\ndate: 2021-08-13T07:51:58+00:00 # feed\n---\n\nx\n"
+        );
+        // A rule's feed zone that is not the site's cannot be said to Hexo: kept, and said.
+        let rules = Rules::from_text(
+            "front_matter:\n  - id: d\n    normalize_date: { field: date, timezone: '+08:00' }\n",
+            crate::rules::RuleSource::File("r.yaml".into()),
+        )
+        .unwrap();
+        let options = Options {
+            target: Target::Hexo,
+            ..Options::default()
+        };
+        let post = "---\ndate: 2021-08-07 02:22:05\n---\n\nx\n";
+        let p = process(post, "x.md", &rules, &options).unwrap();
+        assert_eq!(p.output, post);
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].line, Some(2));
+        assert!(
+            p.warnings[0]
+                .message
+                .contains("set Hexo's `timezone` and --timezone to `+08:00`"),
+            "{:?}",
+            p.warnings
+        );
+        let options = Options {
+            target: Target::Hugo,
+            ..Options::default()
+        };
+        assert_eq!(
+            process(post, "x.md", &rules, &options).unwrap().output,
+            "---\ndate: 2021-08-07T02:22:05+08:00\n---\n\nx\n"
+        );
+    }
+
+    #[test]
+    fn a_full_page_keeps_its_title() {
+        let rules = presets();
+        let page = "<!DOCTYPE html>\n<html><head><title>我的 &amp; 页面</title></head>\n<body><p>正文</p></body></html>\n";
+        let p = process(page, "p.html", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, "---\ntitle: 我的 & 页面\n---\n\n正文\n");
+        assert!(
+            p.fired
+                .iter()
+                .any(|f| f.meta.id == "page-title" && f.line == Some(2))
+        );
+        let again = process(&p.output, "p.md", &rules, &Options::default()).unwrap();
+        assert_eq!(again.output, p.output);
+        // With front matter, or as a fragment, nothing is added.
+        let with = "---\ntitle: t\n---\n\n<!DOCTYPE html><html><head><title>x</title></head><body><p>a</p></body></html>\n";
+        assert!(
+            process(with, "p.html", &rules, &Options::default())
+                .unwrap()
+                .output
+                .contains("title: t\n---")
+        );
+        let fragment = "<div><title>x</title><p>a</p></div>";
+        assert!(
+            !process(fragment, "p.md", &rules, &Options::default())
+                .unwrap()
+                .output
+                .contains("title:")
+        );
+    }
+
+    #[test]
     fn broken_yaml_is_an_error_with_file_line() {
         let rules = presets();
         let e = process(

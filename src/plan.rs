@@ -170,7 +170,7 @@ pub fn naming(
             for (i, post) in posts.iter().enumerate() {
                 if let Some(part) = names::hexo_hidden_part(&post.relative) {
                     naming.hidden.push(display(&post.path));
-                    let plain = part.trim_start_matches(['_', '.']);
+                    let plain = part.trim_start_matches(['_', '.', ' ']);
                     naming.posts[i].warnings.push(PostWarning {
                         line: None,
                         rule_id: HEXO_HIDDEN_ID.into(),

@@ -286,6 +286,7 @@ impl FailOn {
             if id != &pipeline::CONVERT_RULE.id
                 && id != &pipeline::JEKYLL_NAME_RULE.id
                 && id != &pipeline::PAGE_TITLE_RULE.id
+                && id != &pipeline::EMBEDS_DROPPED_RULE.id
                 && rules.find(id).is_none()
             {
                 bail!(
