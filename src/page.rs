@@ -1,8 +1,9 @@
 //! Full HTML pages (a saved web page, not a post's HTML fragment): their `<title>`.
 //!
-//! A post's title lives in its front matter. A page saved whole (`<!DOCTYPE html><html><head>
-//! <title>…`) has it in `<title>`, which the converter drops with the rest of `<head>`; when
-//! such a page has no front matter, the title becomes `title:` so the converted post keeps it.
+//! A post's title lives in its front matter. A page saved whole (`<!DOCTYPE html>`, then
+//! `<html>` and `<head>`) has it in `<title>`, which the converter drops with the rest of
+//! `<head>`; when such a page has no front matter, the title becomes `title:` so the converted
+//! post keeps it.
 
 use lol_html::{HtmlRewriter, Settings, element, text};
 use std::cell::{Cell, RefCell};
