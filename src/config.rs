@@ -36,7 +36,8 @@ pub struct ProjectConfig {
     pub exclude: Vec<String>,
     /// Site generator: decides date format and template escaping (default `plain`).
     pub target: Option<TargetArg>,
-    /// Time zone for dates without one and for Hexo dates: `+08:00`, `UTC` or an IANA name.
+    /// The zone the target generator reads front-matter dates in (Hexo `timezone`, Hugo
+    /// `timeZone`, Jekyll `timezone`): `+08:00`, `UTC` or an IANA name.
     pub timezone: Option<String>,
     /// How to read bodies: `html`, `markdown`, or `auto` (default: by the body's first and last
     /// characters).
@@ -139,6 +140,8 @@ impl Config {
 
         let (setup, timezone) = site_setup(args, &project, config_file.as_deref(), cwd)?;
         let target = setup.target;
+        // A rule that writes a field the target overwrites is a rule-file error.
+        crate::rules::check_reserved(&rules.sets, target)?;
         let body = match args.body.or(project.body).unwrap_or(BodyArg::Auto) {
             BodyArg::Auto => BodyMode::Auto,
             BodyArg::Html => BodyMode::Html,

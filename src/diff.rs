@@ -6,11 +6,27 @@ use std::fmt::Write as _;
 /// A unified diff with `--- a/PATH` / `+++ b/PATH` headers and 3 lines of context; ANSI
 /// colors when asked. Empty when the texts are equal.
 pub fn unified(path: &str, old: &str, new: &str, color: bool) -> String {
+    unified_paths(path, path, old, new, color)
+}
+
+/// [`unified`] for a post that is also renamed from `old_path` to `new_path`: the headers name
+/// both, and a rename alone (same text) is the two header lines.
+pub fn unified_paths(old_path: &str, new_path: &str, old: &str, new: &str, color: bool) -> String {
     let diff = TextDiff::from_lines(old, new);
-    let path = crate::printable::printable(path);
-    let a = format!("a/{path}");
-    let b = format!("b/{path}");
+    let a = format!("a/{}", crate::printable::printable(old_path));
+    let b = format!("b/{}", crate::printable::printable(new_path));
     let mut text = String::new();
+    if old == new {
+        if old_path != new_path {
+            let (bold, reset) = if color {
+                ("\x1b[1m", "\x1b[0m")
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(text, "{bold}--- {a}{reset}\n{bold}+++ {b}{reset}");
+        }
+        return text;
+    }
     let mut unified = diff.unified_diff();
     unified.context_radius(3).header(&a, &b);
     if !color {
@@ -87,6 +103,10 @@ mod tests {
             "--- a/p.md\n+++ b/p.md\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
         );
         assert_eq!(unified("p.md", "x\n", "x\n", false), "");
+        assert_eq!(
+            unified_paths("p.md", "2021-01-01-p.md", "x\n", "x\n", false),
+            "--- a/p.md\n+++ b/2021-01-01-p.md\n"
+        );
         assert!(unified("p.md", "a\n", "b\n", true).contains("\x1b[31m-a"));
     }
 

@@ -119,12 +119,44 @@ impl FrontMatter {
         if self.values.get(key) == Some(&value) {
             return Ok(false);
         }
-        let mut one = Mapping::new();
-        one.insert(Value::String(key.to_owned()), value.clone());
-        let mut lines = serde_yaml::to_string(&one).map_err(|e| EditError {
-            field: key.to_owned(),
-            message: format!("cannot write the value as YAML: {e}"),
-        })?;
+        let lines = crate::yaml_write::field(key, &value);
+        self.replace_lines(key, lines, value)
+    }
+
+    /// Set a field to a scalar written exactly as `scalar` (e.g. a date, which must stay an
+    /// unquoted timestamp for the generator), which must read back as `value`. Returns whether
+    /// the field's text changed: the same value written another way (quoted or not) is a change.
+    pub fn set_scalar(&mut self, key: &str, scalar: &str, value: Value) -> Result<bool, EditError> {
+        if self.values.get(key) == Some(&value) && self.scalar_text(key) == Some(scalar) {
+            return Ok(false);
+        }
+        let lines = format!("{}: {scalar}\n", crate::yaml_write::key_scalar(key));
+        self.replace_lines(key, lines, value)
+    }
+
+    /// The text of a top-level field's value when it is one scalar on the key's line (plain or
+    /// quoted, without a trailing comment); `None` for anything else.
+    pub fn scalar_text(&self, key: &str) -> Option<&str> {
+        let span = self.span(key)?;
+        let end = span.comment.unwrap_or(span.end).min(span.end);
+        let after = self.text[span.key.1..end].strip_prefix(':')?;
+        let value = after.trim();
+        if value.is_empty()
+            || value.contains('\n')
+            || (span.comment.is_none() && self.text[span.key.1..span.end].trim_end().contains('\n'))
+        {
+            return None;
+        }
+        Some(value)
+    }
+
+    /// Replace a field's lines with `lines` (or append them), to give `value`.
+    fn replace_lines(
+        &mut self,
+        key: &str,
+        mut lines: String,
+        value: Value,
+    ) -> Result<bool, EditError> {
         let mut text = self.text.clone();
         match self.span(key) {
             Some(span) => {
@@ -165,9 +197,9 @@ impl FrontMatter {
                 message: "cannot find the field's line to rename it".into(),
             });
         };
-        let key = serde_yaml::to_string(&Value::String(to.to_owned())).unwrap_or_default();
+        let key = crate::yaml_write::key_scalar(to);
         let mut text = self.text.clone();
-        text.replace_range(span.key.0..span.key.1, key.trim_end());
+        text.replace_range(span.key.0..span.key.1, &key);
         // Keep the mapping order: replace the key at the same position.
         let mut values = Mapping::new();
         for (k, v) in &self.values {
@@ -420,12 +452,24 @@ mod tests {
     #[test]
     fn set_replaces_in_place_or_appends() {
         let mut fm = FrontMatter::parse(HEXO).unwrap();
+        let date = || Value::String("2021-08-13 15:51:58".into());
         assert!(
-            fm.set("date", Value::String("2021-08-13 15:51:58".into()))
+            fm.set_scalar("date", "2021-08-13 15:51:58", date())
                 .unwrap()
         );
         assert!(
-            !fm.set("date", Value::String("2021-08-13 15:51:58".into()))
+            !fm.set_scalar("date", "2021-08-13 15:51:58", date())
+                .unwrap()
+        );
+        assert_eq!(fm.scalar_text("date"), Some("2021-08-13 15:51:58"));
+        // The same string quoted is another text.
+        assert!(
+            fm.set_scalar("date", "'2021-08-13 15:51:58'", date())
+                .unwrap()
+        );
+        assert!(!fm.set("date", date()).unwrap());
+        assert!(
+            fm.set_scalar("date", "2021-08-13 15:51:58", date())
                 .unwrap()
         );
         assert!(fm.set("editor", Value::String("李墨轩".into())).unwrap());
@@ -493,7 +537,33 @@ mod tests {
     fn set_keeps_a_trailing_comment() {
         let mut fm = FrontMatter::parse("date: x # from the feed\nb: 1\n").unwrap();
         assert!(fm.set("date", Value::String("2021-01-01".into())).unwrap());
-        assert_eq!(fm.text(), "date: 2021-01-01 # from the feed\nb: 1\n");
+        assert_eq!(fm.text(), "date: '2021-01-01' # from the feed\nb: 1\n");
+        assert_eq!(fm.scalar_text("date"), Some("'2021-01-01'"));
+        assert_eq!(fm.scalar_text("b"), Some("1"));
+    }
+
+    #[test]
+    fn values_other_readers_would_retype_are_quoted() {
+        let mut fm = FrontMatter::parse("title: t\n").unwrap();
+        for (k, v) in [
+            ("a", "no"),
+            ("b", "1e3"),
+            ("c", "*x"),
+            ("d", "a: b"),
+            ("e", "梁斌"),
+        ] {
+            fm.set(k, Value::String(v.into())).unwrap();
+        }
+        fm.rename("title", "on").unwrap();
+        assert_eq!(
+            fm.text(),
+            "'on': t\na: 'no'\nb: '1e3'\nc: '*x'\nd: 'a: b'\ne: 梁斌\n"
+        );
+        assert_eq!(fm.scalar_text("d"), Some("'a: b'"));
+        let mut fm = FrontMatter::parse("k: # c\n  - a\nm: |\n  x\n").unwrap();
+        assert_eq!(fm.scalar_text("k"), None);
+        assert_eq!(fm.scalar_text("m"), None);
+        assert!(fm.set("m", Value::String("x\n".into())).is_ok());
     }
 
     #[test]

@@ -5,9 +5,10 @@
 
 use crate::body::{self, BodyMode};
 use crate::clean;
-use crate::dates::{self, DateStyle};
+use crate::dates::{self, DateEdit};
 use crate::document::{self, Document};
 use crate::frontmatter::{EditError, FrontMatter, value_text};
+use crate::generator::names::PostFacts;
 use crate::lines::LineIndex;
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
@@ -28,24 +29,7 @@ pub enum OutputFormat {
     Html,
 }
 
-/// The site generator the posts are for: it decides date format and template escaping.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Target {
-    Hexo,
-    Hugo,
-    Jekyll,
-    #[default]
-    Plain,
-}
-
-impl Target {
-    pub fn date_style(self) -> DateStyle {
-        match self {
-            Target::Hexo => DateStyle::Hexo,
-            Target::Hugo | Target::Jekyll | Target::Plain => DateStyle::Rfc3339,
-        }
-    }
-}
+pub use crate::generator::Target;
 
 /// What iframes, video and audio become (`--embeds`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,6 +95,22 @@ impl Options {
 pub static CONVERT_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
     id: "html-to-markdown".into(),
     message: Some("HTML body converted to Markdown".into()),
+    severity: Severity::Warning,
+    line: 0,
+});
+
+/// The built-in step that keeps a whole HTML page's `<title>` as `title:`.
+pub static PAGE_TITLE_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
+    id: "page-title".into(),
+    message: Some("the page's <title> moved to front matter (the page had none)".into()),
+    severity: Severity::Warning,
+    line: 0,
+});
+
+/// The built-in step that names a post `YYYY-MM-DD-title.md` for Jekyll.
+pub static JEKYLL_NAME_RULE: LazyLock<RuleMeta> = LazyLock::new(|| RuleMeta {
+    id: "jekyll-file-name".into(),
+    message: Some("file renamed YYYY-MM-DD-title.md: Jekyll builds only posts named so".into()),
     severity: Severity::Warning,
     line: 0,
 });
@@ -373,9 +373,23 @@ fn process_split<'r>(
         }
     }
 
-    // Front matter: extracted fields first, then front-matter rules in order.
-    if front_matter.is_none() && !extracted.is_empty() {
+    // A whole HTML page with no front matter: its `<title>` becomes `title:`.
+    let page_title = match front_matter {
+        None if crate::page::is_full_document(doc.body) => crate::page::title(doc.body),
+        _ => None,
+    };
+    // Front matter: the page title, extracted fields, then front-matter rules in order.
+    if front_matter.is_none() && (!extracted.is_empty() || page_title.is_some()) {
         front_matter = Some(FrontMatter::parse("").expect("empty front matter parses"));
+    }
+    if let (Some((title, at)), Some(fm)) = (&page_title, front_matter.as_mut()) {
+        fm.set("title", Value::String(title.clone()))
+            .map_err(|e| PostError {
+                line: line_at(body_start + at),
+                column: None,
+                message: format!("cannot write the page's <title> as `title:`: {e}"),
+            })?;
+        merge(&mut fired, &PAGE_TITLE_RULE, 1, line_at(body_start + at));
     }
     if let Some(fm) = front_matter.as_mut() {
         let field_lines = field_lines(fm, doc.front_matter_line);
@@ -450,6 +464,62 @@ fn process_split<'r>(
         warnings,
         notes,
     })
+}
+
+/// What the target generator names and routes a post by (its date, `slug:`, `url:`), as the
+/// converted post will hold it: the front-matter rules are applied, the body is not cleaned
+/// (so a field an `extract` rule fills from the body is not seen; the run checks the output).
+/// A post whose front matter cannot be read has no facts.
+pub fn post_facts(text: &str, path: &str, rules: &Rules, options: &Options) -> PostFacts {
+    let lf = document::lone_cr_to_lf(text);
+    let source = lf.as_deref().unwrap_or(text);
+    let doc = Document::split(source);
+    let Some(Ok(mut fm)) = doc.front_matter.map(FrontMatter::parse) else {
+        return PostFacts::default();
+    };
+    let field_lines = field_lines(&fm, doc.front_matter_line);
+    let mut warnings = Vec::new();
+    for set in rules.sets.iter().filter(|s| s.when.matches(path, doc.body)) {
+        for rule in &set.front_matter {
+            if apply_front_matter_rule(
+                &mut fm,
+                &rule.action,
+                options,
+                &rule.meta,
+                &mut warnings,
+                &field_lines,
+            )
+            .is_err()
+            {
+                return PostFacts::default();
+            }
+        }
+    }
+    facts_of(&fm, &options.timezone)
+}
+
+/// The facts of a converted post (its output text).
+pub fn output_facts(output: &str, options: &Options) -> PostFacts {
+    match Document::split(output).front_matter.map(FrontMatter::parse) {
+        Some(Ok(fm)) => facts_of(&fm, &options.timezone),
+        _ => PostFacts::default(),
+    }
+}
+
+fn facts_of(fm: &FrontMatter, site: &TimeZone) -> PostFacts {
+    let text = |key: &str| {
+        fm.get(key)
+            .map(value_text)
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+    };
+    PostFacts {
+        date: text("date")
+            .and_then(|d| dates::parse_date(&d, site))
+            .map(|z| z.date()),
+        slug: text("slug"),
+        url: text("url"),
+    }
 }
 
 /// What the pipeline did to a post's text that no rule asked for and the user should know:
@@ -690,10 +760,31 @@ fn apply_front_matter_rule<'a>(
                 return Ok((0, None));
             };
             let raw = value_text(value);
-            let tz = timezone.as_ref().unwrap_or(&options.timezone);
-            match dates::normalize(&raw, tz, options.target.date_style()) {
-                Some(formatted) => Ok((
-                    u32::from(fm.set(field, Value::String(formatted))?),
+            let quoted = fm
+                .scalar_text(field)
+                .is_some_and(|t| t.starts_with(['\'', '"']));
+            match dates::for_target(
+                &raw,
+                quoted,
+                options.target,
+                &options.timezone,
+                timezone.as_ref(),
+            ) {
+                Some(DateEdit::Keep) => Ok((0, None)),
+                Some(DateEdit::FeedZoneIgnored) => {
+                    let feed = timezone.as_ref().map(dates::zone_label).unwrap_or_default();
+                    warnings.push(PostWarning {
+                        line: line_of(field_lines, field),
+                        rule_id: meta.id.clone(),
+                        message: format!(
+                            "`{field}: {raw}` is wall-clock time in `{feed}` (the rule's `timezone`), but Hexo reads dates in its own zone (`{}`, --timezone) and ignores offsets: left as written; set Hexo's `timezone` and --timezone to `{feed}`",
+                            dates::zone_label(&options.timezone)
+                        ),
+                    });
+                    Ok((0, None))
+                }
+                Some(DateEdit::Write { scalar, value }) => Ok((
+                    u32::from(fm.set_scalar(field, &scalar, Value::String(value))?),
                     Some(field),
                 )),
                 None => {
@@ -768,6 +859,100 @@ mod tests {
         let again = process(&p.output, "x.md", &rules, &options).unwrap();
         assert_eq!(again.output, p.output);
         assert!(again.fired.is_empty());
+    }
+
+    #[test]
+    fn dates_for_each_target_in_the_pipeline() {
+        let rules = presets();
+        let shanghai = crate::dates::parse_timezone("Asia/Shanghai").unwrap();
+        let run = |target, timezone: &jiff::tz::TimeZone, post: &str| {
+            let options = Options {
+                target,
+                timezone: timezone.clone(),
+                ..Options::default()
+            };
+            let p = process(post, "x.md", &rules, &options).unwrap();
+            // Idempotent.
+            let again = process(&p.output, "x.md", &rules, &options).unwrap();
+            assert_eq!(again.output, p.output);
+            p
+        };
+        let post = "---\ndate: 2021-08-07 02:22:05\n---\n\nx\n";
+        assert_eq!(run(Target::Hexo, &shanghai, post).output, post);
+        assert_eq!(run(Target::Hugo, &shanghai, post).output, post);
+        assert_eq!(
+            run(Target::Jekyll, &shanghai, post).output,
+            "---\ndate: '2021-08-07 02:22:05'\n---\n\nx\n"
+        );
+        let post = "---\ndate: Fri, 13 Aug 2021 07:51:58 GMT # feed\n---\n\nx\n";
+        assert_eq!(
+            run(Target::Hexo, &shanghai, post).output,
+            "---\ndate: 2021-08-13 15:51:58 # feed\n---\n\nx\n"
+        );
+        assert_eq!(
+            run(Target::Hugo, &TimeZone::UTC, post).output,
+            "---\ndate: 2021-08-13T07:51:58+00:00 # feed\n---\n\nx\n"
+        );
+        // A rule's feed zone that is not the site's cannot be said to Hexo: kept, and said.
+        let rules = Rules::from_text(
+            "front_matter:\n  - id: d\n    normalize_date: { field: date, timezone: '+08:00' }\n",
+            crate::rules::RuleSource::File("r.yaml".into()),
+        )
+        .unwrap();
+        let options = Options {
+            target: Target::Hexo,
+            ..Options::default()
+        };
+        let post = "---\ndate: 2021-08-07 02:22:05\n---\n\nx\n";
+        let p = process(post, "x.md", &rules, &options).unwrap();
+        assert_eq!(p.output, post);
+        assert_eq!(p.warnings.len(), 1);
+        assert_eq!(p.warnings[0].line, Some(2));
+        assert!(
+            p.warnings[0]
+                .message
+                .contains("set Hexo's `timezone` and --timezone to `+08:00`"),
+            "{:?}",
+            p.warnings
+        );
+        let options = Options {
+            target: Target::Hugo,
+            ..Options::default()
+        };
+        assert_eq!(
+            process(post, "x.md", &rules, &options).unwrap().output,
+            "---\ndate: 2021-08-07T02:22:05+08:00\n---\n\nx\n"
+        );
+    }
+
+    #[test]
+    fn a_full_page_keeps_its_title() {
+        let rules = presets();
+        let page = "<!DOCTYPE html>\n<html><head><title>我的 &amp; 页面</title></head>\n<body><p>正文</p></body></html>\n";
+        let p = process(page, "p.html", &rules, &Options::default()).unwrap();
+        assert_eq!(p.output, "---\ntitle: 我的 & 页面\n---\n\n正文\n");
+        assert!(
+            p.fired
+                .iter()
+                .any(|f| f.meta.id == "page-title" && f.line == Some(2))
+        );
+        let again = process(&p.output, "p.md", &rules, &Options::default()).unwrap();
+        assert_eq!(again.output, p.output);
+        // With front matter, or as a fragment, nothing is added.
+        let with = "---\ntitle: t\n---\n\n<!DOCTYPE html><html><head><title>x</title></head><body><p>a</p></body></html>\n";
+        assert!(
+            process(with, "p.html", &rules, &Options::default())
+                .unwrap()
+                .output
+                .contains("title: t\n---")
+        );
+        let fragment = "<div><title>x</title><p>a</p></div>";
+        assert!(
+            !process(fragment, "p.md", &rules, &Options::default())
+                .unwrap()
+                .output
+                .contains("title:")
+        );
     }
 
     #[test]

@@ -78,6 +78,8 @@ pub struct RunNotes {
     pub referrer_images: std::collections::BTreeMap<String, u32>,
     pub referrer_posts: usize,
     pub http_images: u32,
+    /// The run's own lines, said first (e.g. the posts Hexo will skip).
+    pub lines: Vec<String>,
 }
 
 impl RunNotes {
@@ -104,6 +106,9 @@ pub fn run_notes(n: &RunNotes, err: &mut dyn Write) -> io::Result<()> {
     let plural = |count: u64, one: &'static str, many: &'static str| {
         format!("{count} {}", if count == 1 { one } else { many })
     };
+    for line in &n.lines {
+        writeln!(err, "note: {}", printable(line))?;
+    }
     let embeds = n.embeds_kept + n.embeds_linked + n.embeds_dropped;
     if embeds > 0 {
         writeln!(

@@ -5,9 +5,10 @@ use crate::cli::{Cli, Command, CommonArgs, Format};
 use crate::config::{Config, Environment};
 use crate::diff;
 use crate::explain::Extras;
+use crate::generator::names::PostFacts;
 use crate::lock::{self, Lock, LockError};
 use crate::pipeline::{self, Processed};
-use crate::plan::{self, Destination, Target};
+use crate::plan::{self, Destination, PostNaming, Target};
 use crate::printable;
 use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
 use crate::rules::Severity;
@@ -282,7 +283,12 @@ impl FailOn {
     /// A rule id that no loaded rule has would silently never fail the run: refuse it.
     fn check_ids(&self, rules: &crate::rules::Rules) -> Result<()> {
         for id in &self.ids {
-            if id != &pipeline::CONVERT_RULE.id && rules.find(id).is_none() {
+            if id != &pipeline::CONVERT_RULE.id
+                && id != &pipeline::JEKYLL_NAME_RULE.id
+                && id != &pipeline::PAGE_TITLE_RULE.id
+                && id != &pipeline::EMBEDS_DROPPED_RULE.id
+                && rules.find(id).is_none()
+            {
                 bail!(
                     "--fail-on {id}: no rule has this id (give error, warning, info, or a rule id from `postscrub rules list`)"
                 );
@@ -430,9 +436,32 @@ fn process_all(
         _ => None,
     };
     let mut posts = walked.posts;
+    // The generator's names (Jekyll's dates, Hugo's URLs, Hexo's hidden names), decided for
+    // all posts from their converted front matter, so the diff and the plan show them.
+    let facts = post_facts(&posts, &config);
+    let naming = plan::naming(&posts, &facts, config.options.target, to_markdown, &|p| {
+        display_path(p, cwd)
+    });
+    if !naming.conflicts.is_empty() {
+        for c in &naming.conflicts {
+            writeln!(err, "error: {c}")?;
+        }
+        if destination.is_some() {
+            writeln!(err, "error: nothing was written")?;
+        }
+        return Ok(Outcome::PostErrors);
+    }
+    summary.notes.lines.extend(hidden_note(&naming.hidden));
+    let mut namings = naming.posts;
+    if matches!(action, Action::Diff) {
+        plan::show_output_names(&posts, &mut namings, to_markdown);
+    }
     let mut targets: Vec<Option<Target>> = vec![None; posts.len()];
     if let Some(destination) = destination {
-        let planned = plan::plan(&posts, destination, to_markdown, &|p| display_path(p, cwd));
+        let renames: Vec<Option<String>> = namings.iter().map(|n| n.rename.clone()).collect();
+        let planned = plan::plan(&posts, destination, to_markdown, &renames, &|p| {
+            display_path(p, cwd)
+        });
         if !planned.conflicts.is_empty() {
             for c in &planned.conflicts {
                 writeln!(err, "error: {c}")?;
@@ -441,8 +470,9 @@ fn process_all(
             return Ok(Outcome::PostErrors);
         }
         let mut kept = Vec::with_capacity(posts.len());
+        let mut kept_namings = Vec::with_capacity(posts.len());
         targets.clear();
-        for (post, target) in posts.into_iter().zip(planned.targets) {
+        for ((post, target), naming) in posts.into_iter().zip(planned.targets).zip(namings) {
             match target {
                 Target::Skip(why) => {
                     if !config.quiet {
@@ -451,11 +481,13 @@ fn process_all(
                 }
                 t => {
                     kept.push(post);
+                    kept_namings.push(naming);
                     targets.push(Some(t));
                 }
             }
         }
         posts = kept;
+        namings = kept_namings;
     }
     let (_locks, removed) = prepare_writes(action, &posts, &targets, &walked.locked_dirs, cwd)?;
     if removed > 0 && !config.quiet {
@@ -478,16 +510,18 @@ fn process_all(
         .build()
         .context("cannot start worker threads")?;
     let batch = BATCH_PER_THREAD * config.jobs;
-    let work: Vec<(&Post, Option<&Target>)> = posts
+    let work: Vec<(&Post, Option<&Target>, &PostNaming)> = posts
         .iter()
         .zip(targets.iter().map(Option::as_ref))
+        .zip(&namings)
+        .map(|((p, t), n)| (p, t, n))
         .collect();
     for chunk in work.chunks(batch.max(1)) {
         let results: Vec<PostResult> = pool.install(|| {
             chunk
                 .par_iter()
-                .map(|&(post, target)| {
-                    let r = handle_post(post, target, &context);
+                .map(|&(post, target, naming)| {
+                    let r = handle_post(post, target, naming, &context);
                     bar.inc(1);
                     r
                 })
@@ -519,6 +553,50 @@ fn process_all(
     } else {
         Outcome::Done
     })
+}
+
+/// Each post's naming facts (date, `slug:`, `url:`) for the generators that name or route
+/// posts by them; read in parallel from the front matter alone. A post that cannot be read
+/// has none here, and fails with its error in the main pass.
+fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
+    use crate::generator::Target as Generator;
+    if !matches!(config.options.target, Generator::Jekyll | Generator::Hugo) {
+        return Vec::new();
+    }
+    posts
+        .par_iter()
+        .map(|post| match read_post(&post.path, config.max_post_size) {
+            Ok((bytes, _)) => match std::str::from_utf8(&bytes) {
+                Ok(text) => {
+                    pipeline::post_facts(text, &post.relative, &config.rules, &config.options)
+                }
+                Err(_) => PostFacts::default(),
+            },
+            Err(_) => PostFacts::default(),
+        })
+        .collect()
+}
+
+/// The summary's line about posts Hexo will skip.
+fn hidden_note(hidden: &[String]) -> Option<String> {
+    const SHOWN: usize = 10;
+    if hidden.is_empty() {
+        return None;
+    }
+    let mut names: Vec<String> = hidden.iter().take(SHOWN).cloned().collect();
+    if hidden.len() > SHOWN {
+        names.push(format!("and {} more", hidden.len() - SHOWN));
+    }
+    Some(format!(
+        "{} {} hidden from Hexo (a name starting with `_` or `.`), so not on the site: {}",
+        hidden.len(),
+        if hidden.len() == 1 {
+            "post is"
+        } else {
+            "posts are"
+        },
+        names.join(", ")
+    ))
 }
 
 fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
@@ -661,7 +739,12 @@ fn position_message(e: &pipeline::PostError) -> String {
 
 /// Read, transform and write or compare one post. Never panics on bad input; errors become a
 /// `Failed` status and the post is left untouched.
-fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) -> PostResult {
+fn handle_post(
+    post: &Post,
+    target: Option<&Target>,
+    naming: &PostNaming,
+    context: &PostContext<'_>,
+) -> PostResult {
     let (cwd, config) = (context.cwd, context.config);
     let path = display_path(&post.path, cwd);
     let mut result = PostResult {
@@ -699,7 +782,19 @@ fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) 
             );
         }
     };
-    let changed = processed.output != text;
+    if let Some(planned) = naming.date
+        && let Some(date) = pipeline::output_facts(&processed.output, &config.options).date
+        && date != planned
+    {
+        return fail(
+            result,
+            format!(
+                "its converted date ({date}) is not the one its Jekyll name was made from ({planned}): a rule fills `date` from the body; set the date in the front matter, or rename the post by hand"
+            ),
+        );
+    }
+    let renamed = naming.rename.is_some();
+    let changed = processed.output != text || renamed;
     result.fired = processed
         .fired
         .iter()
@@ -711,15 +806,31 @@ fn handle_post(post: &Post, target: Option<&Target>, context: &PostContext<'_>) 
             line: f.line,
         })
         .collect();
+    if renamed {
+        let meta = &*pipeline::JEKYLL_NAME_RULE;
+        result.fired.push(FiredRule {
+            id: meta.id.clone(),
+            count: 1,
+            severity: meta.severity,
+            message: meta.message.clone(),
+            line: Some(1),
+        });
+    }
     result.warnings = processed.warnings;
     result.notes = processed.notes;
+    result.warnings.extend(naming.warnings.iter().cloned());
     if changed {
         result.status = Status::Changed;
     }
     match context.action {
         Action::Diff if changed => {
-            result.diff = Some(diff::unified(
+            let new_path = match &naming.shown_as {
+                Some(name) => display_path(&post.path.with_file_name(name), cwd),
+                None => result.path.clone(),
+            };
+            result.diff = Some(diff::unified_paths(
                 &result.path,
+                &new_path,
                 text,
                 &processed.output,
                 config.color,

@@ -129,6 +129,33 @@ fn markdown_output_has_no_html_wrappers() {
 }
 
 #[test]
+fn editor_names_drop_sina_staff_codes() {
+    // `责任编辑：梁斌 SF055`: the name is the editor, SF055 Sina's internal code.
+    let rules = presets();
+    let mut editors = Vec::new();
+    for path in corpus() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = process(&text, "x.md", &rules, &options(OutputFormat::Markdown)).unwrap();
+        let fm = postscrub::document::Document::split(&out.output)
+            .front_matter
+            .unwrap_or_default()
+            .to_owned();
+        let value: serde_yaml::Mapping = serde_yaml::from_str(&fm).unwrap_or_default();
+        if let Some(editor) = value.get("editor").and_then(|v| v.as_str()) {
+            editors.push(editor.to_owned());
+        }
+    }
+    assert!(editors.len() >= 20, "{editors:?}");
+    assert!(editors.iter().any(|e| e == "梁斌"), "{editors:?}");
+    for e in &editors {
+        assert!(
+            !e.contains(' ') && !e.chars().any(|c| c.is_ascii_digit()),
+            "staff code left: {e:?}"
+        );
+    }
+}
+
+#[test]
 fn sina_fields_are_extracted() {
     let rules = presets();
     let path = corpus()
@@ -142,7 +169,8 @@ fn sina_fields_are_extracted() {
         .unwrap()
         .to_owned();
     assert!(fm.contains("editor: 李墨轩\n"), "{fm}");
-    assert!(fm.contains("source: 大众日报\n"), "{fm}");
+    // Not `source:`, which Hexo overwrites with the file path.
+    assert!(fm.contains("source_name: 大众日报\n"), "{fm}");
     assert!(
         fm.contains("original_title: “2021对话山东—日本·山东产业合作交流会”系列活动正式启动\n"),
         "{fm}"

@@ -79,6 +79,10 @@ pub fn run(example: &ExampleSpec, sets: &[&RuleSet]) -> ExampleRun {
             return run;
         }
     };
+    if let Err(e) = crate::rules::check_reserved(sets.iter().copied(), options.target) {
+        run.failures.push(Failure::Invalid(e.to_string()));
+        return run;
+    }
     let expects_body = example.output.is_some() || example.markdown.is_some();
     match &example.input {
         None if expects_body => run.failures.push(Failure::Invalid(
@@ -184,6 +188,23 @@ mod tests {
             RuleSource::File("t.yaml".into()),
         )
         .unwrap()
+    }
+
+    #[test]
+    fn an_example_for_a_target_that_overwrites_a_field_the_set_writes_fails() {
+        let rules = Rules::from_text(
+            "html:\n  - id: src\n    extract: { selector: p.src, field: source }\n",
+            RuleSource::File("t.yaml".into()),
+        )
+        .unwrap();
+        let sets: Vec<&RuleSet> = rules.sets.iter().collect();
+        let text = "input: '<p class=src>x</p>'\noutput: ''\nfront_matter:\n  input: ''\n  output: 'source: x'\n";
+        assert!(run(&example(text), &sets).passed());
+        let hexo = run(&example(&format!("target: hexo\n{text}")), &sets);
+        match hexo.failures.as_slice() {
+            [Failure::Invalid(m)] => assert!(m.contains("`source_name`"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -238,6 +238,61 @@ impl Rules {
     }
 }
 
+/// Refuse rules that write a front-matter field `target` computes and overwrites (see
+/// [`crate::generator::reserved`]): the value would never show on the built site. The error names
+/// the rule file, line, rule id and field, and a name to use instead.
+pub fn check_reserved<'a>(
+    sets: impl IntoIterator<Item = &'a RuleSet>,
+    target: crate::generator::Target,
+) -> Result<(), RuleError> {
+    use crate::generator::reserved;
+    for set in sets {
+        let writes = set
+            .html
+            .iter()
+            .filter_map(|r| match &r.action {
+                HtmlAction::Extract(e) => Some((&r.meta, e.field.as_str(), "extract.field", None)),
+                _ => None,
+            })
+            .chain(set.front_matter.iter().filter_map(|r| match &r.action {
+                FrontMatterAction::SetField { name, value, .. } => {
+                    Some((&r.meta, name.as_str(), "set_field.name", Some(value)))
+                }
+                FrontMatterAction::RenameField { to, .. } => {
+                    Some((&r.meta, to.as_str(), "rename_field.to", None))
+                }
+                _ => None,
+            }));
+        for (meta, field, key, value) in writes {
+            let Some(found) = reserved::find(target, field) else {
+                continue;
+            };
+            let boolean = matches!(value, Some(serde_yaml::Value::Bool(_)));
+            if found.boolean_ok && (boolean || key == "rename_field.to") {
+                continue;
+            }
+            let only = if found.boolean_ok {
+                " unless the value is a boolean"
+            } else {
+                ""
+            };
+            return Err(RuleError {
+                source: set.source.clone(),
+                line: Some(meta.line).filter(|l| *l > 0),
+                column: None,
+                rule_id: Some(meta.id.clone()),
+                message: format!(
+                    "writes the front-matter field `{field}` (`{key}`), which {} computes itself and overwrites with {}{only}, so the value would never show on the site: write it as `{}` instead (or convert with another --target)",
+                    target.name(),
+                    found.holds,
+                    found.instead
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// A name is a path when it looks like one or exists; otherwise a preset.
 fn resolve(name: &str, base: &Path) -> Result<(RuleSource, String, PathBuf), RuleError> {
     let looks_like_path = name.contains('/')
@@ -406,6 +461,39 @@ mod tests {
             let e = load(&format!("html:\n  - id: all\n    remove: {sel}\n")).unwrap_err();
             assert!(e.message.contains("removes every element"), "{sel}: {e}");
             assert_eq!(e.line, Some(2));
+        }
+    }
+
+    #[test]
+    fn reserved_fields_are_refused_for_their_target() {
+        use crate::generator::Target;
+        let rules = load(
+            "html:\n  - id: ok\n    remove: p\n  - id: src\n    extract: { selector: p.s, field: source }\n",
+        )
+        .unwrap();
+        let e = check_reserved(&rules.sets, Target::Hexo).unwrap_err();
+        assert_eq!((e.line, e.rule_id.as_deref()), (Some(4), Some("src")));
+        assert!(e.to_string().starts_with("r.yaml:4: rule `src`: writes the front-matter field `source` (`extract.field`), which Hexo computes"), "{e}");
+        assert!(e.message.contains("`source_name`"), "{e}");
+        assert!(check_reserved(&rules.sets, Target::Hugo).is_ok());
+        assert!(check_reserved(&rules.sets, Target::Plain).is_ok());
+        let rules =
+            load("front_matter:\n  - id: u\n    rename_field: { from: link, to: url }\n").unwrap();
+        assert!(check_reserved(&rules.sets, Target::Jekyll).is_err());
+        assert!(check_reserved(&rules.sets, Target::Hexo).is_ok());
+        // Hugo honours a boolean `draft`, and nothing else there.
+        let rules = load("front_matter:\n  - id: d\n    set_field: { name: Draft, value: true }\n")
+            .unwrap();
+        assert!(check_reserved(&rules.sets, Target::Hugo).is_ok());
+        let rules = load("front_matter:\n  - id: d\n    set_field: { name: draft, value: 'no' }\n")
+            .unwrap();
+        let e = check_reserved(&rules.sets, Target::Hugo).unwrap_err();
+        assert!(e.message.contains("unless the value is a boolean"), "{e}");
+        for name in presets::names() {
+            let rules = Rules::load(&[name.to_owned()], Path::new(".")).unwrap();
+            for target in [Target::Hexo, Target::Hugo, Target::Jekyll] {
+                check_reserved(&rules.sets, target).unwrap_or_else(|e| panic!("{e}"));
+            }
         }
     }
 

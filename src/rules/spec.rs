@@ -293,8 +293,11 @@ pub struct NormalizeDateSpec {
     /// The date field (default `date`).
     #[serde(default = "default_date_field")]
     pub field: String,
-    /// Time zone for dates written without one, and for Hexo output: `+08:00`, `UTC` or an
-    /// IANA name such as `Asia/Shanghai`. Defaults to the run's `timezone` setting.
+    /// The zone the source wrote zone-less dates in (the feed's zone): `+08:00`, `UTC` or an
+    /// IANA name such as `Asia/Shanghai`. Without it, zone-less dates are wall-clock time in the
+    /// site's zone (`--timezone`) and stay as written. With it, they are written as RFC 3339 in
+    /// this zone for Hugo, Jekyll and plain; Hexo reads every date in its own zone, so for Hexo
+    /// set the site's zone instead. Output for Hexo is always in the site's zone.
     pub timezone: Option<String>,
     /// What to do with a value that is not a date: `keep` it (reported), or `remove` it.
     #[serde(default)]
