@@ -22,7 +22,7 @@ export function meantInstant(raw, zone) {
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', sec = '0', frac = '', off] = iso;
     const pad = (v, n = 2) => String(v).padStart(n, '0');
-    const wall = `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${mi}:${pad(sec)}${frac}`;
+    const wall = `${y}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(sec)}${frac}`;
     if (off) {
       const o = /^[zZ]$/.test(off) ? 'Z' : off.length === 3 ? `${off}:00` : off.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
       return { ms: Date.parse(wall + o), how: 'ISO date with offset' };

@@ -76,7 +76,7 @@ export function hunks(a, b) {
 export function ruleAttributed(h, ruleHunks) {
   const d = squeeze(h.del);
   const ad = squeeze(h.add);
-  if (!d && !ad) return false;
+  if (d === ad) return false; // white space only: nothing a rule removed
   return ruleHunks.some((r) => squeeze(r.delSpan).includes(d) && squeeze(r.add).includes(ad));
 }
 
@@ -107,7 +107,7 @@ export function snippet(a, h, width = 24) {
 export function label(h) {
   const d = squeeze(h.del);
   const ad = squeeze(h.add);
-  if (!d && !ad) return 'white space only';
+  if (d === ad) return 'white space only';
   const typo = /^["'“”„‟″‘’‚‛′….\-–—]*$/;
   if (d !== ad && typo.test(d) && typo.test(ad)) {
     return 'typographic quotes/dashes: the Markdown renderer\'s smartypants/typographer';
