@@ -17,9 +17,10 @@ export default {
   // Hexo site's root, so a postscrub that detects sites sees the site's _config.yml too.
   postscrub: {
     common: ['--no-config', '--no-progress', '--color', 'never'],
-    // How the site zone is passed. Set to null once postscrub reads it from the site
-    // (issue 10, site detection), to check that detection instead of the flag.
-    zoneFlag: '--timezone',
+    // How postscrub learns the site zone. null: from the site, as a user's postscrub does (it
+    // reads the original Hexo site's _config.yml `timezone`, which the check sets per zone).
+    // '--timezone': passed as `--timezone ZONE` instead (SITE_CHECK_TIMEZONE_FLAG=1).
+    zoneFlag: process.env.SITE_CHECK_TIMEZONE_FLAG === '1' ? '--timezone' : null,
     targets: {
       hexo: ['--target', 'hexo'],
       hugo: ['--target', 'hugo'],

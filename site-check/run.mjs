@@ -177,8 +177,10 @@ if (!features.embeds) {
     + `Once the flag exists the check passes \`--embeds ${config.postscrub.embeds}\` by itself (config.mjs: postscrub.embeds).`);
 }
 if (config.postscrub.zoneFlag) {
-  gaps.push(`the site zone is given to postscrub with \`${config.postscrub.zoneFlag} ZONE\`${features.site ? '' : ' (postscrub has no `site` command yet)'}; `
-    + 'to check that postscrub reads it from the site\'s _config.yml instead, set config.mjs postscrub.zoneFlag to null.');
+  gaps.push(`the site zone is given to postscrub with \`${config.postscrub.zoneFlag} ZONE\`, not read from the site (config.mjs postscrub.zoneFlag).`);
+} else if (!features.site) {
+  gaps.push('postscrub has no `site` command: it may not read the site zone from _config.yml, and dates then follow its default zone. '
+    + 'Set SITE_CHECK_TIMEZONE_FLAG=1 (config.mjs postscrub.zoneFlag) to pass `--timezone ZONE`.');
 }
 
 function postscrubArgs(target, zone, extra) {
@@ -332,6 +334,8 @@ for (const gen of generators) {
     const site = path.join(W, `${gen}-${zoneSlug(z)}`);
     copySkeleton(gen, site);
     const content = { hexo: path.join(site, 'source', '_posts'), hugo: path.join(site, 'content', 'posts'), jekyll: path.join(site, '_posts') }[gen];
+    // The original site's _config.yml says the zone, as a user's does (postscrub may read it).
+    setHexoConfig(ORIG, z, 'public', false);
     const conv = convert(gen, z, content);
     row.convs[z] = conv;
     log(`postscrub --target ${gen} (${z}): exit ${conv.code}, ${conv.warnings.length} warnings, ${conv.secs.toFixed(1)} s`);
@@ -377,6 +381,7 @@ const ruleRemoved = {}; // gen → id → { images, embeds } the rules removed
 for (const gen of Object.keys(rows)) {
   const on = path.join(W, 'rules', `${gen}-on`);
   const off = path.join(W, 'rules', `${gen}-off`);
+  setHexoConfig(ORIG, z0, 'public', false);
   const a = convert(gen, z0, on, ['--to', 'html']);
   const b = convert(gen, z0, off, ['--to', 'html', '--rules', NONE]);
   if (a.failed || b.failed) log(`warning: a --to html run for ${gen} failed (exit ${a.code}/${b.code}); rule attribution may be incomplete`);
