@@ -88,11 +88,11 @@ pub fn clean<'r>(
 ) -> Result<Cleaned<'r>, lol_html::errors::RewritingError> {
     // Only the rules that could act on this body: a rewriter compiles every selector it is
     // given, which costs more than a short body (`rules::subjects`).
-    let tags = crate::rules::subjects::start_tags(body);
+    let names = crate::rules::subjects::body_names(body);
     let rules: Vec<&'r HtmlRule> = sets
         .iter()
         .flat_map(|s| s.html.iter())
-        .filter(|r| r.may_act(&tags))
+        .filter(|r| r.may_act(&names))
         .collect();
     if rules.is_empty() {
         return Ok(Cleaned {
@@ -116,10 +116,12 @@ pub fn clean<'r>(
             .with_memory_settings(memory_settings());
         // Registered first: for one start tag, handlers run in registration order.
         let code_depth = Rc::new(Cell::new(0u32));
-        settings = settings.append_element_content_handler((
-            Cow::Owned(code_elements()),
-            element_handler(track_code(Rc::clone(&code_depth))),
-        ));
+        if CODE_TAGS.iter().any(|t| names.has_tag(t)) {
+            settings = settings.append_element_content_handler((
+                Cow::Owned(code_elements()),
+                element_handler(track_code(Rc::clone(&code_depth))),
+            ));
+        }
         let mut comment_rules: Vec<(usize, Option<&regex::Regex>)> = Vec::new();
         let hooks = |count| hooks(count, &removed_depth);
         for (i, rule) in rules.iter().enumerate() {
@@ -300,6 +302,8 @@ type Handler<'h> = Box<dyn FnMut(&mut Element<'_, '_>) -> lol_html::HandlerResul
 
 /// The elements inside which mis-tokenized code text is recovered.
 const CODE_ELEMENTS: &str = "pre, code, tt, samp";
+/// [`CODE_ELEMENTS`]' tags: a body that writes none of them has no code to track.
+const CODE_TAGS: [&str; 4] = ["pre", "code", "tt", "samp"];
 
 thread_local! {
     /// [`CODE_ELEMENTS`] parsed once per thread: a Markdown body is cleaned island by island,

@@ -39,17 +39,20 @@ pub struct RuleMeta {
 pub struct HtmlRule {
     pub meta: RuleMeta,
     pub action: HtmlAction,
-    /// The tags the rule's elements must have (`None`: any element, or not element-bound):
-    /// a body with none of these start tags cannot be touched by it (see `rules::subjects`).
-    pub subjects: Option<Vec<String>>,
+    /// What the rule's elements must carry, per selector part (`None`: any element, or not
+    /// element-bound): a body that writes none of it cannot be touched (see `rules::subjects`).
+    pub subjects: Option<Vec<super::subjects::Needs>>,
 }
 
 impl HtmlRule {
-    /// Whether the rule could act on a body whose start tags are `tags`.
-    pub fn may_act(&self, tags: &super::subjects::StartTags) -> bool {
+    /// Whether the rule could act on a body that writes `names`.
+    pub fn may_act(&self, names: &super::subjects::BodyNames) -> bool {
+        if matches!(self.action, HtmlAction::RemoveComments(_)) {
+            return names.may_have_comments();
+        }
         self.subjects
             .as_ref()
-            .is_none_or(|names| names.iter().any(|n| tags.contains(n)))
+            .is_none_or(|needs| super::subjects::may_act(needs, names))
     }
 }
 
@@ -437,11 +440,11 @@ enum HtmlActionSpec {
 }
 
 /// The rule's action; `notes` receives what would make it never act.
-/// `subjects` receives the tags the action's elements must have, when its selector says.
+/// `subjects` receives what the action's elements must carry, when its selector says.
 fn html_action(
     rule: HtmlRuleSpec,
     notes: &mut Vec<String>,
-    subjects: &mut Option<Vec<String>>,
+    subjects: &mut Option<Vec<super::subjects::Needs>>,
 ) -> Result<Option<HtmlAction>, String> {
     let Some(spec) = one_action(vec![
         ("remove", rule.remove.map(HtmlActionSpec::Remove)),
@@ -525,7 +528,7 @@ fn html_action(
         // Parse first: a selector lol_html rejects is reported as such.
         selector(text)?;
         check_selector(action_name, text, notes)?;
-        *subjects = super::subjects::subject_tags(text);
+        *subjects = super::subjects::subject_needs(text);
     }
     Ok(Some(match spec {
         HtmlActionSpec::Remove(s) => HtmlAction::Remove(selector(&s)?),
