@@ -276,8 +276,8 @@ pub struct CommonArgs {
     /// How to read bodies
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub body: Option<BodyArg>,
-    /// Time zone the target generator reads dates in (`+08:00`, `UTC`, `Asia/Shanghai`;
-    /// default: the site's, else UTC)
+    /// The zone the site's generator reads front-matter dates in (`+08:00`, `UTC`,
+    /// `Asia/Shanghai`; default: the site config's, else UTC)
     #[arg(long, value_name = "TZ", help_heading = "Conversion")]
     pub timezone: Option<String>,
     /// Keep full-width (U+3000) paragraph indents
