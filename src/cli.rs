@@ -127,6 +127,12 @@ pub struct DiffArgs {
     /// Posts or folders to compare
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Instead of the diff, the lines added and removed per post, as `git diff --stat`
+    #[arg(long, conflicts_with = "name_only", help_heading = "Output")]
+    pub stat: bool,
+    /// Instead of the diff, the paths of the posts that would change, one per line
+    #[arg(long, help_heading = "Output")]
+    pub name_only: bool,
     /// After each diff, list the rules that fired, how often, and the line of the first
     #[arg(long, help_heading = "Output")]
     pub explain: bool,

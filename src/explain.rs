@@ -176,7 +176,7 @@ fn write_table(totals: &BTreeMap<String, Total>, out: &mut dyn Write) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{FiredRule, Verb, reporter};
+    use crate::report::{DiffView, FiredRule, Verb, reporter};
 
     fn result(path: &str, fired: &[(&str, u32, Option<usize>)]) -> PostResult {
         PostResult {
@@ -194,6 +194,7 @@ mod tests {
                 .collect(),
             warnings: Vec::new(),
             diff: None,
+            diff_stat: None,
             changed_lines: vec![(1, 1)],
             notes: Default::default(),
         }
@@ -206,7 +207,7 @@ mod tests {
             statistics: true,
         };
         let mut r = extras.wrap(
-            reporter(Verb::Check, Format::Human, true, false),
+            reporter(Verb::Check, Format::Human, true, false, DiffView::Patch),
             Format::Human,
         );
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -239,7 +240,7 @@ mod tests {
             statistics: false,
         };
         let mut r = extras.wrap(
-            reporter(Verb::Convert, Format::Human, true, false),
+            reporter(Verb::Convert, Format::Human, true, false, DiffView::Patch),
             Format::Human,
         );
         let (mut out, mut err) = (Vec::new(), Vec::new());

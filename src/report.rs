@@ -45,6 +45,8 @@ pub struct PostResult {
     pub warnings: Vec<PostWarning>,
     /// Unified diff, for `diff` and `convert --dry-run`.
     pub diff: Option<String>,
+    /// Lines added and removed, for `diff --stat`.
+    pub diff_stat: Option<(usize, usize)>,
     /// Changed line ranges of the original, for `check`.
     pub changed_lines: Vec<(usize, usize)>,
     /// What the post asks of the site, summed up once per run.
@@ -168,6 +170,18 @@ impl Summary {
     }
 }
 
+/// How `diff` shows a changed post.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DiffView {
+    /// The unified diff (`patch -p1` applies it).
+    #[default]
+    Patch,
+    /// Lines added and removed per post, as `git diff --stat`.
+    Stat,
+    /// The paths alone, one per line, as `prettier -l`.
+    NameOnly,
+}
+
 /// What the run was, for the wording of the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verb {
@@ -201,9 +215,21 @@ pub trait Reporter {
 }
 
 /// Reporter for a command and format.
-pub fn reporter(verb: Verb, format: Format, quiet: bool, color: bool) -> Box<dyn Reporter> {
+pub fn reporter(
+    verb: Verb,
+    format: Format,
+    quiet: bool,
+    color: bool,
+    view: DiffView,
+) -> Box<dyn Reporter> {
     match format {
-        Format::Human => Box::new(Human { verb, quiet, color }),
+        Format::Human => Box::new(Human {
+            verb,
+            quiet,
+            color,
+            view,
+            stats: Vec::new(),
+        }),
         Format::Json => Box::new(Json { first: true }),
         Format::Github => Box::new(Github),
         Format::Sarif => Box::new(Sarif::default()),
@@ -257,12 +283,23 @@ struct Human {
     verb: Verb,
     quiet: bool,
     color: bool,
+    view: DiffView,
+    /// `--stat` rows (path, added, removed), printed together at the end so they align.
+    stats: Vec<(String, usize, usize)>,
 }
 
 impl Reporter for Human {
     fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         problems(r, err)?;
         match (self.verb, &r.status) {
+            (Verb::Diff, Status::Changed) if self.view == DiffView::NameOnly => {
+                writeln!(out, "{}", printable(&r.path))?;
+            }
+            (Verb::Diff, Status::Changed) if self.view == DiffView::Stat => {
+                let (added, removed) = r.diff_stat.unwrap_or_default();
+                self.stats
+                    .push((printable(&r.path).into_owned(), added, removed));
+            }
             (Verb::Diff, Status::Changed) | (Verb::Convert, Status::Changed)
                 if r.diff.is_some() =>
             {
@@ -296,7 +333,10 @@ impl Reporter for Human {
         Ok(())
     }
 
-    fn finish(&mut self, s: &Summary, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+    fn finish(&mut self, s: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        if self.view == DiffView::Stat {
+            out.write_all(stat_table(&self.stats, self.color).as_bytes())?;
+        }
         if self.quiet && s.failed == 0 {
             return Ok(());
         }
@@ -575,4 +615,55 @@ impl Reporter for Sarif {
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
     }
+}
+
+/// `git diff --stat`: one row per post, `path | N ++--` with the bar scaled to fit 80 columns,
+/// then the totals.
+fn stat_table(rows: &[(String, usize, usize)], color: bool) -> String {
+    use std::fmt::Write as _;
+    use unicode_width::UnicodeWidthStr;
+    let mut text = String::new();
+    if rows.is_empty() {
+        return text;
+    }
+    let name_width = rows.iter().map(|r| r.0.width()).max().unwrap_or(0).min(50);
+    let most = rows.iter().map(|r| r.1 + r.2).max().unwrap_or(0);
+    let count_width = most.to_string().len();
+    let bar_room = 80usize.saturating_sub(name_width + count_width + 6).max(10);
+    let (green, red, reset) = if color {
+        ("\x1b[32m", "\x1b[31m", "\x1b[0m")
+    } else {
+        ("", "", "")
+    };
+    let (mut added_total, mut removed_total) = (0, 0);
+    for (path, added, removed) in rows {
+        added_total += added;
+        removed_total += removed;
+        let total = added + removed;
+        let scale = |n: usize| {
+            if most <= bar_room || n == 0 {
+                n
+            } else {
+                (n * bar_room / most).max(1)
+            }
+        };
+        let pad = name_width.saturating_sub(path.width());
+        let _ = writeln!(
+            text,
+            " {path}{:pad$} | {total:>count_width$} {green}{}{reset}{red}{}{reset}",
+            "",
+            "+".repeat(scale(*added)),
+            "-".repeat(scale(*removed)),
+        );
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let _ = writeln!(
+        text,
+        " {} changed, {}, {}",
+        plural(rows.len(), "file", "files"),
+        plural(added_total, "insertion(+)", "insertions(+)"),
+        plural(removed_total, "deletion(-)", "deletions(-)"),
+    );
+    text
 }

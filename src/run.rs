@@ -10,7 +10,7 @@ use crate::lock::{self, Lock, LockError};
 use crate::pipeline::{self, Processed};
 use crate::plan::{self, Destination, PostNaming, Target};
 use crate::printable;
-use crate::report::{self, FiredRule, PostResult, Status, Summary, Verb};
+use crate::report::{self, DiffView, FiredRule, PostResult, Status, Summary, Verb};
 use crate::rules::Severity;
 use crate::site;
 use crate::walk::{self, Post, Root, WalkOptions};
@@ -66,6 +66,8 @@ struct PostContext<'a> {
     /// Compute every changed line range (JSON reports them); otherwise only the first changed
     /// line, which needs no diff.
     ranges: bool,
+    /// How `diff` shows a changed post (`--stat` and `--name-only` need no rendered diff).
+    view: DiffView,
 }
 
 /// Run a parsed command line. `stdin` is used only by `convert -`.
@@ -110,7 +112,14 @@ pub fn run(
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
         Command::Diff(args) => {
-            let run = Run::new(Action::Diff, Verb::Diff, Extras::explaining(args.explain));
+            let mut run = Run::new(Action::Diff, Verb::Diff, Extras::explaining(args.explain));
+            run.view = if args.stat {
+                DiffView::Stat
+            } else if args.name_only {
+                DiffView::NameOnly
+            } else {
+                DiffView::Patch
+            };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
         Command::Check(args) => {
@@ -123,6 +132,7 @@ pub fn run(
                     statistics: args.statistics,
                     ..Extras::default()
                 },
+                view: DiffView::Patch,
             };
             process_all(&args.paths, &args.common, cwd, env, &run, out, err)
         }
@@ -227,6 +237,7 @@ struct Run {
     format: Option<Format>,
     fail_on: FailOn,
     extras: Extras,
+    view: DiffView,
 }
 
 impl Run {
@@ -237,6 +248,7 @@ impl Run {
             format: None,
             fail_on: FailOn::default(),
             extras,
+            view: DiffView::Patch,
         }
     }
 }
@@ -362,7 +374,7 @@ fn process_all(
     let walk_errors = walked.errors;
     let format = run.format.or(config.format).unwrap_or(Format::Human);
     let mut reporter = run.extras.wrap(
-        report::reporter(verb, format, config.quiet, config.color),
+        report::reporter(verb, format, config.quiet, config.color, run.view),
         format,
     );
     for w in config.rules.warnings() {
@@ -503,6 +515,7 @@ fn process_all(
         config: &config,
         action,
         ranges: format == Format::Json,
+        view: run.view,
     };
     let bar = progress_bar(config.progress, posts.len());
     let pool = rayon::ThreadPoolBuilder::new()
@@ -619,6 +632,11 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
 
 /// A path as messages show it: relative to the current folder, control characters and bytes
 /// that are not UTF-8 escaped (see [`printable`]).
+/// `path` relative to `cwd` when it is under it, else as given.
+fn relative(path: &Path, cwd: &Path) -> PathBuf {
+    path.strip_prefix(cwd).unwrap_or(path).to_path_buf()
+}
+
 fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     if p.as_os_str().is_empty() {
@@ -753,6 +771,7 @@ fn handle_post(
         fired: Vec::new(),
         warnings: Vec::new(),
         diff: None,
+        diff_stat: None,
         changed_lines: Vec::new(),
         notes: crate::pipeline::PostNotes::default(),
     };
@@ -824,17 +843,27 @@ fn handle_post(
     }
     match context.action {
         Action::Diff if changed => {
-            let new_path = match &naming.shown_as {
-                Some(name) => display_path(&post.path.with_file_name(name), cwd),
-                None => result.path.clone(),
-            };
-            result.diff = Some(diff::unified_paths(
-                &result.path,
-                &new_path,
-                text,
-                &processed.output,
-                config.color,
-            ));
+            match context.view {
+                DiffView::Patch => {
+                    use std::os::unix::ffi::OsStrExt;
+                    // Raw bytes, not the escaped display name: the header quotes them as git
+                    // does, so the diff applies with `patch -p1` whatever the name holds.
+                    let old_path = relative(&post.path, cwd);
+                    let new_path = match &naming.shown_as {
+                        Some(name) => relative(&post.path.with_file_name(name), cwd),
+                        None => old_path.clone(),
+                    };
+                    result.diff = Some(diff::unified_paths(
+                        old_path.as_os_str().as_bytes(),
+                        new_path.as_os_str().as_bytes(),
+                        text,
+                        &processed.output,
+                        config.color,
+                    ));
+                }
+                DiffView::Stat => result.diff_stat = Some(diff::stat(text, &processed.output)),
+                DiffView::NameOnly => {}
+            }
         }
         Action::Check if changed => {
             result.changed_lines = if context.ranges {

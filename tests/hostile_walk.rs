@@ -490,7 +490,7 @@ fn cases() -> Vec<Case> {
                 assert!(!out.stderr.contains(&0x1b), "ESC reached stderr");
                 let stdout = String::from_utf8_lossy(&out.stdout);
                 assert!(
-                    stdout.contains("--- a/posts/\\x1b]0;pwned\\x07\\x1b[31mred.md"),
+                    stdout.contains("--- \"a/posts/\\033]0;pwned\\007\\033[31mred.md\""),
                     "{stdout}"
                 );
             },
