@@ -334,10 +334,16 @@ fn parse_size(s: &str) -> Result<u64, String> {
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
+    /// `path:line:col: would change: rules` and diffs, for people.
     Human,
+    /// One JSON array, an object per post (rules with `line` and `column`).
     Json,
+    /// GitHub Actions annotations, a few per rule, plus the job summary.
     Github,
+    /// SARIF 2.1.0 for code scanning.
     Sarif,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 #[derive(

@@ -131,9 +131,14 @@ impl Reporter for Statistics {
     }
 
     fn finish(&mut self, s: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
-        self.inner.finish(s, out, err)?;
-        let target: &mut dyn Write = if self.to_stdout { out } else { err };
-        write_table(&self.totals, target)
+        // The table before the summary, which comes last.
+        if self.to_stdout {
+            write_table(&self.totals, out)?;
+            out.flush()?;
+        } else {
+            write_table(&self.totals, err)?;
+        }
+        self.inner.finish(s, out, err)
     }
 }
 
@@ -176,11 +181,13 @@ fn write_table(totals: &BTreeMap<String, Total>, out: &mut dyn Write) -> io::Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{DiffView, FiredRule, Verb, reporter};
+    use crate::report::{FiredRule, ReporterOptions, Verb, reporter};
+    use std::path::Path;
 
     fn result(path: &str, fired: &[(&str, u32, Option<usize>)]) -> PostResult {
         PostResult {
             path: path.into(),
+            file: path.into(),
             status: Status::Changed,
             fired: fired
                 .iter()
@@ -190,6 +197,7 @@ mod tests {
                     severity: Severity::Warning,
                     message: None,
                     line: *line,
+                    column: None,
                 })
                 .collect(),
             warnings: Vec::new(),
@@ -207,7 +215,7 @@ mod tests {
             statistics: true,
         };
         let mut r = extras.wrap(
-            reporter(Verb::Check, Format::Human, true, false, DiffView::Patch),
+            reporter(ReporterOptions::plain(Verb::Check, Path::new("."))),
             Format::Human,
         );
         let (mut out, mut err) = (Vec::new(), Vec::new());
@@ -240,7 +248,7 @@ mod tests {
             statistics: false,
         };
         let mut r = extras.wrap(
-            reporter(Verb::Convert, Format::Human, true, false, DiffView::Patch),
+            reporter(ReporterOptions::plain(Verb::Convert, Path::new("."))),
             Format::Human,
         );
         let (mut out, mut err) = (Vec::new(), Vec::new());

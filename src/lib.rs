@@ -31,6 +31,7 @@ pub mod run;
 pub mod site;
 mod titles;
 pub mod unclosed;
+pub mod uri;
 pub mod userfile;
 pub mod walk;
 pub mod yaml_guard;

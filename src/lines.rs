@@ -1,4 +1,4 @@
-//! Byte offsets → 1-based line numbers, for messages that point into a file.
+//! Byte offsets → 1-based line and column numbers, for messages that point into a file.
 //!
 //! Counting newlines from the start for every offset is quadratic when a post has many of them
 //! (100,000 raw-HTML islands, each a rule fire); this index is built once per text, in one pass,
@@ -32,6 +32,20 @@ impl LineIndex {
         // Lines starting at or before `offset`.
         self.starts.partition_point(|&s| s <= offset)
     }
+
+    /// The 1-based line and column of byte `offset` in `text` (the text the index was built
+    /// from). Columns count characters (Unicode scalar values), not bytes: `中文x` has `x` at
+    /// column 3. An offset inside a character counts that character as before it.
+    pub fn position(&self, text: &str, offset: usize) -> (usize, usize) {
+        let line = self.line(offset);
+        let start = self.starts[line - 1];
+        let end = offset.min(self.len).min(text.len());
+        let column = text.as_bytes()[start.min(end)..end]
+            .iter()
+            .filter(|b| (**b as i8) >= -0x40)
+            .count();
+        (line, column + 1)
+    }
 }
 
 #[cfg(test)]
@@ -47,5 +61,16 @@ mod tests {
             assert_eq!(index.line(o), naive(o), "offset {o}");
         }
         assert_eq!(LineIndex::new("").line(5), 1);
+    }
+
+    #[test]
+    fn columns_count_characters() {
+        let text = "ab\n中文x\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.position(text, 0), (1, 1));
+        assert_eq!(index.position(text, 1), (1, 2));
+        assert_eq!(index.position(text, 3), (2, 1));
+        assert_eq!(index.position(text, 9), (2, 3));
+        assert_eq!(index.position(text, 99), (3, 1));
     }
 }

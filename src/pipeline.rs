@@ -184,8 +184,13 @@ impl std::error::Error for PostError {}
 pub struct Fired<'r> {
     pub meta: &'r RuleMeta,
     pub count: u32,
+    /// Where it first fired: line, and the column (in characters) where that is known.
     pub line: Option<usize>,
+    pub column: Option<usize>,
 }
+
+/// A 1-based line and column in the post's file.
+type At = Option<(usize, usize)>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostWarning {
@@ -246,6 +251,13 @@ fn process_split<'r>(
     let line_index = std::cell::OnceCell::new();
     let line_at =
         |offset: usize| Some(line_index.get_or_init(|| LineIndex::new(text)).line(offset));
+    let at = |offset: usize| {
+        Some(
+            line_index
+                .get_or_init(|| LineIndex::new(text))
+                .position(text, offset),
+        )
+    };
     let mut warnings = Vec::new();
     let clean_error = |e: lol_html::errors::RewritingError| PostError {
         line: Some(doc.body_line),
@@ -293,11 +305,11 @@ fn process_split<'r>(
             &mut fired,
             f.meta,
             f.count,
-            f.offset.and_then(|o| line_at(body_start + o)),
+            f.offset.and_then(|o| at(body_start + o)),
         );
     }
     if first.converted {
-        merge(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
+        merge(&mut fired, &CONVERT_RULE, 1, Some((doc.body_line, 1)));
     }
     let mut notes = PostNotes {
         embeds: first.notes,
@@ -308,7 +320,7 @@ fn process_split<'r>(
             &mut fired,
             &EMBEDS_DROPPED_RULE,
             first.notes.embeds_dropped,
-            Some(doc.body_line),
+            Some((doc.body_line, 1)),
         );
     }
     let mut extracted = first.extracted;
@@ -361,10 +373,10 @@ fn process_split<'r>(
             let again = body_pass(&body, next, None, sets, options).map_err(clean_error)?;
             passes += 1;
             for f in &again.fired {
-                merge_later(&mut fired, f.meta, f.count, Some(doc.body_line));
+                merge_later(&mut fired, f.meta, f.count, Some((doc.body_line, 1)));
             }
             if again.converted {
-                merge_later(&mut fired, &CONVERT_RULE, 1, Some(doc.body_line));
+                merge_later(&mut fired, &CONVERT_RULE, 1, Some((doc.body_line, 1)));
             }
             extracted.extend(again.extracted);
             unchanged = again.body == body;
@@ -382,14 +394,14 @@ fn process_split<'r>(
     if front_matter.is_none() && (!extracted.is_empty() || page_title.is_some()) {
         front_matter = Some(FrontMatter::parse("").expect("empty front matter parses"));
     }
-    if let (Some((title, at)), Some(fm)) = (&page_title, front_matter.as_mut()) {
+    if let (Some((title, title_at)), Some(fm)) = (&page_title, front_matter.as_mut()) {
         fm.set("title", Value::String(title.clone()))
             .map_err(|e| PostError {
-                line: line_at(body_start + at),
+                line: line_at(body_start + title_at),
                 column: None,
                 message: format!("cannot write the page's <title> as `title:`: {e}"),
             })?;
-        merge(&mut fired, &PAGE_TITLE_RULE, 1, line_at(body_start + at));
+        merge(&mut fired, &PAGE_TITLE_RULE, 1, at(body_start + *title_at));
     }
     if let Some(fm) = front_matter.as_mut() {
         let field_lines = field_lines(fm, doc.front_matter_line);
@@ -423,8 +435,8 @@ fn process_split<'r>(
                 if n > 0 {
                     let line = field
                         .and_then(|f| line_of(&field_lines, f))
-                        .or(Some(doc.front_matter_line));
-                    merge(&mut fired, &rule.meta, n, line);
+                        .unwrap_or(doc.front_matter_line);
+                    merge(&mut fired, &rule.meta, n, Some((line, 1)));
                 }
             }
         }
@@ -642,26 +654,42 @@ fn body_pass<'r>(
 
 /// [`merge`] for a later `auto` pass: its offsets are not the input's, so a rule that already
 /// fired keeps its line, and one that did not gets `line`.
-fn merge_later<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Option<usize>) {
+fn merge_later<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, at: At) {
     match into.iter_mut().find(|f| std::ptr::eq(f.meta, meta)) {
         Some(f) => {
             f.count += count;
-            f.line = f.line.or(line);
+            if f.line.is_none() {
+                (f.line, f.column) = (at.map(|a| a.0), at.map(|a| a.1));
+            }
         }
-        None => into.push(Fired { meta, count, line }),
+        None => into.push(Fired {
+            meta,
+            count,
+            line: at.map(|a| a.0),
+            column: at.map(|a| a.1),
+        }),
     }
 }
 
-fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, line: Option<usize>) {
+fn merge<'r>(into: &mut Vec<Fired<'r>>, meta: &'r RuleMeta, count: u32, at: At) {
     match into.iter_mut().find(|f| std::ptr::eq(f.meta, meta)) {
         Some(f) => {
             f.count += count;
-            f.line = match (f.line, line) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
+            let earlier = match (f.line.zip(f.column), at) {
+                (Some(old), Some(new)) => new < old,
+                (None, Some(_)) => true,
+                (_, None) => false,
             };
+            if earlier {
+                (f.line, f.column) = (at.map(|a| a.0), at.map(|a| a.1));
+            }
         }
-        None => into.push(Fired { meta, count, line }),
+        None => into.push(Fired {
+            meta,
+            count,
+            line: at.map(|a| a.0),
+            column: at.map(|a| a.1),
+        }),
     }
 }
 

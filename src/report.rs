@@ -11,6 +11,7 @@ use crate::printable::printable;
 use crate::rules::{RuleSource, RuleWarning, Severity};
 use serde_json::json;
 use std::io::{self, Write};
+use std::path::Path;
 use std::time::Duration;
 
 /// What happened to one post.
@@ -33,13 +34,41 @@ pub struct FiredRule {
     pub severity: Severity,
     pub message: Option<String>,
     pub line: Option<usize>,
+    /// 1-based, in characters, where known.
+    pub column: Option<usize>,
+}
+
+impl PostResult {
+    /// Where the post's first change is: the earliest position a rule fired at, else the first
+    /// changed line, else the top.
+    pub fn first_position(&self) -> (usize, usize) {
+        self.fired
+            .iter()
+            .filter_map(|f| f.line.map(|l| (l, f.column.unwrap_or(1))))
+            .min()
+            .or_else(|| self.changed_lines.first().map(|l| (l.0, 1)))
+            .unwrap_or((1, 1))
+    }
+}
+
+impl FiredRule {
+    /// Where the rule first fired in `post`: its own position, else the post's first change.
+    pub fn position(&self, post: &PostResult) -> (usize, usize) {
+        match self.line {
+            Some(l) => (l, self.column.unwrap_or(1)),
+            None => post.changed_lines.first().map_or((1, 1), |l| (l.0, 1)),
+        }
+    }
 }
 
 /// One post's result, ready to report.
 #[derive(Debug, Clone)]
 pub struct PostResult {
-    /// The post's path for display (as walked).
+    /// The post's path for display (as walked), escaped by [`crate::printable::path`].
     pub path: String,
+    /// The same path as bytes, relative to the working folder when under it: for formats that
+    /// must name the file exactly (SARIF URIs).
+    pub file: std::path::PathBuf,
     pub status: Status,
     pub fired: Vec<FiredRule>,
     pub warnings: Vec<PostWarning>,
@@ -214,25 +243,63 @@ pub trait Reporter {
     }
 }
 
-/// Reporter for a command and format.
-pub fn reporter(
-    verb: Verb,
-    format: Format,
-    quiet: bool,
-    color: bool,
-    view: DiffView,
-) -> Box<dyn Reporter> {
-    match format {
-        Format::Human => Box::new(Human {
+/// What a reporter is built from.
+#[derive(Debug, Clone)]
+pub struct ReporterOptions {
+    pub verb: Verb,
+    pub format: Format,
+    pub quiet: bool,
+    pub color: bool,
+    pub view: DiffView,
+    /// The GitHub job summary file (`$GITHUB_STEP_SUMMARY`), for the github format.
+    pub step_summary: Option<std::path::PathBuf>,
+    /// The working folder: SARIF and GitLab name files relative to it.
+    pub cwd: std::path::PathBuf,
+}
+
+impl ReporterOptions {
+    /// Human output, quiet, no colour, unified diffs: what tests and `rules test` use.
+    pub fn plain(verb: Verb, cwd: &Path) -> ReporterOptions {
+        ReporterOptions {
             verb,
-            quiet,
-            color,
-            view,
+            format: Format::Human,
+            quiet: true,
+            color: false,
+            view: DiffView::Patch,
+            step_summary: None,
+            cwd: cwd.to_path_buf(),
+        }
+    }
+}
+
+/// Reporter for a command and format.
+pub fn reporter(o: ReporterOptions) -> Box<dyn Reporter> {
+    match o.format {
+        Format::Human => Box::new(Human {
+            verb: o.verb,
+            quiet: o.quiet,
+            color: o.color,
+            view: o.view,
             stats: Vec::new(),
         }),
         Format::Json => Box::new(Json { first: true }),
-        Format::Github => Box::new(Github),
-        Format::Sarif => Box::new(Sarif::default()),
+        Format::Github => Box::new(Github {
+            step_summary: o.step_summary,
+            rules: std::collections::BTreeMap::new(),
+            failures_shown: 0,
+            hidden: 0,
+            posts: Vec::new(),
+            more_posts: 0,
+        }),
+        Format::Sarif => Box::new(Sarif {
+            cwd: o.cwd,
+            rules: Vec::new(),
+            results: Vec::new(),
+        }),
+        Format::Gitlab => Box::new(Gitlab {
+            first: true,
+            seen: std::collections::HashSet::new(),
+        }),
     }
 }
 
@@ -317,10 +384,10 @@ impl Reporter for Human {
                 out.write_all(r.diff.as_deref().unwrap_or_default().as_bytes())?;
             }
             (Verb::Check, Status::Changed) => {
-                let line = r.changed_lines.first().map_or(1, |l| l.0);
+                let (line, column) = r.first_position();
                 writeln!(
                     out,
-                    "{}:{line}: would change: {}",
+                    "{}:{line}:{column}: would change: {}",
                     printable(&r.path),
                     rule_list(&r.fired)
                 )?;
@@ -336,6 +403,7 @@ impl Reporter for Human {
     fn finish(&mut self, s: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         if self.view == DiffView::Stat {
             out.write_all(stat_table(&self.stats, self.color).as_bytes())?;
+            out.flush()?;
         }
         if self.quiet && s.failed == 0 {
             return Ok(());
@@ -417,10 +485,11 @@ impl Reporter for Json {
                 "count": f.count,
                 "severity": f.severity.as_str(),
                 "line": f.line,
+                "column": f.column,
                 "message": f.message,
             })).collect::<Vec<_>>(),
             "changed_lines": r.changed_lines.iter().map(|(a, b)| json!({"start": a, "end": b})).collect::<Vec<_>>(),
-            "warnings": r.warnings.iter().map(|w| json!({"rule": w.rule_id, "line": w.line, "message": w.message})).collect::<Vec<_>>(),
+            "warnings": r.warnings.iter().map(|w| json!({"rule": w.rule_id, "line": w.line, "column": null, "message": w.message})).collect::<Vec<_>>(),
             "error": error,
         });
         out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
@@ -439,8 +508,36 @@ impl Reporter for Json {
     }
 }
 
-/// GitHub Actions workflow commands: one annotation per rule per post.
-struct Github;
+/// GitHub Actions workflow commands, capped: GitHub shows only about ten annotations of a
+/// type per step, so a run over a whole site that annotated every post would hide all but the
+/// first few. At most [`GITHUB_PER_RULE`] annotations per rule (and [`GITHUB_FAILURES`] for
+/// posts that failed), then one summary annotation with the totals; the full table of rules and
+/// posts is appended to the job summary (`$GITHUB_STEP_SUMMARY`) when that is set.
+struct Github {
+    step_summary: Option<std::path::PathBuf>,
+    /// Per rule: annotations written, posts affected, times fired, severity.
+    rules: std::collections::BTreeMap<String, GithubRule>,
+    failures_shown: usize,
+    hidden: usize,
+    /// Changed posts for the job summary, as (path, first line, rules), capped.
+    posts: Vec<(String, usize, String)>,
+    more_posts: usize,
+}
+
+#[derive(Default)]
+struct GithubRule {
+    shown: usize,
+    posts: usize,
+    count: u64,
+    severity: Option<Severity>,
+}
+
+/// Annotations written per rule before the rest is only counted.
+pub const GITHUB_PER_RULE: usize = 3;
+/// Annotations written for failed posts before the rest is only counted.
+pub const GITHUB_FAILURES: usize = 10;
+/// Changed posts listed in the job summary.
+const GITHUB_SUMMARY_POSTS: usize = 500;
 
 /// Escape a workflow-command property or message per the runner's rules (`%25`, `%0D`,
 /// `%0A`; in properties also `%3A`, `%2C`), on top of [`printable`], so that nothing in a
@@ -468,21 +565,38 @@ impl Reporter for Github {
     fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         problems(r, err)?;
         if let Status::Failed(message) = &r.status {
-            writeln!(
-                out,
-                "::error file={},title=postscrub::{}",
-                gh_escape(&r.path, true),
-                gh_escape(message, false)
-            )?;
+            if self.failures_shown < GITHUB_FAILURES {
+                self.failures_shown += 1;
+                writeln!(
+                    out,
+                    "::error file={},title=postscrub::{}",
+                    gh_escape(&r.path, true),
+                    gh_escape(message, false)
+                )?;
+            } else {
+                self.hidden += 1;
+            }
         }
         if r.status != Status::Changed {
             return Ok(());
         }
+        if self.posts.len() < GITHUB_SUMMARY_POSTS {
+            self.posts
+                .push((r.path.clone(), r.first_position().0, rule_list(&r.fired)));
+        } else {
+            self.more_posts += 1;
+        }
         for f in &r.fired {
-            let line = f
-                .line
-                .or_else(|| r.changed_lines.first().map(|l| l.0))
-                .unwrap_or(1);
+            let rule = self.rules.entry(f.id.clone()).or_default();
+            rule.posts += 1;
+            rule.count += u64::from(f.count);
+            rule.severity = Some(f.severity);
+            if rule.shown >= GITHUB_PER_RULE {
+                self.hidden += 1;
+                continue;
+            }
+            rule.shown += 1;
+            let (line, column) = f.position(r);
             let message = match (&f.message, f.count) {
                 (Some(m), 1) => m.clone(),
                 (Some(m), n) => format!("{m} (×{n})"),
@@ -490,7 +604,7 @@ impl Reporter for Github {
             };
             writeln!(
                 out,
-                "::{} file={},line={line},title={}::{}",
+                "::{} file={},line={line},col={column},title={}::{}",
                 gh_level(f.severity),
                 gh_escape(&r.path, true),
                 gh_escape(&format!("postscrub/{}", f.id), true),
@@ -500,8 +614,46 @@ impl Reporter for Github {
         Ok(())
     }
 
-    fn finish(&mut self, s: &Summary, _out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
-        writeln!(err, "{} of {} posts would change", s.changed, s.seen)
+    fn finish(&mut self, s: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        let mut text = format!("{} of {} posts would change", s.changed, s.seen);
+        if s.failed > 0 {
+            text.push_str(&format!(", {} failed", s.failed));
+        }
+        if self.hidden > 0 {
+            text.push_str(&format!(
+                "; {} more annotations not shown (at most {GITHUB_PER_RULE} per rule){}",
+                self.hidden,
+                if self.step_summary.is_some() {
+                    ": every post is in the job summary"
+                } else {
+                    ""
+                }
+            ));
+        }
+        if s.changed > 0 || s.failed > 0 {
+            writeln!(
+                out,
+                "::notice title=postscrub summary::{}",
+                gh_escape(&text, false)
+            )?;
+        }
+        out.flush()?;
+        if let Some(path) = &self.step_summary {
+            let table = self.step_summary_markdown(s);
+            let written = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| f.write_all(table.as_bytes()));
+            if let Err(e) = written {
+                writeln!(
+                    err,
+                    "warning: cannot append to the job summary ($GITHUB_STEP_SUMMARY={}): {e}",
+                    crate::printable::path(path)
+                )?;
+            }
+        }
+        writeln!(err, "{text}")
     }
 
     fn rule_warning(
@@ -528,12 +680,75 @@ impl Reporter for Github {
     }
 }
 
+impl Github {
+    /// The job summary: totals, a table of rules, and the changed posts (GitHub-flavoured
+    /// Markdown, names escaped so a file name cannot add markup).
+    fn step_summary_markdown(&self, s: &Summary) -> String {
+        use std::fmt::Write as _;
+        let cell = |text: &str| {
+            printable(text)
+                .replace('\\', "\\\\")
+                .replace('|', "\\|")
+                .replace('`', "\\`")
+                .replace('<', "&lt;")
+                .replace('*', "\\*")
+                .replace('_', "\\_")
+                .replace('[', "\\[")
+        };
+        let mut md = String::from("## postscrub\n\n");
+        let _ = writeln!(
+            md,
+            "{} posts seen: **{} would change**, {} unchanged, {} failed.\n",
+            s.seen, s.changed, s.unchanged, s.failed
+        );
+        if !self.rules.is_empty() {
+            md.push_str("| rule | severity | posts | times |\n|---|---|--:|--:|\n");
+            let mut rows: Vec<_> = self.rules.iter().collect();
+            rows.sort_by(|a, b| b.1.posts.cmp(&a.1.posts).then(a.0.cmp(b.0)));
+            for (id, r) in rows {
+                let _ = writeln!(
+                    md,
+                    "| `{}` | {} | {} | {} |",
+                    id.replace('`', "'"),
+                    r.severity.map_or("", Severity::as_str),
+                    r.posts,
+                    r.count
+                );
+            }
+            md.push('\n');
+        }
+        if !self.posts.is_empty() {
+            md.push_str("| post | line | rules |\n|---|--:|---|\n");
+            for (path, line, rules) in &self.posts {
+                let _ = writeln!(md, "| {} | {line} | {} |", cell(path), cell(rules));
+            }
+            if self.more_posts > 0 {
+                let _ = writeln!(
+                    md,
+                    "\n… and {} more (run `postscrub check --statistics` locally for all).",
+                    self.more_posts
+                );
+            }
+            md.push('\n');
+        }
+        md
+    }
+}
+
 /// SARIF 2.1.0, as GitHub code scanning accepts it. Buffered: SARIF is one document.
-#[derive(Default)]
+///
+/// Files are named by `artifactLocation.uri`, a relative reference percent-encoded per RFC 3986
+/// (a space is `%20`, a `%` is `%25`, non-ASCII bytes are encoded as UTF-8) resolved against the
+/// `%SRCROOT%` base, which `originalUriBaseIds` gives as the working folder's `file://` URI. A
+/// post outside the working folder gets an absolute `file://` URI and no base.
 struct Sarif {
+    cwd: std::path::PathBuf,
     rules: Vec<(String, Severity, Option<String>)>,
     results: Vec<serde_json::Value>,
 }
+
+/// The URI base SARIF results are relative to.
+const SARIF_BASE: &str = "%SRCROOT%";
 
 fn sarif_level(severity: Severity) -> &'static str {
     match severity {
@@ -554,15 +769,17 @@ impl Reporter for Sarif {
         if r.status != Status::Changed {
             return Ok(());
         }
+        let location = if r.file.is_absolute() {
+            json!({ "uri": crate::uri::file_url(&r.file, false) })
+        } else {
+            json!({ "uri": crate::uri::relative_reference(&r.file), "uriBaseId": SARIF_BASE })
+        };
         for f in &r.fired {
             if !self.rules.iter().any(|(id, _, _)| *id == f.id) {
                 self.rules
                     .push((f.id.clone(), f.severity, f.message.clone()));
             }
-            let line = f
-                .line
-                .or_else(|| r.changed_lines.first().map(|l| l.0))
-                .unwrap_or(1);
+            let (line, column) = f.position(r);
             let text = match &f.message {
                 Some(m) => format!("{m} ({}×)", f.count),
                 None => format!("rule {} would change this post ({}×)", f.id, f.count),
@@ -573,8 +790,8 @@ impl Reporter for Sarif {
                 "message": { "text": text },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": r.path.trim_start_matches("./") },
-                        "region": { "startLine": line }
+                        "artifactLocation": location,
+                        "region": { "startLine": line, "startColumn": column }
                     }
                 }]
             }));
@@ -609,11 +826,89 @@ impl Reporter for Sarif {
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": rules
                 }},
+                "originalUriBaseIds": {
+                    SARIF_BASE: { "uri": crate::uri::file_url(&self.cwd, true) }
+                },
+                "columnKind": "unicodeCodePoints",
                 "results": std::mem::take(&mut self.results)
             }]
         });
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
+    }
+}
+
+/// GitLab Code Quality report (the format ruff's `--output-format gitlab` writes): one JSON
+/// array of issues, each with `description`, `check_name`, `fingerprint`, `severity` and
+/// `location.path` + `location.lines.begin`. Written as posts arrive. The fingerprint is a hash
+/// of the path, the rule and the rule's first line, so a merge request shows an issue as new or
+/// fixed, not moved, when unrelated lines change elsewhere in the post.
+struct Gitlab {
+    first: bool,
+    /// Fingerprints already written: GitLab drops duplicates silently, so they are made unique.
+    seen: std::collections::HashSet<String>,
+}
+
+fn gitlab_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "major",
+        Severity::Warning => "minor",
+        Severity::Info | Severity::Off => "info",
+    }
+}
+
+impl Reporter for Gitlab {
+    fn post(&mut self, r: &PostResult, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+        problems(r, err)?;
+        let path = crate::printable::path(&r.file);
+        let mut issues = Vec::new();
+        if let Status::Failed(message) = &r.status {
+            issues.push(("postscrub/failed".to_owned(), message.clone(), "blocker", 1));
+        }
+        if r.status == Status::Changed {
+            for f in &r.fired {
+                let description = match (&f.message, f.count) {
+                    (Some(m), 1) => m.clone(),
+                    (Some(m), n) => format!("{m} (×{n})"),
+                    (None, n) => format!("rule {} would change this post (×{n})", f.id),
+                };
+                issues.push((
+                    format!("postscrub/{}", f.id),
+                    description,
+                    gitlab_severity(f.severity),
+                    f.position(r).0,
+                ));
+            }
+        }
+        for (check, description, severity, line) in issues {
+            let mut fingerprint = crate::uri::fingerprint(&[&path, &check, &line.to_string()]);
+            let mut n = 1;
+            while !self.seen.insert(fingerprint.clone()) {
+                n += 1;
+                fingerprint =
+                    crate::uri::fingerprint(&[&path, &check, &line.to_string(), &n.to_string()]);
+            }
+            let value = json!({
+                "description": description,
+                "check_name": check,
+                "fingerprint": fingerprint,
+                "severity": severity,
+                "location": { "path": path, "lines": { "begin": line } }
+            });
+            out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
+            self.first = false;
+            serde_json::to_writer(&mut *out, &value)?;
+        }
+        Ok(())
+    }
+
+    fn finish(
+        &mut self,
+        _s: &Summary,
+        out: &mut dyn Write,
+        _err: &mut dyn Write,
+    ) -> io::Result<()> {
+        out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })
     }
 }
 

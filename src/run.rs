@@ -373,12 +373,25 @@ fn process_all(
     );
     let walk_errors = walked.errors;
     let format = run.format.or(config.format).unwrap_or(Format::Human);
+    // GitHub Actions sets this; the github format appends its table there.
+    let step_summary = std::env::var_os("GITHUB_STEP_SUMMARY")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
     let mut reporter = run.extras.wrap(
-        report::reporter(verb, format, config.quiet, config.color, run.view),
+        report::reporter(report::ReporterOptions {
+            verb,
+            format,
+            quiet: config.quiet,
+            color: config.color,
+            view: run.view,
+            step_summary,
+            cwd: cwd.to_path_buf(),
+        }),
         format,
     );
     for w in config.rules.warnings() {
         reporter.rule_warning(w, out, err)?;
+        out.flush()?;
     }
     let mut summary = Summary::default();
     let mut failing = 0usize;
@@ -546,7 +559,9 @@ fn process_all(
             if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
                 failing += 1;
             }
-            bar.suspend(|| reporter.post(result, out, err))?;
+            // Flushed per post, so that on a pipe too a post's warnings (stderr) come right
+            // before its diff (stdout), and the summary after every result.
+            bar.suspend(|| reporter.post(result, out, err).and_then(|()| out.flush()))?;
         }
     }
     bar.finish_and_clear();
@@ -767,6 +782,7 @@ fn handle_post(
     let path = display_path(&post.path, cwd);
     let mut result = PostResult {
         path,
+        file: relative(&post.path, cwd),
         status: Status::Unchanged,
         fired: Vec::new(),
         warnings: Vec::new(),
@@ -823,6 +839,7 @@ fn handle_post(
             severity: f.meta.severity,
             message: f.meta.message.clone(),
             line: f.line,
+            column: f.column,
         })
         .collect();
     if renamed {
@@ -833,6 +850,7 @@ fn handle_post(
             severity: meta.severity,
             message: meta.message.clone(),
             line: Some(1),
+            column: Some(1),
         });
     }
     result.warnings = processed.warnings;

@@ -163,7 +163,7 @@ const CASES: &[Case] = &[
         },
         code: 1,
         stderr_contains: &["1 of 1 post would change"],
-        stdout_contains: &["posts/a.md:5: would change: r1999, html-to-markdown"],
+        stdout_contains: &["posts/a.md:4:1: would change: r1999, html-to-markdown"],
         never: &[],
     },
     Case {
@@ -211,7 +211,7 @@ const CASES: &[Case] = &[
             "warning: posts/post.md:20005: <!-- is never closed (no `-->`); it swallows the rest of the post (24 bytes)",
             "1 of 1 post would change",
         ],
-        stdout_contains: &["posts/post.md:5: would change: quote ×10000"],
+        stdout_contains: &["posts/post.md:5:8: would change: quote ×10000"],
         never: &[],
     },
     Case {

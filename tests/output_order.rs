@@ -1,0 +1,85 @@
+//! Output order on a pipe: with stdout and stderr going to one file (as `2>&1 | less` or a CI
+//! log shows them), each post's warnings come right before its diff, in path order, and the
+//! summary comes last. Expected output: `tests/order/*.expected`, refreshed with
+//! `POSTSCRUB_BLESS=1 cargo test --test output_order`.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn merged(args: &[&str], expected: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/order");
+    assert!(root.join("posts").is_dir(), "tests/order/posts is missing");
+    let tmp = tempfile::tempdir().unwrap();
+    let log = tmp.path().join("log");
+    let file = fs::File::create(&log).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .args(args)
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .env("CI", "true")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let text = fs::read_to_string(&log).unwrap();
+    let text = regex::Regex::new(r"\(\d+\.\d\ds\)")
+        .unwrap()
+        .replace_all(&text, "(TIME)")
+        .into_owned();
+    let path = root.join(expected);
+    if std::env::var_os("POSTSCRUB_BLESS").is_some() {
+        fs::write(&path, &text).unwrap();
+    }
+    let want = fs::read_to_string(&path).unwrap();
+    assert_eq!(text, want, "merged output differs from {expected}");
+    assert!(
+        text.trim_end()
+            .lines()
+            .last()
+            .unwrap()
+            .contains("would change")
+    );
+}
+
+#[test]
+fn diff_warnings_sit_before_their_post_and_the_summary_is_last() {
+    merged(
+        &["diff", "posts", "--rules", "rules.yaml", "--to", "html"],
+        "diff.expected",
+    );
+}
+
+#[test]
+fn check_with_statistics_puts_the_table_before_the_summary() {
+    merged(
+        &[
+            "check",
+            "posts",
+            "--rules",
+            "rules.yaml",
+            "--to",
+            "html",
+            "--statistics",
+        ],
+        "check-statistics.expected",
+    );
+}
+
+#[test]
+fn diff_stat_table_comes_before_the_summary() {
+    merged(
+        &[
+            "diff",
+            "posts",
+            "--rules",
+            "rules.yaml",
+            "--to",
+            "html",
+            "--stat",
+        ],
+        "diff-stat.expected",
+    );
+}
