@@ -305,6 +305,10 @@ pub struct CommonArgs {
     /// Number of posts processed in parallel (default and maximum: the number of CPUs)
     #[arg(short = 'j', long, value_name = "N", help_heading = "Files")]
     pub jobs: Option<usize>,
+    /// With `-` as the PATH: the file the post on standard input stands for, so `when.path`
+    /// conditions, the site and every report name it (`--stdin-filename source/_posts/a.md`)
+    #[arg(long, value_name = "PATH", help_heading = "Files")]
+    pub stdin_filename: Option<PathBuf>,
     /// Follow symlinks met in folders (default: skip each with a warning); loops are reported
     #[arg(long, help_heading = "Files")]
     pub follow: bool,

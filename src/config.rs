@@ -118,6 +118,18 @@ impl Environment {
 }
 
 impl Config {
+    /// The folder `when.path` globs are relative to: the site root where there is a site,
+    /// else the folder of the config file, else `cwd`.
+    pub fn rule_base(&self, cwd: &Path) -> PathBuf {
+        if let Some(site) = self.site.choice.site() {
+            return site.root.clone();
+        }
+        match self.config_file.as_ref().and_then(|f| f.parent()) {
+            Some(dir) if !dir.as_os_str().is_empty() => cwd.join(dir),
+            _ => cwd.to_path_buf(),
+        }
+    }
+
     pub fn resolve(args: &CommonArgs, cwd: &Path, env: Environment) -> Result<Config, ConfigError> {
         Self::resolve_inner(args, cwd, env).map_err(ConfigError)
     }

@@ -385,11 +385,15 @@ impl Reporter for Human {
             }
             (Verb::Check, Status::Changed) => {
                 let (line, column) = r.first_position();
+                let what = if r.fired.is_empty() {
+                    "white space and layout only, no rule fired".to_owned()
+                } else {
+                    rule_list(&r.fired)
+                };
                 writeln!(
                     out,
-                    "{}:{line}:{column}: would change: {}",
+                    "{}:{line}:{column}: would change: {what}",
                     printable(&r.path),
-                    rule_list(&r.fired)
                 )?;
             }
             (Verb::Convert, Status::Skipped(why)) if !self.quiet => {

@@ -68,7 +68,76 @@ struct PostContext<'a> {
     ranges: bool,
     /// How `diff` shows a changed post (`--stat` and `--name-only` need no rendered diff).
     view: DiffView,
+    /// The post read from standard input (`check -`, `diff -`), or why it could not be.
+    stdin: Option<&'a Result<Vec<u8>, String>>,
+    /// What `when.path` globs are relative to.
+    rule_base: RuleBase,
 }
+
+/// The folder `when.path` globs are matched from: the site root, else the config file's
+/// folder, else the working folder (`Config::rule_base`). The same post then matches the same
+/// way whether postscrub is given no PATH, a folder, or the file itself (as pre-commit does).
+struct RuleBase {
+    path: PathBuf,
+    canonical: Option<PathBuf>,
+}
+
+impl RuleBase {
+    fn new(path: PathBuf) -> RuleBase {
+        let canonical = path.canonicalize().ok();
+        RuleBase { path, canonical }
+    }
+
+    /// `post`'s path for `when.path`: relative to the base with `/`; a post outside the base
+    /// keeps the path relative to the folder given (`fallback`).
+    fn relative(&self, post: &Path, fallback: &str) -> String {
+        if let Ok(rel) = post.strip_prefix(&self.path) {
+            return walk::slash_string(rel);
+        }
+        if let (Some(base), Some(parent)) = (&self.canonical, post.parent())
+            && let Ok(parent) = parent.canonicalize()
+            && let Ok(rel) = parent.strip_prefix(base)
+        {
+            return walk::slash_string(&rel.join(post.file_name().unwrap_or_default()));
+        }
+        fallback.to_owned()
+    }
+}
+
+/// Standard input, read up to the post size limit.
+fn read_stdin_post(stdin: &mut dyn Read, max: u64) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    stdin
+        .take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(over_limit(None, max));
+    }
+    Ok(bytes)
+}
+
+/// The post that standard input stands for: `--stdin-filename`, else `<stdin>` in the working
+/// folder. It is never opened.
+fn stdin_as_post(name: Option<&Path>, cwd: &Path) -> Post {
+    let path = match name {
+        Some(n) if n.is_absolute() => n.to_path_buf(),
+        Some(n) => cwd.join(n),
+        None => cwd.join(STDIN_NAME),
+    };
+    let rel_path = PathBuf::from(path.file_name().unwrap_or_default());
+    Post {
+        relative: walk::slash_string(&rel_path),
+        rel_path,
+        tree: cwd.to_path_buf(),
+        path,
+        named: true,
+        symlink: false,
+    }
+}
+
+/// How a post from standard input with no `--stdin-filename` is named in reports.
+const STDIN_NAME: &str = "<stdin>";
 
 /// Run a parsed command line. `stdin` is used only by `convert -`.
 pub fn run(
@@ -109,7 +178,14 @@ pub fn run(
                 Verb::Convert
             };
             let run = Run::new(action, verb, Extras::explaining(args.explain));
-            process_all(&args.paths, &args.common, cwd, env, &run, out, err)
+            process_all(
+                &args.paths,
+                &args.common,
+                cwd,
+                env,
+                &run,
+                Io { stdin, out, err },
+            )
         }
         Command::Diff(args) => {
             let mut run = Run::new(Action::Diff, Verb::Diff, Extras::explaining(args.explain));
@@ -120,7 +196,14 @@ pub fn run(
             } else {
                 DiffView::Patch
             };
-            process_all(&args.paths, &args.common, cwd, env, &run, out, err)
+            process_all(
+                &args.paths,
+                &args.common,
+                cwd,
+                env,
+                &run,
+                Io { stdin, out, err },
+            )
         }
         Command::Check(args) => {
             let run = Run {
@@ -134,7 +217,14 @@ pub fn run(
                 },
                 view: DiffView::Patch,
             };
-            process_all(&args.paths, &args.common, cwd, env, &run, out, err)
+            process_all(
+                &args.paths,
+                &args.common,
+                cwd,
+                env,
+                &run,
+                Io { stdin, out, err },
+            )
         }
         Command::Completions { shell } => {
             use clap::CommandFactory;
@@ -186,6 +276,9 @@ fn convert_stdin(
     for w in config.rules.warnings() {
         writeln!(err, "warning: {w}")?;
     }
+    let post = stdin_as_post(common.stdin_filename.as_deref(), cwd);
+    let name = display_path(&post.path, cwd);
+    let rule_path = RuleBase::new(config.rule_base(cwd)).relative(&post.path, &post.relative);
     let mut bytes = Vec::new();
     stdin
         .take(config.max_post_size.saturating_add(1))
@@ -194,7 +287,7 @@ fn convert_stdin(
     if bytes.len() as u64 > config.max_post_size {
         writeln!(
             err,
-            "error: <stdin>: post is over the {} limit (--max-post-size)",
+            "error: {name}: post is over the {} limit (--max-post-size)",
             crate::limits::format_size(config.max_post_size)
         )?;
         return Ok(Outcome::PostErrors);
@@ -204,17 +297,22 @@ fn convert_stdin(
         Err(_) => {
             writeln!(
                 err,
-                "error: <stdin>: not UTF-8 text: convert it first (e.g. with iconv)"
+                "error: {name}: not UTF-8 text: convert it first (e.g. with iconv)"
             )?;
             return Ok(Outcome::PostErrors);
         }
     };
-    match pipeline::process(&text, "stdin.md", &config.rules, &config.options) {
+    match pipeline::process(&text, &rule_path, &config.rules, &config.options) {
         Ok(p) => {
             out.write_all(p.output.as_bytes())?;
             for w in &p.warnings {
                 let line = w.line.map(|l| format!(":{l}")).unwrap_or_default();
-                writeln!(err, "warning: <stdin>{line}: {} [{}]", w.message, w.rule_id)?;
+                writeln!(
+                    err,
+                    "warning: {name}{line}: {} [{}]",
+                    printable::printable(&w.message),
+                    w.rule_id
+                )?;
             }
             if !config.quiet {
                 let mut notes = report::RunNotes::default();
@@ -224,7 +322,7 @@ fn convert_stdin(
             Ok(Outcome::Done)
         }
         Err(e) => {
-            writeln!(err, "error: <stdin>{}", position_message(&e))?;
+            writeln!(err, "error: {name}{}", position_message(&e))?;
             Ok(Outcome::PostErrors)
         }
     }
@@ -319,15 +417,22 @@ impl FailOn {
     }
 }
 
+/// The streams a run reads and writes.
+struct Io<'a> {
+    stdin: &'a mut dyn Read,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+}
+
 fn process_all(
     paths: &[PathBuf],
     common: &CommonArgs,
     cwd: &Path,
     env: Environment,
     run: &Run,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
+    io: Io<'_>,
 ) -> Result<Outcome> {
+    let Io { stdin, out, err } = io;
     let (action, verb) = (&run.action, run.verb);
     let start = Instant::now();
     let config = Config::resolve(common, cwd, env)?;
@@ -335,8 +440,23 @@ fn process_all(
     if config.verbose {
         writeln!(err, "{}", site::describe::one_line(&config.site, cwd))?;
     }
+    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && paths.len() > 1 {
+        bail!(
+            "`-` reads one post from standard input: give it as the only PATH (name the file it stands for with --stdin-filename)"
+        );
+    }
+    if common.stdin_filename.is_some() && !from_stdin {
+        bail!("--stdin-filename names the post read from standard input: give `-` as the PATH");
+    }
+    let stdin_post = if from_stdin {
+        Some(read_stdin_post(stdin, config.max_post_size))
+    } else {
+        None
+    };
     let given: Vec<PathBuf> = paths
         .iter()
+        .filter(|_| !from_stdin)
         .map(|p| {
             if p.is_absolute() {
                 p.clone()
@@ -346,7 +466,11 @@ fn process_all(
         })
         .collect();
     let the_site = config.site.choice.site();
-    let scope = site::scope::plan(&given, the_site, cwd, &config.filter);
+    let mut scope = site::scope::plan(&given, the_site, cwd, &config.filter);
+    if from_stdin {
+        scope.roots.clear();
+        scope.not_content.clear();
+    }
     let roots: Vec<Root> = scope.roots;
     let root_paths: Vec<PathBuf> = roots.iter().map(|r| r.path.clone()).collect();
     if let Action::WriteTo { dir, force } = action {
@@ -371,6 +495,12 @@ fn process_all(
             site_root: site_root.as_deref(),
         },
     );
+    let mut walked = walked;
+    if from_stdin {
+        walked
+            .posts
+            .push(stdin_as_post(common.stdin_filename.as_deref(), cwd));
+    }
     let walk_errors = walked.errors;
     let format = run.format.or(config.format).unwrap_or(Format::Human);
     // GitHub Actions sets this; the github format appends its table there.
@@ -529,6 +659,8 @@ fn process_all(
         action,
         ranges: format == Format::Json,
         view: run.view,
+        stdin: stdin_post.as_ref(),
+        rule_base: RuleBase::new(config.rule_base(cwd)),
     };
     let bar = progress_bar(config.progress, posts.len());
     let pool = rayon::ThreadPoolBuilder::new()
@@ -795,10 +927,15 @@ fn handle_post(
         r.status = Status::Failed(message);
         r
     };
-    let (bytes, meta) = match read_post(&post.path, config.max_post_size) {
-        Ok(read) => read,
-        Err(message) => return fail(result, message),
+    let (bytes, meta) = match context.stdin {
+        Some(Ok(bytes)) => (bytes.clone(), None),
+        Some(Err(message)) => return fail(result, message.clone()),
+        None => match read_post(&post.path, config.max_post_size) {
+            Ok((bytes, meta)) => (bytes, Some(meta)),
+            Err(message) => return fail(result, message),
+        },
     };
+    let rule_path = context.rule_base.relative(&post.path, &post.relative);
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return fail(
             result,
@@ -806,7 +943,7 @@ fn handle_post(
         );
     };
     let processed: Processed = match std::panic::catch_unwind(|| {
-        pipeline::process(text, &post.relative, &config.rules, &config.options)
+        pipeline::process(text, &rule_path, &config.rules, &config.options)
     }) {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => return fail(result, position_message(&e)),
@@ -915,9 +1052,12 @@ fn handle_post(
                 }
                 return result;
             }
+            let Some(meta) = meta.as_ref() else {
+                return fail(result, "standard input cannot be rewritten in place".into());
+            };
             let attrs = Attributes {
                 durable: true,
-                ..Attributes::of(&meta)
+                ..Attributes::of(meta)
             };
             if let Err(e) = atomic::write(path, processed.output.as_bytes(), attrs) {
                 return fail(result, format!("cannot write: {e}"));
@@ -962,9 +1102,15 @@ fn handle_post(
                 };
                 return fail(result, format!("cannot write {shown}: {why}"));
             }
+            let Some(meta) = meta.as_ref() else {
+                return fail(
+                    result,
+                    "standard input is written to standard output, not --out".into(),
+                );
+            };
             let attrs = Attributes {
                 owner: None,
-                ..Attributes::of(&meta)
+                ..Attributes::of(meta)
             };
             if let Err(e) = atomic::write(target, processed.output.as_bytes(), attrs) {
                 return fail(result, format!("cannot write {shown}: {e}"));

@@ -206,7 +206,7 @@ pub fn special_kind(ft: std::fs::FileType) -> &'static str {
 }
 
 /// `a/b/c` for a relative path, each part lossily decoded (for globs and rules).
-fn slash_string(rel: &Path) -> String {
+pub fn slash_string(rel: &Path) -> String {
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
