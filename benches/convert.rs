@@ -103,7 +103,10 @@ fn main() {
             body_bytes,
             best(rounds, || {
                 for (b, sets) in bodies.iter().zip(&applicable) {
-                    black_box(postscrub::clean::clean(b, sets).unwrap());
+                    black_box(
+                        postscrub::clean::clean(b, sets, &postscrub::suppress::Skip::none())
+                            .unwrap(),
+                    );
                 }
             }),
         ),
@@ -112,7 +115,10 @@ fn main() {
             body_bytes,
             best(rounds, || {
                 for _ in &bodies {
-                    black_box(postscrub::clean::clean("", &sets).unwrap());
+                    black_box(
+                        postscrub::clean::clean("", &sets, &postscrub::suppress::Skip::none())
+                            .unwrap(),
+                    );
                 }
             }),
         ),

@@ -15,6 +15,7 @@ use crate::markdown::literal;
 use crate::rules::compile::RAW_TEXT_ELEMENTS;
 use crate::rules::compile::Rewrite;
 use crate::rules::{AttributeValue, Extract, HtmlAction, HtmlRule, RuleMeta, RuleSet};
+use crate::suppress::Skip;
 use lol_html::html_content::{Comment, ContentType, Element, TextChunk};
 use lol_html::{
     DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector,
@@ -81,18 +82,20 @@ pub struct Extracted<'r> {
     pub keep_existing: bool,
 }
 
-/// Clean `body` with the body rules of `sets`.
+/// Clean `body` with the body rules of `sets`, but those `skip` names.
 pub fn clean<'r>(
     body: &str,
     sets: &[&'r RuleSet],
+    skip: &Skip,
 ) -> Result<Cleaned<'r>, lol_html::errors::RewritingError> {
     // Only the rules that could act on this body: a rewriter compiles every selector it is
-    // given, which costs more than a short body (`rules::subjects`).
+    // given, which costs more than a short body (`rules::subjects`). Rules the post opts out of
+    // (`suppress`) are left out too.
     let names = crate::rules::subjects::body_names(body);
     let rules: Vec<&'r HtmlRule> = sets
         .iter()
         .flat_map(|s| s.html.iter())
-        .filter(|r| r.may_act(&names))
+        .filter(|r| r.may_act(&names) && !skip.skips(&r.meta.id))
         .collect();
     if rules.is_empty() {
         return Ok(Cleaned {
@@ -236,6 +239,10 @@ pub fn clean<'r>(
                             // `Class<?>`: code text, not a comment.
                             return Ok(());
                         }
+                    }
+                    if crate::suppress::is_directive(&c.text()) {
+                        // The post's own opt-out: kept, so the next run reads it too.
+                        return Ok(());
                     }
                     for (i, pattern) in &comment_rules {
                         if c.removed() || removed_depth.get() > 0 {
@@ -672,7 +679,7 @@ mod tests {
     fn run(rules: &str, body: &str) -> Run {
         let rules = Rules::from_text(rules, RuleSource::File("t.yaml".into())).unwrap();
         let sets: Vec<&RuleSet> = rules.sets.iter().collect();
-        let c = clean(body, &sets).unwrap();
+        let c = clean(body, &sets, &Skip::none()).unwrap();
         (
             c.html,
             c.fired

@@ -263,6 +263,22 @@ pub struct CommonArgs {
     /// Rule set: a preset name (see `postscrub rules list`) or a YAML file; repeatable
     #[arg(long = "rules", value_name = "FILE|PRESET", help_heading = "Rules")]
     pub rules: Vec<String>,
+    /// Run only these rules (ids, comma-separated or repeated); see `postscrub rules list`
+    #[arg(
+        long,
+        value_name = "RULE,…",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub select: Vec<String>,
+    /// Run every rule but these (ids, comma-separated or repeated)
+    #[arg(
+        long,
+        value_name = "RULE,…",
+        value_delimiter = ',',
+        help_heading = "Rules"
+    )]
+    pub ignore: Vec<String>,
     /// Project config file (default: postscrub.yaml, searched from the current folder upward)
     #[arg(long, value_name = "FILE", help_heading = "Rules")]
     pub config: Option<PathBuf>,

@@ -141,7 +141,7 @@ impl Config {
             .and_then(|p| p.parent())
             .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf);
 
-        let rules = if !args.rules.is_empty() {
+        let mut rules = if !args.rules.is_empty() {
             Rules::load(&args.rules, cwd)?
         } else if let Some(list) = &project.rules {
             Rules::load(list, &config_dir)?
@@ -150,6 +150,9 @@ impl Config {
             Rules::load(&defaults, cwd)?
         };
 
+        rules
+            .restrict(&args.select, &args.ignore)
+            .map_err(anyhow::Error::msg)?;
         let (setup, timezone) = site_setup(args, &project, config_file.as_deref(), cwd)?;
         let target = setup.target;
         // A rule that writes a field the target overwrites is a rule-file error.

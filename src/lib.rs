@@ -29,6 +29,8 @@ pub mod report;
 pub mod rules;
 pub mod run;
 pub mod site;
+pub mod suggest;
+pub mod suppress;
 mod titles;
 pub mod unclosed;
 pub mod uri;

@@ -13,6 +13,7 @@ use crate::lines::LineIndex;
 use crate::markdown;
 use crate::rules::spec::InvalidDate;
 use crate::rules::{FrontMatterAction, RuleMeta, RuleSet, Rules, Severity};
+use crate::suppress::{self, Skip};
 use crate::unclosed;
 use jiff::tz::TimeZone;
 use serde_yaml::Value;
@@ -128,6 +129,8 @@ pub const UNCLOSED_ID: &str = "unclosed-html";
 
 /// The id of the warning that a post needs raw HTML, which Hugo drops by default.
 pub const HUGO_RAW_HTML_ID: &str = "hugo-raw-html";
+/// Warnings about a post's own opt-outs (`suppress`).
+pub const SUPPRESS_ID: &str = "postscrub-ignore";
 
 /// The Hugo setting that renders raw HTML.
 pub const HUGO_UNSAFE_FIX: &str = "set `unsafe = true` under `[markup.goldmark.renderer]` in hugo.toml (`markup: {goldmark: {renderer: {unsafe: true}}}` in hugo.yaml)";
@@ -214,7 +217,7 @@ pub fn process<'r>(
         .iter()
         .filter(|s| s.when.matches(path, doc.body))
         .collect();
-    process_split(source, doc, &sets, options, lf.is_some())
+    process_split(source, doc, &sets, Some(rules), options, lf.is_some())
 }
 
 /// Transform one post with exactly these rule sets, ignoring their `when` (for rule examples).
@@ -225,7 +228,14 @@ pub fn process_with_sets<'r>(
 ) -> Result<Processed<'r>, PostError> {
     let lf = document::lone_cr_to_lf(text);
     let source = lf.as_deref().unwrap_or(text);
-    process_split(source, Document::split(source), sets, options, lf.is_some())
+    process_split(
+        source,
+        Document::split(source),
+        sets,
+        None,
+        options,
+        lf.is_some(),
+    )
 }
 
 /// Transform a post split into `doc`; `lone_cr` says its CR line breaks were made LFs.
@@ -233,6 +243,7 @@ fn process_split<'r>(
     text: &str,
     doc: Document<'_>,
     sets: &[&'r RuleSet],
+    known: Option<&Rules>,
     options: &Options,
     lone_cr: bool,
 ) -> Result<Processed<'r>, PostError> {
@@ -245,6 +256,18 @@ fn process_split<'r>(
         })?),
     };
 
+    // The post's own opt-outs (`postscrub: {ignore: …}`, `<!-- postscrub-disable … -->`).
+    let found = {
+        let line = front_matter
+            .as_ref()
+            .and_then(|fm| {
+                field_lines(fm, doc.front_matter_line)
+                    .get(suppress::FIELD)
+                    .copied()
+            })
+            .unwrap_or(doc.front_matter_line);
+        suppress::find(front_matter.as_ref(), line, doc.body, doc.body_line)
+    };
     let mut fired: Vec<Fired<'r>> = Vec::new();
     let body_start = text.len() - doc.body.len();
     // Built on the first question, once per post: rules can fire thousands of times.
@@ -299,7 +322,8 @@ fn process_split<'r>(
             ),
         });
     }
-    let first = body_pass(doc.body, mode, Some(islands), sets, options).map_err(clean_error)?;
+    let first = body_pass(doc.body, mode, Some(islands), sets, &found.skip, options)
+        .map_err(clean_error)?;
     for f in &first.fired {
         merge(
             &mut fired,
@@ -370,7 +394,8 @@ fn process_split<'r>(
                     },
                 });
             }
-            let again = body_pass(&body, next, None, sets, options).map_err(clean_error)?;
+            let again =
+                body_pass(&body, next, None, sets, &found.skip, options).map_err(clean_error)?;
             passes += 1;
             for f in &again.fired {
                 merge_later(&mut fired, f.meta, f.count, Some((doc.body_line, 1)));
@@ -422,7 +447,11 @@ fn process_split<'r>(
                 .map_err(edit_error)?;
         }
         for set in sets {
-            for rule in &set.front_matter {
+            for rule in set
+                .front_matter
+                .iter()
+                .filter(|r| !found.skip.skips(&r.meta.id))
+            {
                 let (n, field) = apply_front_matter_rule(
                     fm,
                     &rule.action,
@@ -458,6 +487,44 @@ fn process_split<'r>(
         }
         notes.referrer_images = needs.referrer_images;
         notes.http_images = needs.http_images;
+    }
+
+    for (line, problem) in &found.problems {
+        warnings.push(PostWarning {
+            line: Some(*line),
+            rule_id: SUPPRESS_ID.into(),
+            message: problem.clone(),
+        });
+    }
+    if let Some(known) = known {
+        for (id, line) in &found.named {
+            if !known.knows(id) {
+                let hint = crate::suggest::did_you_mean(id, known.known_ids());
+                warnings.push(PostWarning {
+                    line: Some(*line),
+                    rule_id: SUPPRESS_ID.into(),
+                    message: format!(
+                        "the post turns off `{id}`, but no rule has this id{hint} (`postscrub rules list` shows them)"
+                    ),
+                });
+            }
+        }
+    }
+    // A directive the conversion dropped goes back at the top of the body, so the next run
+    // still reads it.
+    let missing: Vec<&String> = found
+        .directives
+        .iter()
+        .filter(|d| !body.contains(d.as_str()))
+        .collect();
+    if !missing.is_empty() {
+        let mut top = String::new();
+        for d in missing {
+            top.push_str(d);
+            top.push('\n');
+        }
+        top.push('\n');
+        body.insert_str(0, &top);
     }
 
     let output = Document::join(
@@ -606,11 +673,12 @@ fn body_pass<'r>(
     mode: BodyMode,
     islands: Option<Vec<std::ops::Range<usize>>>,
     sets: &[&'r RuleSet],
+    skip: &Skip,
     options: &Options,
 ) -> Result<BodyPass<'r>, lol_html::errors::RewritingError> {
     match mode {
         BodyMode::Html | BodyMode::Auto => {
-            let cleaned = clean::clean(body, sets)?;
+            let cleaned = clean::clean(body, sets, skip)?;
             let (out, converted, notes) = match options.to {
                 OutputFormat::Html => (tidy_html(&cleaned.html), false, markdown::Notes::default()),
                 OutputFormat::Markdown => {
@@ -633,7 +701,7 @@ fn body_pass<'r>(
             let islands = islands.unwrap_or_else(|| body::html_islands(body));
             let out = body::map_ranges(body, islands, |island| {
                 let island_start = island.as_ptr() as usize - body.as_ptr() as usize;
-                let cleaned = clean::clean(island, sets)?;
+                let cleaned = clean::clean(island, sets, skip)?;
                 fired.extend(cleaned.fired.into_iter().map(|f| clean::Fired {
                     offset: f.offset.map(|o| island_start + o),
                     ..f

@@ -399,8 +399,15 @@ impl FailOn {
                 && id != &pipeline::EMBEDS_DROPPED_RULE.id
                 && rules.find(id).is_none()
             {
+                let hint = crate::suggest::did_you_mean(
+                    id,
+                    rules
+                        .sets
+                        .iter()
+                        .flat_map(|s| s.metas().map(|m| m.id.as_str())),
+                );
                 bail!(
-                    "--fail-on {id}: no rule has this id (give error, warning, info, or a rule id from `postscrub rules list`)"
+                    "--fail-on {id}: no rule has this id{hint} (give error, warning, info, or a rule id from `postscrub rules list`)"
                 );
             }
         }

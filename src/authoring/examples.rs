@@ -99,7 +99,7 @@ pub fn run(example: &ExampleSpec, sets: &[&RuleSet]) -> ExampleRun {
         _ => {}
     }
     if let Some(input) = &example.input {
-        match clean::clean(input, sets) {
+        match clean::clean(input, sets, &crate::suppress::Skip::none()) {
             Ok(cleaned) => {
                 run.fired
                     .extend(cleaned.fired.iter().map(|f| f.meta.id.clone()));

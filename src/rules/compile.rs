@@ -228,7 +228,8 @@ pub struct RuleSet {
     pub front_matter: Vec<FrontMatterRule>,
     pub examples: Vec<ExampleSpec>,
     /// Ids of rules from earlier rule sets that this one turns `off`.
-    pub disabled: Vec<String>,
+    /// Overrides: ids this set turns off in the sets loaded before it, with their line.
+    pub disabled: Vec<(String, Option<usize>)>,
     /// What loads but cannot do what it says (a rule that never acts, a file with no rules).
     pub warnings: Vec<RuleWarning>,
 }
@@ -326,7 +327,10 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
                 action,
                 subjects,
             }),
-            None => disabled.push(id),
+            None => {
+                let line = lines.find(&id);
+                disabled.push((id, line));
+            }
         }
     }
 
@@ -339,7 +343,10 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
             .map_err(|m| err(Some(&id), m))?
         {
             Some((meta, action)) => front_matter.push(FrontMatterRule { meta, action }),
-            None => disabled.push(id),
+            None => {
+                let line = lines.find(&id);
+                disabled.push((id, line));
+            }
         }
     }
 

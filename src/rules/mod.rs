@@ -107,6 +107,9 @@ impl fmt::Display for RuleWarning {
 #[derive(Debug, Default)]
 pub struct Rules {
     pub sets: Vec<RuleSet>,
+    /// Ids of rules loaded and then left out (`severity: off`, `--select`, `--ignore`): still
+    /// known, so a post that opts out of one is not told the id does not exist.
+    left_out: HashSet<String>,
 }
 
 impl Rules {
@@ -118,6 +121,7 @@ impl Rules {
         for name in names {
             rules.load_one(name, base, &mut loading)?;
         }
+        rules.check_overrides()?;
         rules.apply_overrides();
         Ok(rules)
     }
@@ -206,17 +210,110 @@ impl Rules {
         Ok(())
     }
 
+    /// Every `severity: off` override names a rule loaded before it: a typo would otherwise
+    /// turn nothing off, silently.
+    fn check_overrides(&self) -> Result<(), RuleError> {
+        for (i, set) in self.sets.iter().enumerate() {
+            for (id, line) in &set.disabled {
+                let earlier = self.sets[..i]
+                    .iter()
+                    .any(|s| s.metas().any(|m| m.id == *id));
+                if earlier {
+                    continue;
+                }
+                let later = self.sets[i + 1..]
+                    .iter()
+                    .find(|s| s.metas().any(|m| m.id == *id));
+                let message = match later {
+                    Some(other) => format!(
+                        "`severity: off` turns off `{id}`, but {} is loaded after this file, so it is not turned off: put {} before this file in `rules:`/--rules, or in this file's `extends:`",
+                        other.source, other.source
+                    ),
+                    None => {
+                        let ids: Vec<&str> = self.sets[..i]
+                            .iter()
+                            .flat_map(|s| s.metas().map(|m| m.id.as_str()))
+                            .collect();
+                        let hint = crate::suggest::did_you_mean(id, ids.iter().copied());
+                        format!(
+                            "`severity: off` names no rule loaded before this file{hint} (`postscrub rules list` shows the ids; a file turns off rules of the files it extends or that come before it)"
+                        )
+                    }
+                };
+                return Err(RuleError {
+                    source: set.source.clone(),
+                    line: *line,
+                    column: None,
+                    rule_id: Some(id.clone()),
+                    message,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Drop rules that a later set turned `off`, and rules that are `off` themselves.
     fn apply_overrides(&mut self) {
         let mut off: HashSet<String> = HashSet::new();
+        for set in &self.sets {
+            for m in set.metas().filter(|m| m.severity == Severity::Off) {
+                self.left_out.insert(m.id.clone());
+            }
+            self.left_out
+                .extend(set.disabled.iter().map(|(id, _)| id.clone()));
+        }
         for i in (0..self.sets.len()).rev() {
             let set = &mut self.sets[i];
             set.html
                 .retain(|r| r.meta.severity != Severity::Off && !off.contains(&r.meta.id));
             set.front_matter
                 .retain(|r| r.meta.severity != Severity::Off && !off.contains(&r.meta.id));
-            off.extend(set.disabled.iter().cloned());
+            off.extend(set.disabled.iter().map(|(id, _)| id.clone()));
         }
+    }
+
+    /// Keep only the rules `select` names (all when it is empty), less those `ignore` names:
+    /// `--select` and `--ignore`. An id no loaded rule has is an error with the closest id.
+    pub fn restrict(&mut self, select: &[String], ignore: &[String]) -> Result<(), String> {
+        let ids: Vec<String> = self
+            .sets
+            .iter()
+            .flat_map(|s| s.metas().map(|m| m.id.clone()))
+            .collect();
+        for (flag, list) in [("--select", select), ("--ignore", ignore)] {
+            for id in list {
+                if !ids.contains(id) {
+                    let hint = crate::suggest::did_you_mean(id, ids.iter().map(String::as_str));
+                    return Err(format!(
+                        "{flag} {id}: no rule loaded has this id{hint} (`postscrub rules list` shows the ids of the rules in use)"
+                    ));
+                }
+            }
+        }
+        let keep = |id: &str| {
+            (select.is_empty() || select.iter().any(|s| s == id)) && !ignore.iter().any(|s| s == id)
+        };
+        for id in ids.iter().filter(|id| !keep(id)) {
+            self.left_out.insert(id.clone());
+        }
+        for set in &mut self.sets {
+            set.html.retain(|r| keep(&r.meta.id));
+            set.front_matter.retain(|r| keep(&r.meta.id));
+        }
+        Ok(())
+    }
+
+    /// Whether `id` names a rule that was loaded, whether or not it runs.
+    pub fn knows(&self, id: &str) -> bool {
+        self.find(id).is_some() || self.left_out.contains(id)
+    }
+
+    /// Every id [`Rules::knows`].
+    pub fn known_ids(&self) -> impl Iterator<Item = &str> {
+        self.sets
+            .iter()
+            .flat_map(|s| s.metas().map(|m| m.id.as_str()))
+            .chain(self.left_out.iter().map(String::as_str))
     }
 
     /// Load warnings of every set, in load order.
