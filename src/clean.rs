@@ -278,7 +278,9 @@ pub fn clean<'r>(
         .collect();
     let mut extracted = Vec::new();
     for (i, rule) in rules.iter().enumerate() {
-        if let HtmlAction::Extract(e) = &rule.action {
+        if let HtmlAction::Extract(e) = &rule.action
+            && !e.field.is_empty()
+        {
             let first = decisions.get(&i).and_then(|d| d.iter().flatten().next());
             if let Some(value) = first {
                 extracted.push(Extracted {
@@ -638,6 +640,14 @@ fn scan_extracts(
             .map(|text| {
                 if e.max.is_some_and(|max| found >= max) {
                     return None;
+                }
+                if e.field.is_empty() {
+                    // `remove: {selector, text_matches}`: the text decides, nothing is kept.
+                    return e
+                        .pattern
+                        .as_ref()
+                        .is_some_and(|p| p.is_match(text))
+                        .then(String::new);
                 }
                 let value = match &e.pattern {
                     None => Some(text.clone()).filter(|t| !t.is_empty()),

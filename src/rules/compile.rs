@@ -163,6 +163,8 @@ pub struct Extract {
     pub selector: Selector,
     /// The selector as written: rules with the same one share one capture pass.
     pub selector_text: String,
+    /// The field to fill; empty for `remove: {selector, text_matches}`, which removes the
+    /// elements whose text matches `pattern` and fills nothing.
     pub field: String,
     pub pattern: Option<Regex>,
     pub max: Option<usize>,
@@ -427,7 +429,7 @@ fn one_action<T>(actions: Vec<(&str, Option<T>)>) -> Result<Option<T>, String> {
 }
 
 enum HtmlActionSpec {
-    Remove(String),
+    Remove(super::spec::RemoveSpec),
     Unwrap(String),
     Comments(CommentsSpec),
     Attributes(RemoveAttributesSpec),
@@ -513,7 +515,12 @@ fn html_action(
         return Ok(None);
     };
     let (action_name, selector_text) = match &spec {
-        HtmlActionSpec::Remove(s) => ("remove", Some(s.as_str())),
+        HtmlActionSpec::Remove(super::spec::RemoveSpec::Selector(s)) => {
+            ("remove", Some(s.as_str()))
+        }
+        HtmlActionSpec::Remove(super::spec::RemoveSpec::Matching(m)) => {
+            ("remove", Some(m.selector.as_str()))
+        }
         HtmlActionSpec::Unwrap(s) => ("unwrap", Some(s.as_str())),
         HtmlActionSpec::Comments(_) => ("remove_comments", None),
         HtmlActionSpec::Attributes(a) => ("remove_attributes", Some(a.selector.as_str())),
@@ -538,7 +545,23 @@ fn html_action(
         *subjects = super::subjects::subject_needs(text);
     }
     Ok(Some(match spec {
-        HtmlActionSpec::Remove(s) => HtmlAction::Remove(selector(&s)?),
+        HtmlActionSpec::Remove(super::spec::RemoveSpec::Selector(s)) => {
+            HtmlAction::Remove(selector(&s)?)
+        }
+        // Decided per element from its text, as `extract` is (one scan of the text first),
+        // with no field to fill.
+        HtmlActionSpec::Remove(super::spec::RemoveSpec::Matching(m)) => {
+            HtmlAction::Extract(Extract {
+                selector: selector(&m.selector)?,
+                selector_text: m.selector.trim().to_owned(),
+                field: String::new(),
+                pattern: Some(
+                    pattern(&m.text_matches).map_err(|e| format!("`remove.text_matches`: {e}"))?,
+                ),
+                max: None,
+                keep_existing: false,
+            })
+        }
         HtmlActionSpec::Unwrap(s) => HtmlAction::Unwrap(selector(&s)?),
         HtmlActionSpec::Comments(CommentsSpec::All(true)) => HtmlAction::RemoveComments(None),
         HtmlActionSpec::Comments(CommentsSpec::All(false)) => {

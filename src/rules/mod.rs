@@ -348,7 +348,9 @@ pub fn check_reserved<'a>(
             .html
             .iter()
             .filter_map(|r| match &r.action {
-                HtmlAction::Extract(e) => Some((&r.meta, e.field.as_str(), "extract.field", None)),
+                HtmlAction::Extract(e) if !e.field.is_empty() => {
+                    Some((&r.meta, e.field.as_str(), "extract.field", None))
+                }
                 _ => None,
             })
             .chain(set.front_matter.iter().filter_map(|r| match &r.action {

@@ -94,8 +94,9 @@ pub struct HtmlRuleSpec {
     /// How much a finding matters to `check` (default `warning`); `off` with no action turns off
     /// an earlier rule with the same id.
     pub severity: Option<Severity>,
-    /// Remove matching elements with their content.
-    pub remove: Option<String>,
+    /// Remove matching elements with their content: a CSS selector, or `{selector,
+    /// text_matches}` to remove only the elements whose text matches a regex.
+    pub remove: Option<RemoveSpec>,
     /// Remove matching elements' tags, keep their content.
     pub unwrap: Option<String>,
     /// `true` for every comment, or a regex the comment text must match.
@@ -202,6 +203,28 @@ pub struct SetAttributeSpec {
     pub remove_from: bool,
 }
 
+/// What `remove` takes.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RemoveSpec {
+    /// Every element the CSS selector matches.
+    Selector(String),
+    /// Only the matched elements whose text matches.
+    Matching(RemoveMatchingSpec),
+}
+
+/// `remove: { selector: p, text_matches: '^\s*责任编辑' }`
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveMatchingSpec {
+    /// CSS selector of the candidate elements.
+    pub selector: String,
+    /// Regex over the element's text as a browser shows it (entities decoded, white space
+    /// collapsed to single spaces and trimmed); the element is removed when it matches.
+    pub text_matches: String,
+}
+
+/// `extract`: move an element's text into a front-matter field.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExtractSpec {
