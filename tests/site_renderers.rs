@@ -88,6 +88,15 @@ fn hugo_shortcode_openers_stay_text() {
     );
     // The HTML code span is raw HTML: Hugo must be told.
     assert!(err.contains("[hugo-raw-html]"), "{err}");
+    // A table that stays HTML: `<` is `&lt;` there, and `%` becomes a reference.
+    let (md, _) = convert(
+        "<table><tr><td colspan=2>{{% a %}} {{< b >}}</td></tr><tr><td>x</td><td>y</td></tr></table>",
+        &["--target", "hugo"],
+    );
+    assert!(
+        md.contains("<td colspan=\"2\">{{&#37; a %}} {{&lt; b &gt;}}</td>"),
+        "{md}"
+    );
 }
 
 #[test]

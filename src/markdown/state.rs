@@ -1041,6 +1041,10 @@ impl Core {
         if self.opts.nunjucks_safe {
             nunjucks::protect(&mut html, &mut self.raw_open);
         }
+        if self.opts.shortcode_safe {
+            // `<` is `&lt;` already; `{{%` would still open a Hugo shortcode.
+            html = html.replace("{{%", "{{&#37;");
+        }
         if !html.is_empty() {
             self.blocks.raw_lines(&html);
         }
