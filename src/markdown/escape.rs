@@ -205,11 +205,16 @@ fn dialect_needs_escape(
     };
     match b {
         // `{{<` and `{{%` would open a Hugo shortcode.
-        b'<' | b'%' if d.shortcodes() => match i {
-            0 => prev == Some('{'),
-            1 => bytes[0] == b'{' && ctx.prev == Some('{'),
-            _ => bytes[i - 1] == b'{' && bytes[i - 2] == b'{',
-        },
+        b'<' | b'%'
+            if d.shortcodes()
+                && match i {
+                    0 => prev == Some('{'),
+                    1 => bytes[0] == b'{' && ctx.prev == Some('{'),
+                    _ => bytes[i - 1] == b'{' && bytes[i - 2] == b'{',
+                } =>
+        {
+            true
+        }
         b'"' | b'\'' if d.typographic() => {
             // The run of equal quotes this one is in, and what is around it.
             let start = bytes[..i]
@@ -259,11 +264,11 @@ fn dialect_needs_escape(
     }
 }
 
-/// marked's GFM autolink (and goldmark's linkify) starts at every `http://`, `https://`, `ftp://` or `www.` and runs to
-/// the next white space or `<`, through a link or emphasis that follows without a space. When
-/// the end of `text` is followed by such markup (`next`), the URLs of its last word are broken
-/// for marked with a backslash before the scheme's `:` (or after `www`): CommonMark reads
-/// `https\://x` as the text `https://x`, as the HTML had it.
+/// marked's GFM autolink (and goldmark's linkify) starts at every `http://`, `https://`,
+/// `ftp://` or `www.` and runs to the next white space or `<`, through a link or emphasis that
+/// follows without a space. When the end of `text` is followed by such markup (`next`), the
+/// URLs of its last word are broken with a backslash before the scheme's `:` (or after `www`):
+/// CommonMark reads `https\://x` as the text `https://x`, as the HTML had it.
 fn autolink_breaks(text: &str, next: Option<char>) -> Vec<usize> {
     let Some(next) = next else {
         return Vec::new();
@@ -830,6 +835,90 @@ mod tests {
         out.clear();
         push_code_span(&mut out, "a|b", true);
         assert_eq!(out, "`a\\|b`");
+    }
+
+    fn dialect(
+        text: &str,
+        renderer: super::super::renderer::Renderer,
+        next: Option<char>,
+    ) -> String {
+        let mut out = String::new();
+        let ctx = Context {
+            prev: Some(' '),
+            next,
+            dialect: Dialect {
+                renderer,
+                typographer: true,
+            },
+            ..Context::default()
+        };
+        escape_text(&mut out, text, &ctx);
+        out
+    }
+
+    #[test]
+    fn typographer_runs_are_broken() {
+        use super::super::renderer::Renderer::*;
+        assert_eq!(
+            dialect("a--b---c----d", Marked, None),
+            "a-\\-b-\\--c-\\--\\-d"
+        );
+        assert_eq!(
+            dialect("x... y.... z..", Marked, None),
+            "x..\\. y..\\.. z.."
+        );
+        assert_eq!(dialect("\"a\" it's", Kramdown, None), "\\\"a\\\" it\\'s");
+        // goldmark: a double quote that can both open and close stays.
+        assert_eq!(dialect("中\"文 \"x\"", Goldmark, None), "中\"文 \\\"x\\\"");
+        assert_eq!(dialect("<< c >> d", Goldmark, None), "<\\< c >\\> d");
+        assert_eq!(dialect("<< c", Marked, None), "<< c");
+        // Plain CommonMark and a typographer that is off: nothing added.
+        assert_eq!(dialect("\"a\" -- ...", CommonMark, None), "\"a\" -- ...");
+        let mut out = String::new();
+        let off = Context {
+            dialect: Dialect {
+                renderer: Marked,
+                typographer: false,
+            },
+            ..Context::default()
+        };
+        escape_text(&mut out, "\"a\" -- ...", &off);
+        assert_eq!(out, "\"a\" -- ...");
+    }
+
+    #[test]
+    fn kramdown_tables_and_emphasis() {
+        use super::super::renderer::Renderer::*;
+        assert_eq!(dialect("a | b", Kramdown, None), "a \\| b");
+        assert_eq!(
+            dialect("、*ST、*ST a * b", Kramdown, None),
+            "、\\*ST、\\*ST a * b"
+        );
+        assert_eq!(dialect("a | b", Goldmark, None), "a | b");
+    }
+
+    #[test]
+    fn shortcode_openers_and_autolinks() {
+        use super::super::renderer::Renderer::*;
+        assert_eq!(
+            dialect("{{< x >}} {{% y %}}", Goldmark, None),
+            "{{\\< x >}} {{\\% y %}}"
+        );
+        assert_eq!(dialect("{{< x", Marked, None), "{{< x");
+        // A bare URL right before markup: broken for marked and goldmark, not for kramdown.
+        assert_eq!(
+            dialect("see https://a.cn/x", Marked, Some('[')),
+            "see https\\://a.cn/x"
+        );
+        assert_eq!(dialect("www.a.cn", Goldmark, Some('*')), "www\\.a.cn");
+        assert_eq!(
+            dialect("https://a.cn/x", Marked, Some(' ')),
+            "https://a.cn/x"
+        );
+        assert_eq!(
+            dialect("https://a.cn/x", Kramdown, Some('[')),
+            "https://a.cn/x"
+        );
     }
 
     #[test]
