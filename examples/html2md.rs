@@ -18,6 +18,7 @@ fn main() -> std::io::Result<()> {
         } else {
             Embeds::Link
         },
+        ..Options::default()
     };
     let mut html = String::new();
     std::io::stdin().read_to_string(&mut html)?;

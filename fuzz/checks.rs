@@ -375,7 +375,7 @@ pub fn frontmatter(data: &[u8]) {
 /// `convert_chunks`: the converter fed HTML in pieces gives the same Markdown as fed whole,
 /// and its documented output shape holds: "" or text ending in exactly one newline.
 ///
-/// Input: `FLAGS SIZE HTML`. FLAGS bit 0 = Hexo-safe output, bit 1 = keep full-width indents,
+/// Input: `FLAGS SIZE HTML`. FLAGS bit 0 = Hexo-safe output (for marked, typographer on), bit 1 = keep full-width indents,
 /// bits 2..8 + 1 = the first chunk size; SIZE + 1 = the second; chunks alternate the two sizes
 /// and cut anywhere, also inside a UTF-8 sequence.
 pub fn convert_chunks(data: &[u8]) {
@@ -391,6 +391,16 @@ pub fn convert_chunks(data: &[u8]) {
         } else {
             markdown::Embeds::Link
         },
+        // ... and are written for hexo-renderer-marked with its typographer on.
+        dialect: markdown::Dialect {
+            renderer: if flags & 1 != 0 {
+                markdown::Renderer::Marked
+            } else {
+                markdown::Renderer::CommonMark
+            },
+            typographer: true,
+        },
+        ..markdown::Options::default()
     };
     let sizes = [(flags >> 2) as usize + 1, size as usize + 1];
     let html = String::from_utf8_lossy(html);

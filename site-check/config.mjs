@@ -37,17 +37,20 @@ export default {
   hugoUnsafe: 'auto',
 
   // The Markdown renderers' typographic substitutions (hexo-renderer-marked `smartypants`, Hugo's
-  // goldmark `typographer`, kramdown's smart quotes and symbols) turn the straight quotes, `--`
-  // and `...` of converted text into curly quotes, dashes and an ellipsis; the original posts'
-  // raw HTML never went through them. 'default': each generator's default (on), what a user
-  // gets. 'off': turned off in the converted sites, as by a user told to. Override:
-  // SITE_CHECK_TYPOGRAPHER=off.
+  // goldmark `typographer`, kramdown's smart quotes and symbols) would turn the straight quotes,
+  // `--` and `...` of converted text into curly quotes, dashes and an ellipsis; the original
+  // posts' raw HTML never went through them. postscrub writes those characters escaped where a
+  // typographer would change them (its `--typographer`, default auto: on). 'default': each
+  // generator's default (on), what a user gets. 'off': turned off in the converted sites and
+  // `--typographer off` passed to postscrub, as by a user who turned it off.
+  // Override: SITE_CHECK_TYPOGRAPHER=off.
   typographer: process.env.SITE_CHECK_TYPOGRAPHER || 'default',
 
   // Diagnosis only, off by default: give a converted Jekyll post whose name lacks the
-  // `YYYY-MM-DD-` that Jekyll requires that prefix, from its date, so that Jekyll builds it and its
-  // text can be compared before postscrub names Jekyll posts itself (issue 10). The report says
-  // when it is on. Override: SITE_CHECK_JEKYLL_DATE_NAMES=1.
+  // `YYYY-MM-DD-` that Jekyll requires that prefix, from its date, so that Jekyll builds it. Since
+  // postscrub names Jekyll posts itself (a post without a date by its file's day, as Hexo dates
+  // it) this finds nothing to do. The report says when it is on.
+  // Override: SITE_CHECK_JEKYLL_DATE_NAMES=1.
   jekyllDateNames: process.env.SITE_CHECK_JEKYLL_DATE_NAMES === '1',
 
   // Generators asked for. A generator that is not installed (and cannot be installed by

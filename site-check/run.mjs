@@ -169,6 +169,7 @@ const help = run(opts.postscrub, ['convert', '--help']);
 if (help.code !== 0) die(`${opts.postscrub} convert --help failed:\n${help.out}`);
 const features = {
   embeds: /--embeds\b/.test(help.stdout),
+  typographer: /--typographer\b/.test(help.stdout),
   site: run(opts.postscrub, ['site', '--help']).code === 0,
 };
 const gaps = [];
@@ -187,6 +188,8 @@ function postscrubArgs(target, zone, extra) {
   const a = [...config.postscrub.common, ...config.postscrub.targets[target]];
   if (config.postscrub.zoneFlag) a.push(config.postscrub.zoneFlag, zone);
   if (features.embeds && config.postscrub.embeds) a.push('--embeds', config.postscrub.embeds);
+  // The converted sites' typographers turned off: the user tells postscrub so.
+  if (features.typographer && config.typographer === 'off') a.push('--typographer', 'off');
   return [...a, ...extra];
 }
 

@@ -309,6 +309,11 @@ pub struct CommonArgs {
     /// or nothing [default: keep for hexo, hugo and jekyll; link for plain]
     #[arg(long, value_enum, value_name = "MODE", help_heading = "Conversion")]
     pub embeds: Option<EmbedsArg>,
+    /// Whether the target's Markdown renderer makes quotes, `--` and `...` typographic: on
+    /// writes them escaped where it would, so the page shows them as the HTML did [default:
+    /// auto: the site config's setting, else the generator's (on)]
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = "Conversion")]
+    pub typographer: Option<TypographerArg>,
     /// Only process files matching this glob (relative to the folder given); repeatable
     #[arg(long, value_name = "GLOB", help_heading = "Files")]
     pub include: Vec<String>,
@@ -404,6 +409,20 @@ pub enum EmbedsArg {
     Keep,
     Link,
     Drop,
+}
+
+/// `--typographer`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum TypographerArg {
+    // auto: the site config's setting (Hexo `marked.smartypants`, Hugo
+    // `markup.goldmark.extensions.typographer`), else the generator's default (on); on: the
+    // renderer substitutes, so what it would change is written escaped; off: it does not.
+    Auto,
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -6,7 +6,9 @@
 //! zone, bad globs) is found here, before any post is read.
 
 use crate::body::BodyMode;
-use crate::cli::{BodyArg, ColorChoice, CommonArgs, EmbedsArg, Format, TargetArg, To};
+use crate::cli::{
+    BodyArg, ColorChoice, CommonArgs, EmbedsArg, Format, TargetArg, To, TypographerArg,
+};
 use crate::pipeline::{self, EmbedMode, OutputFormat, Target};
 use crate::rules::Rules;
 use crate::site::{self, Origin, Setup};
@@ -52,6 +54,12 @@ pub struct ProjectConfig {
     /// shortcodes), `link` or `drop` (default: `keep` for hexo, hugo and jekyll, `link` for
     /// plain).
     pub embeds: Option<EmbedsArg>,
+    /// Whether the target's Markdown renderer makes quotes curly and `--`, `...` into dashes
+    /// and an ellipsis: `on` writes those characters escaped where it would, so the page
+    /// shows them straight as the HTML did; `off` writes them plainly; `auto` (default) reads
+    /// the site's config (Hexo `marked.smartypants`, Hugo
+    /// `markup.goldmark.extensions.typographer`), else takes the generator's default (on).
+    pub typographer: Option<TypographerArg>,
     /// Apply `exclude` to files named on the command line too.
     pub force_exclude: Option<bool>,
     /// The site (Hexo, Hugo or Jekyll) worked on: detected upward from the current folder
@@ -203,6 +211,8 @@ impl Config {
                     EmbedsArg::Link => EmbedMode::Link,
                     EmbedsArg::Drop => EmbedMode::Drop,
                 }),
+                typographer: setup.typographer,
+                raw_html_rendered: setup.raw_html_rendered,
             },
             filter,
             jobs,
@@ -309,6 +319,32 @@ fn site_setup(
             },
             (None, None, None) => (jiff::tz::TimeZone::UTC, "UTC".into(), Origin::Default),
         };
+    // The site's own renderer settings count only when the output is for its generator.
+    let target_kind = site::Kind::of_target(target);
+    let own_site = site.filter(|s| Some(s.kind) == target_kind);
+    let (typographer, typographer_origin) =
+        match (args.typographer.or(project.typographer), target_kind) {
+            (_, None) => (false, Origin::Default),
+            (Some(TypographerArg::On), _) | (Some(TypographerArg::Off), _) => (
+                args.typographer.or(project.typographer) == Some(TypographerArg::On),
+                if args.typographer.is_some() {
+                    Origin::Flag("--typographer")
+                } else {
+                    from_file()
+                },
+            ),
+            (None | Some(TypographerArg::Auto), Some(kind)) => match own_site {
+                Some(s) => match &s.renderer.typographer_set {
+                    Some((file, line)) => (
+                        s.renderer.typographer,
+                        Origin::SiteFile(file.clone(), *line),
+                    ),
+                    None => (s.renderer.typographer, Origin::GeneratorDefault(kind)),
+                },
+                None => (true, Origin::GeneratorDefault(kind)),
+            },
+        };
+    let raw_html_rendered = target == Target::Hugo && own_site.is_some_and(|s| s.renderer.raw_html);
     Ok((
         Setup {
             choice,
@@ -316,6 +352,9 @@ fn site_setup(
             target_origin,
             timezone_name,
             timezone_origin,
+            typographer,
+            typographer_origin,
+            raw_html_rendered,
         },
         timezone,
     ))

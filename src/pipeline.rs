@@ -53,6 +53,12 @@ pub struct Options {
     pub keep_fullwidth_indent: bool,
     /// `None`: the target's default, `keep` for a site generator, `link` for `plain`.
     pub embeds: Option<EmbedMode>,
+    /// The target's Markdown renderer substitutes typographic quotes, dashes and ellipses
+    /// (each generator's default): the characters it would change are written escaped.
+    pub typographer: bool,
+    /// The site renders raw HTML in Markdown (Hugo `markup.goldmark.renderer.unsafe`): no
+    /// warning that Hugo would drop it.
+    pub raw_html_rendered: bool,
 }
 
 impl Default for Options {
@@ -64,6 +70,8 @@ impl Default for Options {
             body: BodyMode::default(),
             keep_fullwidth_indent: false,
             embeds: None,
+            typographer: true,
+            raw_html_rendered: false,
         }
     }
 }
@@ -82,12 +90,28 @@ impl Options {
         markdown::Options {
             keep_fullwidth_indent: self.keep_fullwidth_indent,
             nunjucks_safe: self.target == Target::Hexo,
+            liquid_safe: self.target == Target::Jekyll,
+            shortcode_safe: self.target == Target::Hugo,
             embeds: match (self.embed_mode(), self.target) {
                 (EmbedMode::Link, _) => markdown::Embeds::Link,
                 (EmbedMode::Drop, _) => markdown::Embeds::Drop,
                 (EmbedMode::Keep, Target::Hugo) => markdown::Embeds::HugoShortcodes,
                 (EmbedMode::Keep, _) => markdown::Embeds::Html,
             },
+            dialect: self.dialect(),
+        }
+    }
+
+    /// The renderer the target reads Markdown with, as the site configures it.
+    pub fn dialect(&self) -> markdown::Dialect {
+        markdown::Dialect {
+            renderer: match self.target {
+                Target::Hexo => markdown::Renderer::Marked,
+                Target::Hugo => markdown::Renderer::Goldmark,
+                Target::Jekyll => markdown::Renderer::Kramdown,
+                Target::Plain => markdown::Renderer::CommonMark,
+            },
+            typographer: self.typographer,
         }
     }
 }
@@ -474,7 +498,10 @@ fn process_split<'r>(
 
     if options.to == OutputFormat::Markdown && options.target != Target::Plain {
         let needs = crate::audit::audit(&body);
-        if options.target == Target::Hugo && !needs.raw_html.is_empty() {
+        if options.target == Target::Hugo
+            && !options.raw_html_rendered
+            && !needs.raw_html.is_empty()
+        {
             notes.hugo_raw_html = true;
             warnings.push(PostWarning {
                 line: Some(doc.body_line),
@@ -596,6 +623,7 @@ fn facts_of(fm: &FrontMatter, site: &TimeZone) -> PostFacts {
         date: text("date")
             .and_then(|d| dates::parse_date(&d, site))
             .map(|z| z.date()),
+        file_date: None,
         slug: text("slug"),
         url: text("url"),
     }

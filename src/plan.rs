@@ -100,20 +100,35 @@ pub fn naming(
                         .or_insert(i);
                     continue;
                 }
-                let Some(date) = facts_of(i).date else {
-                    naming.posts[i].warnings.push(PostWarning {
-                        line: None,
-                        rule_id: crate::pipeline::JEKYLL_NAME_RULE.id.clone(),
-                        message: "no `date:` to name it by, and Jekyll builds only posts named `YYYY-MM-DD-title.md`: add a date, then convert it again".into(),
-                    });
-                    taken
-                        .entry(post.rel_path.with_file_name(&name))
-                        .or_insert(i);
-                    continue;
+                let facts = facts_of(i);
+                let date = match (facts.date, facts.file_date) {
+                    (Some(date), _) => date,
+                    (None, Some(date)) => {
+                        // Hexo dates a post without a date by its file: so does its name.
+                        naming.posts[i].warnings.push(PostWarning {
+                            line: None,
+                            rule_id: crate::pipeline::JEKYLL_NAME_RULE.id.clone(),
+                            message: format!(
+                                "no `date:`, and Jekyll builds only posts named `YYYY-MM-DD-title.md`: named by the day the file was last modified ({date}), as Hexo dates such a post by its file; add a `date:` to choose another"
+                            ),
+                        });
+                        date
+                    }
+                    (None, None) => {
+                        naming.posts[i].warnings.push(PostWarning {
+                            line: None,
+                            rule_id: crate::pipeline::JEKYLL_NAME_RULE.id.clone(),
+                            message: "no `date:` to name it by, and Jekyll builds only posts named `YYYY-MM-DD-title.md`: add a date, then convert it again".into(),
+                        });
+                        taken
+                            .entry(post.rel_path.with_file_name(&name))
+                            .or_insert(i);
+                        continue;
+                    }
                 };
                 let new = names::jekyll_file_name(&name, date).unwrap_or(name);
                 naming.posts[i].rename = Some(new.clone());
-                naming.posts[i].date = Some(date);
+                naming.posts[i].date = facts.date;
                 let path = post.rel_path.with_file_name(&new);
                 if let Some(&other) = taken.get(&path) {
                     naming.conflicts.push(format!(

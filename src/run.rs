@@ -732,14 +732,24 @@ fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
     }
     posts
         .par_iter()
-        .map(|post| match read_post(&post.path, config.max_post_size) {
-            Ok((bytes, _)) => match std::str::from_utf8(&bytes) {
-                Ok(text) => {
-                    pipeline::post_facts(text, &post.relative, &config.rules, &config.options)
-                }
-                Err(_) => PostFacts::default(),
-            },
-            Err(_) => PostFacts::default(),
+        .map(|post| {
+            let mut facts = match read_post(&post.path, config.max_post_size) {
+                Ok((bytes, _)) => match std::str::from_utf8(&bytes) {
+                    Ok(text) => {
+                        pipeline::post_facts(text, &post.relative, &config.rules, &config.options)
+                    }
+                    Err(_) => return PostFacts::default(),
+                },
+                Err(_) => return PostFacts::default(),
+            };
+            if facts.date.is_none() && config.options.target == Generator::Jekyll {
+                facts.file_date = std::fs::metadata(&post.path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| jiff::Timestamp::try_from(t).ok())
+                    .map(|t| config.options.timezone.to_datetime(t).date());
+            }
+            facts
         })
         .collect()
 }

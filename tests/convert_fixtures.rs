@@ -21,7 +21,7 @@ mod harness;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use postscrub::markdown::{Options, convert};
+use postscrub::markdown::{Options, Renderer, convert};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/convert")
@@ -237,11 +237,15 @@ fn random_tag_soup_is_chunking_independent() {
             nunjucks_safe: true,
             keep_fullwidth_indent: true,
             embeds: postscrub::markdown::Embeds::Html,
+            ..Options::default()
         },
         Options {
             embeds: postscrub::markdown::Embeds::HugoShortcodes,
             ..Options::default()
         },
+        site_options(Renderer::Marked),
+        site_options(Renderer::Goldmark),
+        site_options(Renderer::Kramdown),
     ];
     let mut rng = harness::Rng::new(7);
     for case in 0..300 {
@@ -363,6 +367,105 @@ fn random_inline_text_survives_rendering() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The converter's options for a site whose renderer is `renderer`, typographer on.
+fn site_options(renderer: Renderer) -> Options {
+    use postscrub::pipeline::{self, Target};
+    let target = match renderer {
+        Renderer::Marked => Target::Hexo,
+        Renderer::Goldmark => Target::Hugo,
+        Renderer::Kramdown => Target::Jekyll,
+        Renderer::CommonMark => Target::Plain,
+    };
+    pipeline::Options {
+        target,
+        ..pipeline::Options::default()
+    }
+    .markdown()
+}
+
+/// Text full of quotes, dashes, dots and URLs next to markup, written for each site's renderer:
+/// the escapes are CommonMark (the text survives a plain rendering), and for the renderers
+/// whose typographer changes every quote (marked, kramdown) a typographer leaves the text as
+/// the HTML had it (pulldown-cmark's smart punctuation stands in for theirs; the real ones are
+/// checked by scripts/site-check).
+#[test]
+fn site_escapes_survive_rendering_and_a_typographer() {
+    const PIECES: &[&str] = &[
+        "\"",
+        "'",
+        "-",
+        "--",
+        "---",
+        ".",
+        "...",
+        "....",
+        "<<",
+        ">>",
+        "|",
+        "*",
+        "_",
+        "ST",
+        "中文",
+        "x",
+        "1",
+        " ",
+        " ",
+        "，",
+        "<b>",
+        "</b>",
+        "<a href=https://u.cn/>",
+        "</a>",
+        "https://v.cn/p",
+        "www.w.cn",
+        "<code>",
+        "</code>",
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "{{<",
+    ];
+    let mut rng = harness::Rng::new(23);
+    let mut failures = Vec::new();
+    for renderer in [Renderer::Marked, Renderer::Goldmark, Renderer::Kramdown] {
+        let opts = site_options(renderer);
+        for _ in 0..1500 {
+            let mut html = String::from("<p>");
+            for _ in 0..(1 + rng.below(16)) {
+                html.push_str(PIECES[rng.below(PIECES.len() as u64) as usize]);
+            }
+            html.push_str("</p>");
+            // Hexo runs typed `{{ }}` and `{% %}` as Nunjucks: they are no text there.
+            if renderer == Renderer::Marked && (html.contains("{{") || html.contains("{%")) {
+                continue;
+            }
+            let md = convert(&html, &opts);
+            let want = harness::visible_text(&html);
+            let smart = matches!(renderer, Renderer::Marked | Renderer::Kramdown);
+            for typographer in [false, smart] {
+                let mut back = harness::render_with(&md, typographer);
+                if renderer == Renderer::Goldmark {
+                    // Hugo drops the comment markers of `{{</* … */>}}`.
+                    back = back
+                        .replace("{{&lt;/*", "{{&lt;")
+                        .replace("*/&gt;}}", "&gt;}}");
+                }
+                let got = harness::visible_text(&back);
+                if want != got {
+                    failures.push(format!(
+                        "{renderer:?}, typographer {typographer}: {html:?}\n{md:?}\ntext differs {}",
+                        harness::first_difference(&want, &got)
+                    ));
+                }
+            }
+            if failures.len() >= 5 {
+                break;
+            }
+        }
+    }
+    assert_no_failures(&failures);
 }
 
 /// Fails the test with every collected failure at once.

@@ -66,6 +66,8 @@ pub fn options(example: &ExampleSpec) -> Result<Options, String> {
         body: BodyMode::Html,
         keep_fullwidth_indent: false,
         embeds: None,
+        typographer: true,
+        raw_html_rendered: false,
     })
 }
 

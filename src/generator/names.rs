@@ -17,6 +17,9 @@ use jiff::civil::Date;
 pub struct PostFacts {
     /// The post's date, in the site's zone.
     pub date: Option<Date>,
+    /// The day the file was last modified, in the site's zone: what a Jekyll post without a
+    /// date is named by (Hexo, too, dates such a post by its file).
+    pub file_date: Option<Date>,
     pub slug: Option<String>,
     pub url: Option<String>,
 }

@@ -15,6 +15,7 @@
 
 use super::cjk::{Class, class_of, left_flanking, right_flanking};
 use super::punct::is_ascii_punctuation;
+use super::renderer::Dialect;
 
 /// Where a run of text sits in the output.
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,6 +45,8 @@ pub(crate) struct Context {
     /// Inside link text or alt text whose brackets pair up (and no `](`):
     /// `[map[string]interface{}](…)` needs no backslashes.
     pub brackets_balanced: bool,
+    /// The renderer that reads the output, where it differs from CommonMark.
+    pub dialect: Dialect,
 }
 
 /// ASCII bytes that may need a backslash somewhere (digits only at a line start).
@@ -58,7 +61,7 @@ const SPECIAL: [bool; 128] = {
     t
 };
 
-#[inline]
+#[cfg(test)]
 fn is_special(b: u8) -> bool {
     b < 128 && SPECIAL[b as usize]
 }
@@ -74,23 +77,36 @@ const SPECIAL_BYTE: [bool; 256] = {
     t
 };
 
+/// [`SPECIAL_BYTE`] plus what a site's renderer may read differently: quotes and dots
+/// (typographic substitution, `www.` autolinks).
+const SPECIAL_DIALECT: [bool; 256] = {
+    let mut t = SPECIAL_BYTE;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t[b'.' as usize] = true;
+    t[b'%' as usize] = true;
+    t
+};
+
 /// Index of the first special byte: eight table lookups OR-ed together per
 /// step, branching once per eight bytes.
+#[cfg(test)]
 fn first_special(bytes: &[u8]) -> Option<usize> {
+    first_in(bytes, &SPECIAL_BYTE)
+}
+
+fn first_in(bytes: &[u8], table: &[bool; 256]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
     let mut base = 0;
     for chunk in &mut chunks {
-        if chunk
-            .iter()
-            .fold(false, |hit, &b| hit | SPECIAL_BYTE[b as usize])
-        {
+        if chunk.iter().fold(false, |hit, &b| hit | table[b as usize]) {
             break;
         }
         base += 8;
     }
     bytes[base..]
         .iter()
-        .position(|&b| SPECIAL_BYTE[b as usize])
+        .position(|&b| table[b as usize])
         .map(|p| base + p)
 }
 
@@ -101,8 +117,14 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
     if bytes.is_empty() {
         return;
     }
+    let plain = ctx.dialect.is_plain();
+    let table = if plain {
+        &SPECIAL_BYTE
+    } else {
+        &SPECIAL_DIALECT
+    };
     let first_is_digit = ctx.line_start && bytes[0].is_ascii_digit();
-    let first_special = first_special(bytes);
+    let first_special = first_in(bytes, table);
     if !first_is_digit && first_special.is_none() {
         out.push_str(text);
         return;
@@ -118,10 +140,25 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
         (Some(a), Some(b)) => a.min(b),
         (a, b) => a.or(b).unwrap_or(bytes.len()),
     };
+    // kramdown pairs `*` and `_` that CommonMark would leave alone: none is lone to it.
+    let loose;
+    let ctx = if ctx.dialect.loose_emphasis() {
+        loose = Context { lone: 0, ..*ctx };
+        &loose
+    } else {
+        ctx
+    };
+    let url_breaks = if ctx.dialect.greedy_autolinks() {
+        autolink_breaks(text, ctx.next)
+    } else {
+        Vec::new()
+    };
     let mut flushed = 0;
     let mut prev = ctx.prev;
+    // The byte index of the last character written with a backslash.
+    let mut last_escaped: Option<usize> = None;
     for (i, &b) in bytes.iter().enumerate().skip(from) {
-        if !(is_special(b) || Some(i) == list_delim) {
+        if !(table[b as usize] || Some(i) == list_delim) {
             continue;
         }
         let c = b as char;
@@ -130,13 +167,134 @@ pub(crate) fn escape_text(out: &mut String, text: &str, ctx: &Context) {
         }
         let next = text[i + 1..].chars().next().or(ctx.next);
         let at_start = i == 0 && ctx.line_start;
-        if Some(i) == list_delim || needs_escape(c, &text[i..], prev, next, at_start, ctx) {
+        let escape = Some(i) == list_delim
+            || url_breaks.contains(&i)
+            || (SPECIAL_BYTE[b as usize] && needs_escape(c, &text[i..], prev, next, at_start, ctx))
+            || (!plain && dialect_needs_escape(text, i, prev, next, last_escaped, ctx));
+        if escape {
             out.push_str(&text[flushed..i]);
             out.push('\\');
             flushed = i;
+            last_escaped = Some(i);
         }
     }
     out.push_str(&text[flushed..]);
+}
+
+/// Whether the byte at `i` of `text` needs a backslash for the site's renderer, beyond what
+/// CommonMark needs: so that its typographer leaves the character alone, or so that kramdown
+/// reads it as text. `last_escaped` is the last byte before `i` written with a backslash.
+fn dialect_needs_escape(
+    text: &str,
+    i: usize,
+    prev: Option<char>,
+    next: Option<char>,
+    last_escaped: Option<usize>,
+    ctx: &Context,
+) -> bool {
+    let d = ctx.dialect;
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    // The character before is the same one, written without a backslash.
+    let after_same = |b: u8| {
+        if i == 0 {
+            prev == Some(b as char)
+        } else {
+            bytes[i - 1] == b && last_escaped != Some(i - 1)
+        }
+    };
+    match b {
+        // `{{<` and `{{%` would open a Hugo shortcode.
+        b'<' | b'%'
+            if d.shortcodes()
+                && match i {
+                    0 => prev == Some('{'),
+                    1 => bytes[0] == b'{' && ctx.prev == Some('{'),
+                    _ => bytes[i - 1] == b'{' && bytes[i - 2] == b'{',
+                } =>
+        {
+            true
+        }
+        b'"' | b'\'' if d.typographic() => {
+            // The run of equal quotes this one is in, and what is around it.
+            let start = bytes[..i]
+                .iter()
+                .rposition(|&x| x != b)
+                .map_or(0, |p| p + 1);
+            let end = bytes[i..]
+                .iter()
+                .position(|&x| x != b)
+                .map_or(bytes.len(), |p| i + p);
+            let before = if start > 0 {
+                text[..start].chars().next_back()
+            } else if ctx.line_start {
+                None
+            } else {
+                ctx.prev
+            };
+            let after =
+                text[end..]
+                    .chars()
+                    .next()
+                    .or(if end == bytes.len() { ctx.next } else { None });
+            let (cb, ca) = (class_of(before), class_of(after));
+            let flanking = (left_flanking(cb, ca), right_flanking(cb, ca));
+            d.substitutes_quote(b as char, flanking, prev, next)
+        }
+        // `--` is a dash, `---` a longer one: no two unescaped in a row.
+        b'-' if d.typographic() => after_same(b'-'),
+        // `...` is an ellipsis: no three unescaped in a row.
+        b'.' if d.typographic() => match i {
+            0 => false,
+            1 => bytes[0] == b'.' && last_escaped != Some(0) && ctx.prev == Some('.'),
+            _ => {
+                bytes[i - 1] == b'.'
+                    && bytes[i - 2] == b'.'
+                    && last_escaped.is_none_or(|e| e < i - 2)
+            }
+        },
+        b'<' | b'>' if d.angle_quotes() => after_same(b),
+        b'|' => d.pipes_make_tables(),
+        // kramdown opens emphasis at a `*` before a non-space, and closes it at one after.
+        b'*' => {
+            d.loose_emphasis()
+                && !(prev.is_none_or(char::is_whitespace) && next.is_none_or(char::is_whitespace))
+        }
+        _ => false,
+    }
+}
+
+/// marked's GFM autolink (and goldmark's linkify) starts at every `http://`, `https://`,
+/// `ftp://` or `www.` and runs to the next white space or `<`, through a link or emphasis that
+/// follows without a space. When the end of `text` is followed by such markup (`next`), the
+/// URLs of its last word are broken with a backslash before the scheme's `:` (or after `www`):
+/// CommonMark reads `https\://x` as the text `https://x`, as the HTML had it.
+fn autolink_breaks(text: &str, next: Option<char>) -> Vec<usize> {
+    let Some(next) = next else {
+        return Vec::new();
+    };
+    if next.is_whitespace() || next == '<' {
+        return Vec::new();
+    }
+    let word_start = text
+        .rfind(|c: char| c.is_whitespace() || c == '<')
+        .map_or(0, |p| {
+            p + text[p..].chars().next().map_or(1, char::len_utf8)
+        });
+    let word = &text[word_start..];
+    let lower = word.to_ascii_lowercase();
+    let mut breaks = Vec::new();
+    for (at, _) in lower.match_indices("://") {
+        let scheme = &lower[..at];
+        if scheme.ends_with("http") || scheme.ends_with("https") || scheme.ends_with("ftp") {
+            breaks.push(word_start + at);
+        }
+    }
+    for (at, _) in lower.match_indices("www.") {
+        breaks.push(word_start + at + 3);
+    }
+    breaks.sort_unstable();
+    breaks
 }
 
 /// Byte index of the `.`/`)` in a line-start `123.` that would start a list.
@@ -677,6 +835,90 @@ mod tests {
         out.clear();
         push_code_span(&mut out, "a|b", true);
         assert_eq!(out, "`a\\|b`");
+    }
+
+    fn dialect(
+        text: &str,
+        renderer: super::super::renderer::Renderer,
+        next: Option<char>,
+    ) -> String {
+        let mut out = String::new();
+        let ctx = Context {
+            prev: Some(' '),
+            next,
+            dialect: Dialect {
+                renderer,
+                typographer: true,
+            },
+            ..Context::default()
+        };
+        escape_text(&mut out, text, &ctx);
+        out
+    }
+
+    #[test]
+    fn typographer_runs_are_broken() {
+        use super::super::renderer::Renderer::*;
+        assert_eq!(
+            dialect("a--b---c----d", Marked, None),
+            "a-\\-b-\\--c-\\--\\-d"
+        );
+        assert_eq!(
+            dialect("x... y.... z..", Marked, None),
+            "x..\\. y..\\.. z.."
+        );
+        assert_eq!(dialect("\"a\" it's", Kramdown, None), "\\\"a\\\" it\\'s");
+        // goldmark: a double quote that can both open and close stays.
+        assert_eq!(dialect("中\"文 \"x\"", Goldmark, None), "中\"文 \\\"x\\\"");
+        assert_eq!(dialect("<< c >> d", Goldmark, None), "<\\< c >\\> d");
+        assert_eq!(dialect("<< c", Marked, None), "<< c");
+        // Plain CommonMark and a typographer that is off: nothing added.
+        assert_eq!(dialect("\"a\" -- ...", CommonMark, None), "\"a\" -- ...");
+        let mut out = String::new();
+        let off = Context {
+            dialect: Dialect {
+                renderer: Marked,
+                typographer: false,
+            },
+            ..Context::default()
+        };
+        escape_text(&mut out, "\"a\" -- ...", &off);
+        assert_eq!(out, "\"a\" -- ...");
+    }
+
+    #[test]
+    fn kramdown_tables_and_emphasis() {
+        use super::super::renderer::Renderer::*;
+        assert_eq!(dialect("a | b", Kramdown, None), "a \\| b");
+        assert_eq!(
+            dialect("、*ST、*ST a * b", Kramdown, None),
+            "、\\*ST、\\*ST a * b"
+        );
+        assert_eq!(dialect("a | b", Goldmark, None), "a | b");
+    }
+
+    #[test]
+    fn shortcode_openers_and_autolinks() {
+        use super::super::renderer::Renderer::*;
+        assert_eq!(
+            dialect("{{< x >}} {{% y %}}", Goldmark, None),
+            "{{\\< x >}} {{\\% y %}}"
+        );
+        assert_eq!(dialect("{{< x", Marked, None), "{{< x");
+        // A bare URL right before markup: broken for marked and goldmark, not for kramdown.
+        assert_eq!(
+            dialect("see https://a.cn/x", Marked, Some('[')),
+            "see https\\://a.cn/x"
+        );
+        assert_eq!(dialect("www.a.cn", Goldmark, Some('*')), "www\\.a.cn");
+        assert_eq!(
+            dialect("https://a.cn/x", Marked, Some(' ')),
+            "https://a.cn/x"
+        );
+        assert_eq!(
+            dialect("https://a.cn/x", Kramdown, Some('[')),
+            "https://a.cn/x"
+        );
     }
 
     #[test]

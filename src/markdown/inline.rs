@@ -87,6 +87,8 @@ pub(crate) struct Flush {
     /// An ATX heading's content: it does not start a Markdown line (`1.` or
     /// `-` after `## ` needs no backslash).
     pub heading: bool,
+    /// The renderer that reads the output.
+    pub dialect: super::renderer::Dialect,
 }
 
 /// The token buffer of the current leaf block plus the marks that stay open
@@ -1093,6 +1095,7 @@ impl Inline {
                             && !escape::could_be_definition(&line),
                         line_has_text: starts_with_text || line.chars().any(is_text),
                         brackets_balanced: balanced.last().copied().unwrap_or(false),
+                        dialect: flush.dialect,
                     };
                     escape::escape_text(out, text, &ctx);
                 }
@@ -1105,23 +1108,22 @@ impl Inline {
                         out.push(' ');
                     }
                 }
+                // Hugo: a shortcode opener in code is shown with its comment form, or,
+                // never closed, from HTML.
+                Tok::Code(a, b)
+                    if flush.dialect.shortcodes()
+                        && super::shortcodes::has_opener(self.text_of(a, b))
+                        && !(i > 0 && matches!(self.toks[i - 1], Tok::Code(..))) =>
+                {
+                    match super::shortcodes::comment_form(self.text_of(a, b)) {
+                        Some(code) => escape::push_code_span(out, &code, flush.table),
+                        None => push_html_code(out, self.text_of(a, b)),
+                    }
+                }
                 // Two code spans in a row cannot both be backtick spans
                 // (`` `a``b` `` is one span): the second is written as HTML.
                 Tok::Code(a, b) if i > 0 && matches!(self.toks[i - 1], Tok::Code(..)) => {
-                    out.push_str("<code>");
-                    for c in self.text_of(a, b).chars() {
-                        match c {
-                            '&' => out.push_str("&amp;"),
-                            '<' => out.push_str("&lt;"),
-                            '>' => out.push_str("&gt;"),
-                            c if c.is_ascii_punctuation() => {
-                                out.push('\\');
-                                out.push(c);
-                            }
-                            c => out.push(c),
-                        }
-                    }
-                    out.push_str("</code>");
+                    push_html_code(out, self.text_of(a, b));
                 }
                 Tok::Code(a, b) => escape::push_code_span(out, self.text_of(a, b), flush.table),
                 Tok::Image(n) => {
@@ -1137,6 +1139,7 @@ impl Inline {
                         not_definition: false,
                         line_has_text: false,
                         brackets_balanced: brackets_pair(&img.alt),
+                        dialect: flush.dialect,
                     };
                     escape::escape_text(out, &img.alt, &ctx);
                     out.push_str("](");
@@ -1199,6 +1202,24 @@ impl Inline {
             prev = last;
         }
     }
+}
+
+/// A code span written as inline HTML: `<code>`, its text escaped for HTML and Markdown.
+fn push_html_code(out: &mut String, code: &str) {
+    out.push_str("<code>");
+    for c in code.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if c.is_ascii_punctuation() => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push_str("</code>");
 }
 
 /// Whether the brackets of link or alt text pair up with no `](` inside, so

@@ -26,6 +26,8 @@ mod inline;
 pub mod literal;
 mod nunjucks;
 mod punct;
+pub mod renderer;
+mod shortcodes;
 mod state;
 mod table;
 mod tags;
@@ -45,6 +47,7 @@ use self::tags::Tag;
 use self::text::{decode_attribute, decode_attribute_marked};
 
 pub use self::embed::Embeds;
+pub use self::renderer::{Dialect, Renderer};
 pub use self::state::{MAX_DEPTH, MAX_TABLE_DEPTH};
 pub use self::tags::BLOCK_ELEMENTS;
 
@@ -56,8 +59,14 @@ pub struct Options {
     /// Target is Hexo: `{{`, `{%`, `{#` that Hexo did not read as tags in the input (written
     /// as `&#123;`, or inside code) must not reach Nunjucks; typed tags stay working.
     pub nunjucks_safe: bool,
+    /// Target is Jekyll: no `{{` or `{%` may reach Liquid, which runs over the whole post.
+    pub liquid_safe: bool,
+    /// Target is Hugo: no `{{<` or `{{%` may open a shortcode.
+    pub shortcode_safe: bool,
     /// How iframes, video and audio are written (default: links).
     pub embeds: Embeds,
+    /// The renderer that will read the Markdown (default: any CommonMark reader).
+    pub dialect: Dialect,
 }
 
 /// What a conversion did that its caller may want to report.

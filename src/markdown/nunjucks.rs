@@ -123,7 +123,7 @@ pub(crate) fn protect(s: &mut String, in_raw: &mut bool) {
             if closer == '%' && tag_name(&chars[i + 2..end]) == "raw" {
                 *in_raw = true;
             }
-            push(&mut out, &chars[i..end + 2]);
+            push_tag(&mut out, &chars[i..end + 2]);
             i = end + 2;
             continue;
         }
@@ -145,6 +145,57 @@ pub(crate) fn protect(s: &mut String, in_raw: &mut bool) {
         i = end;
     }
     *s = out;
+}
+
+/// Jekyll runs Liquid over the whole post before Markdown, code blocks and code spans
+/// included, and nothing in a converted HTML body was ever Liquid: every `{{` and `{%` of the
+/// finished Markdown is wrapped in `{% raw %}…{% endraw %}` (with its closer, as [`protect`]
+/// does for Hexo's unread openers). `{#` is no Liquid syntax and stays as it is.
+pub(crate) fn protect_liquid(s: &mut String) {
+    if !s.contains("{{") && !s.contains("{%") {
+        return;
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut marked = String::with_capacity(s.len() + 16);
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        marked.push(match c {
+            '{' if matches!(next, Some('{' | '%')) || before == Some('{') => OPEN,
+            '}' if matches!(before, Some('}' | '%')) || next == Some('}') => CLOSE,
+            c => c,
+        });
+    }
+    let mut in_raw = false;
+    protect(&mut marked, &mut in_raw);
+    *s = marked;
+}
+
+/// A typed tag, as the author wrote it. Nunjucks reads the Markdown source, so the backslashes
+/// that keep quotes, dashes and dots from the Markdown typographer (`\"`) must not be in it;
+/// nothing else puts a backslash before those inside a tag.
+fn push_tag(out: &mut String, tag: &[char]) {
+    let mut k = 0;
+    while k < tag.len() {
+        let c = plain(tag[k]);
+        if c == '\\' {
+            match tag.get(k + 1).copied() {
+                Some('"' | '\'' | '-' | '.') => {
+                    out.push(tag[k + 1]);
+                    k += 2;
+                    continue;
+                }
+                Some('\\') => {
+                    out.push_str("\\\\");
+                    k += 2;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+        k += 1;
+    }
 }
 
 /// The index of the first typed `X}` (X = `closer`) at or after `from`.
@@ -190,6 +241,12 @@ mod tests {
         assert_eq!(p("{{ page.title }}"), "{{ page.title }}");
         assert_eq!(p("{# note #}"), "{# note #}");
         assert_eq!(p("plain { braces }"), "plain { braces }");
+        // The typographer's backslashes stay out of a tag Hexo runs.
+        assert_eq!(
+            p(r#"{% asset_img a.png \"A \-\- cover\" %} \"x\""#),
+            r#"{% asset_img a.png "A -- cover" %} \"x\""#
+        );
+        assert_eq!(p(r"{{ a \\ b }}"), r"{{ a \\ b }}");
     }
 
     #[test]
@@ -229,6 +286,27 @@ mod tests {
         protect(&mut b, &mut raw);
         assert_eq!(b, "}} {% endraw %} {% raw %}{{y}}{% endraw %}");
         assert!(!raw);
+    }
+
+    #[test]
+    fn liquid_sees_no_tag_and_no_output() {
+        let l = |s: &str| {
+            let mut s = s.to_owned();
+            protect_liquid(&mut s);
+            s
+        };
+        assert_eq!(l("a {{ x }} b"), "a {% raw %}{{ x }}{% endraw %} b");
+        assert_eq!(
+            l("```\n{% if a %}\n```"),
+            "```\n{% raw %}{% if a %}{% endraw %}\n```"
+        );
+        // An `{% endraw %}` in the text cannot end the protection early.
+        assert_eq!(
+            l("{% endraw %} {{ y"),
+            "{% raw %}{%{% endraw %} endraw %} {% raw %}{{{% endraw %} y"
+        );
+        assert_eq!(l("{# c #} and { x }"), "{# c #} and { x }");
+        assert_eq!(l("plain"), "plain");
     }
 
     #[test]

@@ -28,8 +28,10 @@ pub const MAX_TABLE_DEPTH: usize = 16;
 
 use super::block::Blocks;
 use super::embed::{self, EmbedAttrs, Embeds, Kind, Rendered};
+use super::escape;
 use super::inline::{Flush, Inline, Mark};
 use super::nunjucks;
+use super::shortcodes;
 use super::table::{self, Attrs, Event, Shape};
 use super::tags::Tag;
 use super::text::TextBuffer;
@@ -790,7 +792,21 @@ impl Core {
                         let mut code = pre.buf;
                         // Hexo's backtick_code_block filter keeps fenced code from Nunjucks.
                         nunjucks::unmark(&mut code);
-                        self.blocks.code_block(&lang, &code);
+                        if self.opts.shortcode_safe && shortcodes::has_opener(&code) {
+                            match shortcodes::comment_form(&code) {
+                                Some(shown) => self.blocks.code_block(&lang, &shown),
+                                None => {
+                                    // Never closed: only HTML can show it to Hugo.
+                                    let mut html = String::from("<pre><code>");
+                                    escape::push_html_escaped(&mut html, &code);
+                                    html = html.replace('%', "&#37;");
+                                    html.push_str("</code></pre>");
+                                    self.blocks.raw_lines(&html);
+                                }
+                            }
+                        } else {
+                            self.blocks.code_block(&lang, &code);
+                        }
                     }
                 }
             }
@@ -852,6 +868,7 @@ impl Core {
             table,
             keep_indent: self.opts.keep_fullwidth_indent,
             heading: false,
+            dialect: self.opts.dialect,
         }
     }
 
@@ -1024,6 +1041,10 @@ impl Core {
         if self.opts.nunjucks_safe {
             nunjucks::protect(&mut html, &mut self.raw_open);
         }
+        if self.opts.shortcode_safe {
+            // `<` is `&lt;` already; `{{%` would still open a Hugo shortcode.
+            html = html.replace("{{%", "{{&#37;");
+        }
         if !html.is_empty() {
             self.blocks.raw_lines(&html);
         }
@@ -1179,6 +1200,9 @@ impl Core {
         if self.opts.nunjucks_safe {
             // Every writer unmarks what it writes; this only guarantees no marker escapes.
             nunjucks::unmark(&mut out);
+        }
+        if self.opts.liquid_safe {
+            nunjucks::protect_liquid(&mut out);
         }
         (out, self.notes)
     }

@@ -244,7 +244,32 @@ pub fn lines(setup: &Setup, cwd: &Path) -> Vec<(&'static str, String)> {
         ),
     ));
     out.push(("time zone", zone_value(setup, cwd)));
+    out.push(("typographer", typographer_value(setup, cwd)));
     out
+}
+
+/// Whether the target's renderer substitutes typographic characters, from where, and what
+/// postscrub does about it.
+fn typographer_value(setup: &Setup, cwd: &Path) -> String {
+    let Some(kind) = Kind::of_target(setup.target) else {
+        return "not used (target plain: any CommonMark reader)".into();
+    };
+    let origin = setup.typographer_origin.shown(cwd);
+    if setup.typographer {
+        let off = match super::renderer::typographer_off_setting(kind) {
+            Some(setting) => format!("if the site sets {setting}, that is read; else"),
+            None => {
+                "kramdown's smart quotes and symbols can only be remapped one by one: if yours are,"
+                    .into()
+            }
+        };
+        format!(
+            "on ({origin}): straight quotes, `--` and `...` are written escaped where {} would make them curly, dashes or an ellipsis; {off} pass --typographer off",
+            kind.name(),
+        )
+    } else {
+        format!("off ({origin}): quotes, dashes and dots are written plainly")
+    }
 }
 
 /// The one line `--verbose` prints before a run.
@@ -294,6 +319,8 @@ pub fn json(setup: &Setup, cwd: &Path) -> serde_json::Value {
         "target_from": setup.target_origin.shown(cwd),
         "timezone": setup.timezone_name,
         "timezone_from": setup.timezone_origin.shown(cwd),
+        "typographer": setup.typographer,
+        "typographer_from": setup.typographer_origin.shown(cwd),
         "warnings": empty_zone_warning(setup, cwd).into_iter().collect::<Vec<_>>(),
     })
 }

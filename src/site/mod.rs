@@ -16,6 +16,7 @@
 
 pub mod describe;
 mod files;
+pub mod renderer;
 pub mod scope;
 
 pub use describe::Origin;
@@ -150,6 +151,8 @@ pub struct Site {
     /// Absolute, in order; some may not exist.
     pub content: Vec<PathBuf>,
     pub content_origin: ContentOrigin,
+    /// How the site configures its Markdown renderer (typographer, raw HTML).
+    pub renderer: renderer::RendererConfig,
 }
 
 impl Site {
@@ -207,7 +210,7 @@ pub enum KindSetting {
 /// What a run works with: a site, or none and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Choice {
-    Site(Site),
+    Site(Box<Site>),
     /// Turned off: by `--no-site`, or by `site: {kind: none}` in this file.
     Off(Option<PathBuf>),
     /// Nothing found upward from the current folder.
@@ -232,6 +235,24 @@ pub struct Setup {
     /// The zone dates are written for, as given (`Asia/Shanghai`, `+08:00`, `UTC`).
     pub timezone_name: String,
     pub timezone_origin: Origin,
+    /// The target's Markdown renderer substitutes typographic characters.
+    pub typographer: bool,
+    pub typographer_origin: Origin,
+    /// The site renders raw HTML in Markdown (a Hugo site with `unsafe = true`, converted
+    /// for Hugo).
+    pub raw_html_rendered: bool,
+}
+
+impl Kind {
+    /// The generator a target is for (`None` for `plain`).
+    pub fn of_target(target: crate::pipeline::Target) -> Option<Kind> {
+        match target {
+            crate::pipeline::Target::Hexo => Some(Kind::Hexo),
+            crate::pipeline::Target::Hugo => Some(Kind::Hugo),
+            crate::pipeline::Target::Jekyll => Some(Kind::Jekyll),
+            crate::pipeline::Target::Plain => None,
+        }
+    }
 }
 
 /// The site for a run. `setting` is `site:` from `config_file`; `no_site` is `--no-site`.
@@ -302,7 +323,7 @@ pub fn choose(
         site.content = content.iter().map(|c| config_dir.join(c)).collect();
         site.content_origin = ContentOrigin::ProjectConfig(config_path);
     }
-    Ok(site.map_or(Choice::NotFound, Choice::Site))
+    Ok(site.map_or(Choice::NotFound, |s| Choice::Site(Box::new(s))))
 }
 
 /// The nearest site at `start` or above it.
@@ -450,10 +471,12 @@ fn build(
             folders
         }
     };
+    let renderer = renderer::read(kind, config.as_ref());
     Ok(Site {
         kind,
         root: root.to_path_buf(),
         found: Found::Detected(evidence),
+        renderer,
         config_file: config.map(|c| c.path),
         zone,
         content,
