@@ -231,6 +231,7 @@ pub fn run(
             clap_complete::generate(*shell, &mut Cli::command(), "postscrub", out);
             Ok(Outcome::Done)
         }
+        Command::Report(args) => crate::review::run(args, cwd, env, err),
         Command::Rules(command) => crate::authoring::run(command, cwd, env, out, err),
         Command::Site(args) => show_site(args, cwd, out, err),
     }
@@ -725,7 +726,7 @@ fn process_all(
 /// Each post's naming facts (date, `slug:`, `url:`) for the generators that name or route
 /// posts by them; read in parallel from the front matter alone. A post that cannot be read
 /// has none here, and fails with its error in the main pass.
-fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
+pub(crate) fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
     use crate::generator::Target as Generator;
     if !matches!(config.options.target, Generator::Jekyll | Generator::Hugo) {
         return Vec::new();
@@ -745,7 +746,7 @@ fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
 }
 
 /// The summary's line about posts Hexo will skip.
-fn hidden_note(hidden: &[String]) -> Option<String> {
+pub(crate) fn hidden_note(hidden: &[String]) -> Option<String> {
     const SHOWN: usize = 10;
     if hidden.is_empty() {
         return None;
@@ -766,7 +767,7 @@ fn hidden_note(hidden: &[String]) -> Option<String> {
     ))
 }
 
-fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
+pub(crate) fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }
@@ -791,7 +792,7 @@ fn relative(path: &Path, cwd: &Path) -> PathBuf {
     path.strip_prefix(cwd).unwrap_or(path).to_path_buf()
 }
 
-fn display_path(path: &Path, cwd: &Path) -> String {
+pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     if p.as_os_str().is_empty() {
         ".".into()
@@ -1131,7 +1132,7 @@ fn handle_post(
 /// Read a post: only a regular file (a FIFO would block forever, a device never end), and
 /// only up to `max` bytes (checked from the metadata before reading, and again while reading
 /// in case the file grows). Returns the bytes and the metadata of the file read.
-fn read_post(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+pub(crate) fn read_post(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     let check = |meta: &std::fs::Metadata| -> Result<(), String> {
         if !meta.is_file() {
             return Err(format!(
