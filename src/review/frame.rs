@@ -46,8 +46,10 @@ pub fn markdown_to_html(markdown: &str) -> String {
     out
 }
 
-/// `body` with the addresses of what it would fetch moved aside (see the module docs). `data:`
-/// addresses stay, as they fetch nothing. HTML the rewriter cannot take is returned as it is:
+/// `body` with its scripts, inline handlers and meta refreshes removed, and the addresses of
+/// what it would fetch moved aside (see the module docs). `data:`
+/// addresses stay, as they fetch nothing. Stylesheets are switched off (`media="not all"`, the
+/// original media kept aside) and style attributes that name a `url(` are held aside. HTML the rewriter cannot take is returned as it is:
 /// the frame's policy still blocks it.
 pub fn hold_remote(body: &str) -> String {
     let mut settings = Settings::new().with_memory_settings(crate::clean::memory_settings());
@@ -67,6 +69,43 @@ pub fn hold_remote(body: &str) -> String {
             Ok(())
         }));
     }
+    // CSS fetches too: a style attribute with a `url(` is held aside whole, and a stylesheet
+    // applies to no media (so none of its images is fetched) until the toggle.
+    settings = settings
+        .append_element_content_handler(element!("[style]", |el| {
+            if let Some(style) = el.get_attribute("style")
+                && style.to_ascii_lowercase().contains("url(")
+            {
+                el.remove_attribute("style");
+                el.set_attribute(&format!("{MOVED_PREFIX}style"), &style)?;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("style", |el| {
+            let media = el.get_attribute("media").unwrap_or_default();
+            el.set_attribute(&format!("{MOVED_PREFIX}media"), &media)?;
+            el.set_attribute("media", "not all")?;
+            Ok(())
+        }));
+    // Scripts would not run in the sandbox anyway, but each would be a console error: they go,
+    // with inline handlers and meta refreshes (which the sandbox refuses too).
+    settings = settings
+        .append_element_content_handler(element!("script, meta[http-equiv]", |el| {
+            el.remove();
+            Ok(())
+        }))
+        .append_element_content_handler(element!("*", |el| {
+            let handlers: Vec<String> = el
+                .attributes()
+                .iter()
+                .map(|a| a.name())
+                .filter(|n| n.starts_with("on"))
+                .collect();
+            for name in handlers {
+                el.remove_attribute(&name);
+            }
+            Ok(())
+        }));
     let mut out = Vec::with_capacity(body.len() + 256);
     let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| out.extend_from_slice(chunk));
     let done = rewriter
@@ -133,6 +172,14 @@ mod tests {
         );
         // Links fetch nothing until clicked (and the sandbox has no popups for them).
         assert!(held.contains(r#"<a href="https://x/">"#), "{held}");
+    }
+
+    #[test]
+    fn scripts_and_handlers_go() {
+        let held = hold_remote(
+            r#"<p onclick="x()" ONMOUSEOVER="y()" title="on">a<script>alert(1)</script><meta http-equiv="refresh" content="0;url=https://x/"></p>"#,
+        );
+        assert_eq!(held, r#"<p title="on">a</p>"#);
     }
 
     #[test]

@@ -1,9 +1,11 @@
 // Opens a `postscrub report` in headless Chromium and checks what a reader sees.
 //
 // Usage: node report.mjs --report DIR --check CHECK.json --screenshots DIR
+//                        [--hostile-report DIR --hostile-check CHECK.json]
 //   DIR            the report (its index.html is opened from file://)
 //   CHECK.json     `postscrub check --format json` of the same posts, run from the same folder
 //   --screenshots  where index.png and post.png are written
+//   --hostile-*    a report of posts with hostile names and scripts, and check's view of them
 //
 // Fails (exit 1) when a count differs from check's, a filter lists other posts than check says,
 // a post page lacks a rendered pane or its diff, the scroll is not shared, remote images load
@@ -102,6 +104,13 @@ async function listed() {
 async function waitMatching(n) {
   await page.waitForFunction((n) => document.getElementById('list-status').getAttribute('data-matching') === String(n), n);
 }
+// Both frames of a post page have rendered their srcdoc.
+async function framesReady(p) {
+  await p.waitForFunction(() => {
+    const f = [...document.querySelectorAll('iframe.pane')];
+    return f.length === 2 && f.every((x) => x.contentDocument && x.contentDocument.readyState === 'complete' && x.contentDocument.body);
+  });
+}
 function sameSet(a, b) {
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
@@ -135,14 +144,30 @@ const textMatching = Number(await page.getAttribute('#list-status', 'data-matchi
 if (textMatching < withText.length) fail(`text "${needle}": ${textMatching} posts listed, at least ${withText.length} paths hold it`);
 step(`folder filter (${inFolder.size}) and text filter (${textMatching}) work`);
 
+// 5a. Every post page of the first list page opens without an error or a request.
+await page.selectOption('#filter-rule', '');
+await page.fill('#filter-text', '');
+await waitMatching(changed.length);
+const pageLinks = await page.locator('#posts tbody a.post-link').evaluateAll((as) => as.map((a) => a.href));
+const visitor = await context.newPage();
+watch(visitor);
+for (const href of pageLinks) {
+  await visitor.goto(href);
+  const panes = await visitor.locator('iframe.pane').count();
+  if (panes !== 2) fail(`${href}: ${panes} panes`);
+}
+await visitor.close();
+step(`${pageLinks.length} post pages opened`);
+
 // 5. A post page: both panes render, the diff is there, the rules and fields tables too.
 await page.fill('#filter-text', '');
 await page.selectOption('#filter-rule', { label: `${ruleId} (${rulePosts.size})` });
 await waitMatching(rulePosts.size);
 const link = page.locator('#posts tbody a.post-link').first();
 const clicked = await link.textContent();
-await Promise.all([page.waitForNavigation(), link.click()]);
-await page.waitForLoadState('load');
+await link.click();
+await page.waitForURL(/posts\/\d+\.html$/, { waitUntil: 'domcontentloaded' });
+await framesReady(page);
 if ((await page.textContent('#post-path')) !== clicked) fail(`the post page names ${await page.textContent('#post-path')}, not ${clicked}`);
 for (const id of ['pane-original', 'pane-converted']) {
   const sandbox = await page.getAttribute(`#${id}`, 'sandbox');
@@ -183,6 +208,41 @@ await page.check('#remote-images');
 await page.waitForTimeout(1000);
 if (holds && remote.length === before) fail('remote images on: no image was requested');
 step(`remote images: ${before} requests while off, ${remote.length - before} once on`);
+
+// 8. Hostile posts: names that are markup stay text, and no script of a post ever runs.
+if (args['hostile-report']) {
+  remoteAllowed = false;
+  const hostile = JSON.parse(readFileSync(args['hostile-check'], 'utf8'));
+  const hostilePosts = (Array.isArray(hostile) ? hostile : hostile.posts ?? hostile.results).filter((p) => p.status === 'changed');
+  const hp = await context.newPage();
+  watch(hp);
+  hp.on('dialog', (d) => {
+    fail(`a dialog opened: ${d.message()}`);
+    d.dismiss();
+  });
+  await hp.goto(pathToFileURL(resolve(args['hostile-report'], 'index.html')).href);
+  await hp.waitForSelector('#list-status[data-matching]');
+  const names = new Set(await hp.locator('#posts tbody a.post-link').allTextContents());
+  const wantNames = new Set(hostilePosts.map((p) => p.path));
+  if (!sameSet(names, wantNames)) fail(`hostile names listed as ${[...names].join(' | ')}; check says ${[...wantNames].join(' | ')}`);
+  if ((await hp.locator('#posts tbody img, #posts tbody b, #posts tbody i').count()) > 0) fail('a hostile name became markup in the list');
+  const hrefs = await hp.locator('#posts tbody a.post-link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  for (const href of hrefs) {
+    if (!/^posts\/\d{6}\.html$/.test(href)) fail(`a post link is ${href}, not posts/NNNNNN.html`);
+    await hp.goto(new URL(href, hp.url()).href);
+    await framesReady(hp);
+    await hp.waitForTimeout(300);
+    const pwned = await hp.evaluate(() => window.pwned);
+    if (pwned !== undefined) fail(`a post's script ran on ${hp.url()}`);
+    for (const id of ['pane-original', 'pane-converted']) {
+      const text = await hp.frameLocator(`#${id}`).locator('body').innerText();
+      if (text.trim().length === 0) fail(`hostile post ${href}: ${id} shows nothing`);
+    }
+    if ((await hp.locator('header img, header script, header i').count()) > 0) fail('a hostile title became markup');
+    await hp.goBack();
+  }
+  step(`hostile posts: ${names.size} names shown as text, no script ran`);
+}
 
 for (const p of problems) fail(p);
 await browser.close();

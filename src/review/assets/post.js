@@ -7,7 +7,7 @@
   var toggle = document.getElementById('remote-images');
   var blockedPrefix = toggle.getAttribute('data-prefix-blocked');
   var remotePrefix = toggle.getAttribute('data-prefix-remote');
-  var MOVED = ['src', 'srcset', 'poster', 'background', 'data', 'href'];
+  var MOVED = ['src', 'srcset', 'poster', 'background', 'data', 'href', 'style', 'media'];
   var syncing = null;
 
   function view(frame) {
@@ -37,11 +37,13 @@
   }
 
   function restoreRemote(win) {
-    var moved = win.document.querySelectorAll('[data-postscrub-src],[data-postscrub-srcset],[data-postscrub-poster],[data-postscrub-background],[data-postscrub-data],[data-postscrub-href]');
-    Array.prototype.forEach.call(moved, function (el) {
+    var selector = MOVED.map(function (name) { return '[data-postscrub-' + name + ']'; }).join(',');
+    Array.prototype.forEach.call(win.document.querySelectorAll(selector), function (el) {
       MOVED.forEach(function (name) {
         var v = el.getAttribute('data-postscrub-' + name);
-        if (v !== null) el.setAttribute(name, v);
+        if (v === null) return;
+        if (v === '' && name === 'media') el.removeAttribute('media');
+        else el.setAttribute(name, v);
       });
     });
   }
