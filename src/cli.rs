@@ -65,7 +65,7 @@ Exit codes:
   1  some posts would change
   2  error")]
     Check(CheckArgs),
-    /// Write a static HTML review of what a conversion would do: index, one page per post
+    /// Write a static HTML review of what a conversion would do, to open in a browser
     #[command(after_help = "Examples:
   postscrub report posts/ --out review/      then open review/index.html in a browser
   postscrub report --out /tmp/review         the site's content folders (or postscrub.yaml's)
