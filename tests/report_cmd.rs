@@ -71,7 +71,7 @@ fn hostile_names_stay_text_and_nothing_is_written_outside_the_report() {
         .collect();
     assert_eq!(top.len(), 2, "{top:?}");
 
-    let page_name = regex::Regex::new(r"^(index\.html|\.postscrub-report|assets/(report\.css|index\.js|post\.js)|data/list-\d{4}\.js|posts/\d{6}\.html)$").unwrap();
+    let page_name = regex::Regex::new(r"^(index\.html|\.postscrub-report|assets/(report\.css|index\.js|post\.js)|data/(list-\d{4}|folders)\.js|posts/\d{6}\.html)$").unwrap();
     let written = tree(&tmp.path().join("rep"));
     for path in written.keys() {
         let p = path.to_str().expect("report file names are ASCII");
@@ -83,12 +83,16 @@ fn hostile_names_stay_text_and_nothing_is_written_outside_the_report() {
     let text = |p: &str| String::from_utf8(written[Path::new(p)].clone()).unwrap();
     let index = text("index.html");
     let data = text("data/list-0001.js");
-    for page in [&index, &data] {
+    let folders = text("data/folders.js");
+    for page in [&index, &data, &folders] {
         assert!(!page.contains("<img src=x"), "{page}");
         assert!(!page.contains("<b>folder"), "{page}");
         assert!(!page.contains('\x1b') && !page.contains('\u{202e}') && !page.contains('\x07'));
     }
-    assert!(index.contains("&lt;b&gt;folder"), "{index}");
+    assert!(
+        folders.contains(r#"["posts/\u003cb\u003efolder",7]"#),
+        "{folders}"
+    );
     // Names as the other commands print them, then as inert script strings.
     assert!(data.contains(r#""posts/\u003cb\u003efolder/\u003cimg src=x onerror=alert(1)\u003e\u003cscript\u003e.md""#), "{data}");
     assert!(

@@ -25,7 +25,6 @@ const FETCHING: &[(&str, &str)] = &[
     ("*", "srcset"),
     ("*", "poster"),
     ("*", "background"),
-    ("object", "data"),
     ("link", "href"),
     ("image", "href"),
 ];
@@ -46,7 +45,8 @@ pub fn markdown_to_html(markdown: &str) -> String {
     out
 }
 
-/// `body` with its scripts, inline handlers and meta refreshes removed, and the addresses of
+/// `body` with its scripts, inline handlers, meta refreshes and plugins (`object` unwrapped to
+/// its fallback content, `embed` removed) removed, and the addresses of
 /// what it would fetch moved aside (see the module docs). `data:`
 /// addresses stay, as they fetch nothing. Stylesheets are switched off (`media="not all"`, the
 /// original media kept aside) and style attributes that name a `url(` are held aside. HTML the rewriter cannot take is returned as it is:
@@ -90,8 +90,14 @@ pub fn hold_remote(body: &str) -> String {
     // Scripts would not run in the sandbox anyway, but each would be a console error: they go,
     // with inline handlers and meta refreshes (which the sandbox refuses too).
     settings = settings
-        .append_element_content_handler(element!("script, meta[http-equiv]", |el| {
+        .append_element_content_handler(element!("script, meta[http-equiv], embed", |el| {
             el.remove();
+            Ok(())
+        }))
+        // Plugins never run in the sandbox; a browser without one shows an object's content,
+        // and an object left without its data can hold up the frame's load event.
+        .append_element_content_handler(element!("object", |el| {
+            el.remove_and_keep_content();
             Ok(())
         }))
         .append_element_content_handler(element!("*", |el| {
@@ -180,6 +186,12 @@ mod tests {
             r#"<p onclick="x()" ONMOUSEOVER="y()" title="on">a<script>alert(1)</script><meta http-equiv="refresh" content="0;url=https://x/"></p>"#,
         );
         assert_eq!(held, r#"<p title="on">a</p>"#);
+        assert_eq!(
+            hold_remote(
+                r#"<object data="https://x/a.swf"><param name="m"><p>fallback</p></object><embed src="https://x/b.swf">"#
+            ),
+            r#"<param name="m"><p>fallback</p>"#
+        );
     }
 
     #[test]

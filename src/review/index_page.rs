@@ -5,9 +5,10 @@
 //! files of [`PAGE_SIZE`] posts each (`data/list-0001.js` …), which the page's script loads with
 //! `<script src>` (a page opened from `file://` may not `fetch()`): it reads one file to show one
 //! page, and all of them only when a filter needs every post. So 50,000 posts are 250 files of a
-//! few dozen kilobytes, and the front page stays the same size.
+//! few dozen kilobytes, and the front page stays the same size. The folder filter's choices are
+//! in `data/folders.js`, read after the first page of the list shows.
 
-use super::escape::{html, js_string, name};
+use super::escape::{js_string, name};
 use super::post_page::PAGE_CSP;
 use crate::rules::Severity;
 use std::collections::BTreeMap;
@@ -59,6 +60,9 @@ pub struct Index<'a> {
     pub entries: &'a [Entry],
     pub failed: &'a [(String, String)],
 }
+
+/// The folder filter's choices.
+pub const FOLDERS_FILE: &str = "data/folders.js";
 
 /// The file name of a post's page, from its number alone (never from its path).
 pub fn post_file(number: usize) -> String {
@@ -112,6 +116,25 @@ pub fn data_script(page: usize, entries: &[Entry], rules: &[RuleTotal]) -> Strin
             e.added,
             e.removed,
             if i + 1 < entries.len() { "," } else { "" }
+        );
+    }
+    out.push_str("]);\n");
+    out
+}
+
+/// The folders file: every folder and its count of changed posts, for the folder filter. It is
+/// a file of its own, filled into the page's select after the list shows: a run over thousands
+/// of folders would otherwise hold up the front page while the browser lays out the select.
+pub fn folders_script(entries: &[Entry]) -> String {
+    let mut out = String::from("postscrubReport.addFolders([\n");
+    let folders = folders(entries);
+    let last = folders.len();
+    for (i, (folder, count)) in folders.into_iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "[{},{count}]{}",
+            js_string(&folder),
+            if i + 1 < last { "," } else { "" }
         );
     }
     out.push_str("]);\n");
@@ -199,14 +222,6 @@ pub fn render(index: &Index<'_>) -> String {
         );
     }
     page.push_str("</select></label> <label>folder <select id=\"filter-folder\"><option value=\"\">any</option>");
-    for (folder, count) in folders(index.entries) {
-        let _ = write!(
-            page,
-            "<option value=\"{}\">{} ({count})</option>",
-            html(&folder),
-            html(&folder)
-        );
-    }
     page.push_str("</select></label> <label>text <input type=\"search\" id=\"filter-text\" placeholder=\"path or title\"></label></form>\
 <p id=\"list-status\" aria-live=\"polite\"></p>\
 <table class=\"posts\" id=\"posts\"><thead><tr><th>post</th><th>title</th><th>rules</th><th>lines</th></tr></thead><tbody></tbody></table>\
@@ -324,7 +339,11 @@ mod tests {
         assert!(page.contains("<dd id=\"count-seen\" data-count=\"3\">3</dd>"));
         assert!(page.contains("posts&lt;script&gt;"));
         assert!(page.contains("&lt;b&gt;.md"));
-        assert!(page.contains("<option value=\"f&lt;o&gt;\">"));
+        assert!(!page.contains("f<o>"));
+        assert_eq!(
+            folders_script(&[entry(1, "f<o>/x.md"), entry(2, "a/b.md")]),
+            "postscrubReport.addFolders([\n[\"a\",1],\n[\"f\\u003co\\u003e\",1]\n]);\n"
+        );
         assert_eq!(page.matches("<script").count(), 1);
     }
 }

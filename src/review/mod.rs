@@ -235,6 +235,11 @@ pub fn run(
             index_page::data_script(*page, slice, &rules).as_bytes(),
         )?;
     }
+    out_dir::write(
+        &out,
+        index_page::FOLDERS_FILE,
+        index_page::folders_script(&entries).as_bytes(),
+    )?;
     let title = if root_paths.is_empty() {
         ".".to_owned()
     } else {

@@ -27,11 +27,41 @@
   var state = { page: 1, rule: '', folder: '', text: '' };
   var generation = 0;
 
+  var folderList = null;
   window.postscrubReport = {
     addPage: function (n, rows) {
       pages[n] = rows;
+    },
+    addFolders: function (list) {
+      folderList = list;
     }
   };
+
+  // The folder choices come from their own file, once the list shows (see index_page.rs).
+  var foldersFilled = false;
+  var folderWaiters = null;
+  function fillFolders(done) {
+    if (foldersFilled) return done();
+    if (folderWaiters) return folderWaiters.push(done);
+    folderWaiters = [done];
+    var s = document.createElement('script');
+    s.src = 'data/folders.js';
+    s.onload = s.onerror = function () {
+      var fragment = document.createDocumentFragment();
+      (folderList || []).forEach(function (f) {
+        var o = document.createElement('option');
+        o.value = f[0];
+        o.textContent = f[0] + ' (' + f[1] + ')';
+        fragment.appendChild(o);
+      });
+      folderSelect.appendChild(fragment);
+      foldersFilled = true;
+      var waiters = folderWaiters;
+      folderWaiters = null;
+      waiters.forEach(function (w) { w(); });
+    };
+    document.head.appendChild(s);
+  }
 
   function pad(n, width) {
     var s = String(n);
@@ -188,6 +218,12 @@
       list.scrollIntoView();
     });
   });
-  readHash();
-  render();
+  // A bookmarked folder filter needs the folder choices before the first render.
+  if (/(^#|&)folder=/.test(location.hash)) {
+    fillFolders(function () { readHash(); render(); });
+  } else {
+    readHash();
+    render();
+    setTimeout(function () { fillFolders(function () {}); }, 0);
+  }
 })();

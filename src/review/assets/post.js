@@ -7,7 +7,7 @@
   var toggle = document.getElementById('remote-images');
   var blockedPrefix = toggle.getAttribute('data-prefix-blocked');
   var remotePrefix = toggle.getAttribute('data-prefix-remote');
-  var MOVED = ['src', 'srcset', 'poster', 'background', 'data', 'href', 'style', 'media'];
+  var MOVED = ['src', 'srcset', 'poster', 'background', 'href', 'style', 'media'];
   var syncing = null;
 
   function view(frame) {
