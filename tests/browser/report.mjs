@@ -96,7 +96,6 @@ const rows = await page.locator('#posts tbody tr').count();
 if (rows !== Math.min(changed.length, pageSize)) fail(`list shows ${rows} rows, expected ${Math.min(changed.length, pageSize)}`);
 const matching = Number(await page.getAttribute('#list-status', 'data-matching'));
 if (matching !== changed.length) fail(`list counts ${matching} changed posts, check says ${changed.length}`);
-await page.screenshot({ path: join(args.screenshots, 'index.png') });
 
 async function listed() {
   return new Set(await page.locator('#posts tbody a.post-link').allTextContents());
@@ -126,6 +125,8 @@ else {
   if (!sameSet(got, rulePosts)) fail(`rule ${ruleId}: listed ${[...got].join(', ')}; check says ${[...rulePosts].join(', ')}`);
   if (got.size >= rows) fail(`rule ${ruleId}: the list did not shrink (${got.size} of ${rows})`);
   step(`rule filter ${ruleId}: ${got.size} posts, as check says`);
+  // The whole front page, filtered: totals, rules, and the short list.
+  await page.screenshot({ path: join(args.screenshots, 'index.png'), fullPage: true });
 }
 
 // 4. A folder and a text filter, on top of nothing.
