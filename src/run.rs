@@ -77,20 +77,20 @@ struct PostContext<'a> {
 /// The folder `when.path` globs are matched from: the site root, else the config file's
 /// folder, else the working folder (`Config::rule_base`). The same post then matches the same
 /// way whether postscrub is given no PATH, a folder, or the file itself (as pre-commit does).
-struct RuleBase {
+pub(crate) struct RuleBase {
     path: PathBuf,
     canonical: Option<PathBuf>,
 }
 
 impl RuleBase {
-    fn new(path: PathBuf) -> RuleBase {
+    pub(crate) fn new(path: PathBuf) -> RuleBase {
         let canonical = path.canonicalize().ok();
         RuleBase { path, canonical }
     }
 
     /// `post`'s path for `when.path`: relative to the base with `/`; a post outside the base
     /// keeps the path relative to the folder given (`fallback`).
-    fn relative(&self, post: &Path, fallback: &str) -> String {
+    pub(crate) fn relative(&self, post: &Path, fallback: &str) -> String {
         if let Ok(rel) = post.strip_prefix(&self.path) {
             return walk::slash_string(rel);
         }
@@ -746,7 +746,7 @@ pub(crate) fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
 }
 
 /// The summary's line about posts Hexo will skip.
-pub(crate) fn hidden_note(hidden: &[String]) -> Option<String> {
+fn hidden_note(hidden: &[String]) -> Option<String> {
     const SHOWN: usize = 10;
     if hidden.is_empty() {
         return None;

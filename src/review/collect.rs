@@ -41,6 +41,8 @@ pub struct Context<'a> {
     pub cwd: &'a Path,
     pub config: &'a Config,
     pub out: &'a Path,
+    /// What `when.path` globs are relative to, as for `check`.
+    pub rule_base: crate::run::RuleBase,
 }
 
 /// Review post `number` (its place in the walk, which names its page).
@@ -64,8 +66,9 @@ pub fn review(
     let Ok(text) = std::str::from_utf8(&bytes) else {
         return fail("not UTF-8 text: convert it first (e.g. with iconv)".into());
     };
+    let rule_path = cx.rule_base.relative(&post.path, &post.relative);
     let processed = match std::panic::catch_unwind(|| {
-        pipeline::process(text, &post.relative, &cx.config.rules, &cx.config.options)
+        pipeline::process(text, &rule_path, &cx.config.rules, &cx.config.options)
     }) {
         Ok(Ok(p)) => p,
         Ok(Err(e)) => {
@@ -106,6 +109,7 @@ pub fn review(
             severity: f.meta.severity,
             message: f.meta.message.clone(),
             line: f.line,
+            column: f.column,
         })
         .collect();
     if renamed {
@@ -116,6 +120,7 @@ pub fn review(
             severity: meta.severity,
             message: meta.message.clone(),
             line: Some(1),
+            column: Some(1),
         });
     }
 

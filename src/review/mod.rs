@@ -18,7 +18,7 @@
 //! The library prints nothing itself: messages and the progress bar go to the `err` it is given.
 
 pub mod assets;
-pub mod collect;
+mod collect;
 pub mod diff_html;
 pub mod escape;
 pub mod fields;
@@ -54,6 +54,11 @@ pub fn run(
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let start = Instant::now();
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        bail!(
+            "`report` reads posts from files and folders, not standard input: give the post's path instead of `-`"
+        );
+    }
     let config = Config::resolve(&args.common, cwd, env)?;
     if config.verbose {
         writeln!(err, "{}", site::describe::one_line(&config.site, cwd))?;
@@ -147,6 +152,7 @@ pub fn run(
         cwd,
         config: &config,
         out: &out,
+        rule_base: crate::run::RuleBase::new(config.rule_base(cwd)),
     };
     let mut totals = Totals {
         failed: walked.errors.len(),

@@ -84,9 +84,13 @@ fn rules_section(page: &mut String, p: &PostInput<'_>, shown: &std::collections:
     page.push_str("<table class=\"rules\"><thead><tr><th>rule</th><th>severity</th><th>times</th><th>first at line</th><th>the line</th><th>message</th></tr></thead><tbody>");
     let lines: Vec<&str> = p.original.lines().collect();
     for f in p.fired {
+        let at = |n: usize| match f.column {
+            Some(c) => format!("{n}:{c}"),
+            None => n.to_string(),
+        };
         let line = match f.line {
-            Some(n) if shown.contains(&n) => format!("<a href=\"#o{n}\">{n}</a>"),
-            Some(n) => n.to_string(),
+            Some(n) if shown.contains(&n) => format!("<a href=\"#o{n}\">{}</a>", at(n)),
+            Some(n) => at(n),
             None => "–".into(),
         };
         let quote = f
@@ -235,6 +239,7 @@ mod tests {
             severity: Severity::Warning,
             message: Some(evil.into()),
             line: Some(2),
+            column: None,
         }];
         let original = format!(
             "---\ntitle: '{}'\n---\n<p>{evil}</p>\n",
