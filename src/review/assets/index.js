@@ -142,6 +142,8 @@
     label.textContent = 'page ' + state.page + ' of ' + pagesShown;
     prev.disabled = state.page <= 1;
     next.disabled = state.page >= pagesShown;
+    // Once the list shows, the folder choices are filled in.
+    if (!foldersFilled && !folderWaiters) setTimeout(function () { fillFolders(function () {}); }, 0);
   }
 
   function render() {
@@ -224,6 +226,5 @@
   } else {
     readHash();
     render();
-    setTimeout(function () { fillFolders(function () {}); }, 0);
   }
 })();
