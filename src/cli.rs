@@ -65,6 +65,20 @@ Exit codes:
   1  some posts would change
   2  error")]
     Check(CheckArgs),
+    /// Write a static HTML review of what a conversion would do, to open in a browser
+    #[command(after_help = "Examples:
+  postscrub report posts/ --out review/      then open review/index.html in a browser
+  postscrub report --out /tmp/review         the site's content folders (or postscrub.yaml's)
+
+The report writes nothing but DIR. It opens from file:// with no network: the original and the
+converted post are shown in sandboxed frames where scripts never run and remote images load only
+when the page's toggle is on. DIR must be outside the folders read; a DIR that is not empty and
+not an earlier report needs --force.
+
+Exit codes:
+  0  the report was written
+  2  error: bad rule or config file, a refused DIR, or posts that could not be read")]
+    Report(ReportArgs),
     /// List, show and test rule sets
     #[command(
         subcommand,
@@ -155,6 +169,21 @@ pub struct CheckArgs {
     /// After the report, print totals per rule: posts, count, severity
     #[arg(long, help_heading = "Output")]
     pub statistics: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Posts or folders to review
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Folder the report is written to (index.html and its pages); created if missing
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub out: PathBuf,
+    /// Write into a DIR that is not empty and holds no earlier report
+    #[arg(long, help_heading = "Output")]
+    pub force: bool,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -97,7 +97,7 @@ pub fn unified_paths(
 
 /// `start,len` of a hunk as unified diffs write it (1-based; `start` is the line before an empty
 /// range).
-fn hunk_range(range: &std::ops::Range<usize>) -> String {
+pub fn hunk_range(range: &std::ops::Range<usize>) -> String {
     let len = range.len();
     let start = if len == 0 {
         range.start
@@ -112,7 +112,7 @@ fn hunk_range(range: &std::ops::Range<usize>) -> String {
 }
 
 /// A byte range of a line, and whether it changed.
-type Span = (std::ops::Range<usize>, bool);
+pub type Span = (std::ops::Range<usize>, bool);
 
 /// One diff line. `spans` marks the changed words (reverse video inside the line's color).
 fn line(text: &mut String, sign: char, value: &str, spans: Option<&[Span]>, color: bool) {
@@ -145,7 +145,7 @@ fn line(text: &mut String, sign: char, value: &str, spans: Option<&[Span]>, colo
 
 /// The changed words of a pair of lines, as spans of each, or `None` when the lines share too
 /// little for marks to help (then the whole lines are the change).
-fn word_changes(old: &str, new: &str) -> Option<(Vec<Span>, Vec<Span>)> {
+pub fn word_changes(old: &str, new: &str) -> Option<(Vec<Span>, Vec<Span>)> {
     let old = old.strip_suffix('\n').unwrap_or(old);
     let new = new.strip_suffix('\n').unwrap_or(new);
     let (old_words, new_words) = (words(old), words(new));

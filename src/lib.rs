@@ -26,6 +26,7 @@ pub mod pipeline;
 pub mod plan;
 pub mod printable;
 pub mod report;
+pub mod review;
 pub mod rules;
 pub mod run;
 pub mod site;

@@ -77,20 +77,20 @@ struct PostContext<'a> {
 /// The folder `when.path` globs are matched from: the site root, else the config file's
 /// folder, else the working folder (`Config::rule_base`). The same post then matches the same
 /// way whether postscrub is given no PATH, a folder, or the file itself (as pre-commit does).
-struct RuleBase {
+pub(crate) struct RuleBase {
     path: PathBuf,
     canonical: Option<PathBuf>,
 }
 
 impl RuleBase {
-    fn new(path: PathBuf) -> RuleBase {
+    pub(crate) fn new(path: PathBuf) -> RuleBase {
         let canonical = path.canonicalize().ok();
         RuleBase { path, canonical }
     }
 
     /// `post`'s path for `when.path`: relative to the base with `/`; a post outside the base
     /// keeps the path relative to the folder given (`fallback`).
-    fn relative(&self, post: &Path, fallback: &str) -> String {
+    pub(crate) fn relative(&self, post: &Path, fallback: &str) -> String {
         if let Ok(rel) = post.strip_prefix(&self.path) {
             return walk::slash_string(rel);
         }
@@ -231,6 +231,7 @@ pub fn run(
             clap_complete::generate(*shell, &mut Cli::command(), "postscrub", out);
             Ok(Outcome::Done)
         }
+        Command::Report(args) => crate::review::run(args, cwd, env, err),
         Command::Rules(command) => crate::authoring::run(command, cwd, env, out, err),
         Command::Site(args) => show_site(args, cwd, out, err),
     }
@@ -725,7 +726,7 @@ fn process_all(
 /// Each post's naming facts (date, `slug:`, `url:`) for the generators that name or route
 /// posts by them; read in parallel from the front matter alone. A post that cannot be read
 /// has none here, and fails with its error in the main pass.
-fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
+pub(crate) fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
     use crate::generator::Target as Generator;
     if !matches!(config.options.target, Generator::Jekyll | Generator::Hugo) {
         return Vec::new();
@@ -776,7 +777,7 @@ fn hidden_note(hidden: &[String]) -> Option<String> {
     ))
 }
 
-fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
+pub(crate) fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
     if !enabled {
         return ProgressBar::hidden();
     }
@@ -801,7 +802,7 @@ fn relative(path: &Path, cwd: &Path) -> PathBuf {
     path.strip_prefix(cwd).unwrap_or(path).to_path_buf()
 }
 
-fn display_path(path: &Path, cwd: &Path) -> String {
+pub(crate) fn display_path(path: &Path, cwd: &Path) -> String {
     let p = path.strip_prefix(cwd).unwrap_or(path);
     if p.as_os_str().is_empty() {
         ".".into()
@@ -1141,7 +1142,7 @@ fn handle_post(
 /// Read a post: only a regular file (a FIFO would block forever, a device never end), and
 /// only up to `max` bytes (checked from the metadata before reading, and again while reading
 /// in case the file grows). Returns the bytes and the metadata of the file read.
-fn read_post(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
+pub(crate) fn read_post(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
     let check = |meta: &std::fs::Metadata| -> Result<(), String> {
         if !meta.is_file() {
             return Err(format!(
