@@ -92,6 +92,10 @@ pub struct Summary {
     pub failed: usize,
     /// Files named on the command line that are not content of the site (left out).
     pub not_content: usize,
+    /// Warnings given about posts (and entries the walk skipped).
+    pub warnings: usize,
+    /// Where `convert --out` wrote, for display.
+    pub output: Option<String>,
     pub elapsed: Duration,
     pub notes: RunNotes,
 }
@@ -396,9 +400,6 @@ impl Reporter for Human {
                     printable(&r.path),
                 )?;
             }
-            (Verb::Convert, Status::Skipped(why)) if !self.quiet => {
-                writeln!(err, "skipped: {}: {}", printable(&r.path), printable(why))?;
-            }
             _ => {}
         }
         Ok(())
@@ -426,19 +427,36 @@ impl Reporter for Human {
                 if s.not_content == 1 { "file" } else { "files" }
             ));
         }
+        if s.warnings > 0 {
+            failed.push_str(&format!(
+                ", {} {}",
+                s.warnings,
+                if s.warnings == 1 {
+                    "warning"
+                } else {
+                    "warnings"
+                }
+            ));
+        }
         match self.verb {
             Verb::Convert => {
+                // One line for every post already converted by an earlier run, not one each.
                 let skipped = if s.skipped > 0 {
                     format!(
-                        ", {} skipped (output exists; --force overwrites)",
+                        ", {} skipped (already converted: the output exists; --force overwrites)",
                         s.skipped
                     )
                 } else {
                     String::new()
                 };
+                let into = s
+                    .output
+                    .as_deref()
+                    .map(|o| format!("; output in {}", printable(o)))
+                    .unwrap_or_default();
                 writeln!(
                     err,
-                    "{} {} seen: {} changed, {} unchanged{skipped}{failed} in {secs:.2}s",
+                    "{} {} seen: {} changed, {} unchanged{skipped}{failed} in {secs:.2}s{into}",
                     s.seen,
                     posts(s.seen),
                     s.changed,

@@ -695,6 +695,7 @@ fn process_all(
         });
         for result in &results {
             summary.add(&result.status);
+            summary.warnings += result.warnings.len();
             summary.notes.add(&result.notes);
             if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
                 failing += 1;
@@ -708,6 +709,10 @@ fn process_all(
     summary.elapsed = start.elapsed();
     summary.failed += walk_errors.len();
     summary.not_content = scope.not_content.len();
+    summary.warnings += walked.notes.len();
+    if let Action::WriteTo { dir, .. } = action {
+        summary.output = Some(display_path(dir, cwd));
+    }
     if !config.quiet {
         report::run_notes(&summary.notes, err)?;
     }
