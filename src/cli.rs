@@ -159,7 +159,7 @@ pub struct CheckArgs {
     /// Posts or folders to check
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
-    /// Report format
+    /// Report format [default: human, or `format:` in postscrub.yaml]
     #[arg(long, value_enum, help_heading = "Output")]
     pub format: Option<Format>,
     /// Exit 1 only for changes by rules of at least this severity (error, warning, info) or
@@ -242,9 +242,11 @@ pub enum RulesCommand {
   1  some example failed (a diff of expected and actual output is printed)
   2  error: a rule file could not be loaded")]
     Test(RulesTestArgs),
-    /// Print the JSON Schema of rule files (`rules`) or of postscrub.yaml (`config`)
-    #[command(hide = true)]
+    /// Print the JSON Schema of rule files (`rules`) or of postscrub.yaml (`config`), for
+    /// editors (`# yaml-language-server: $schema=…`)
     Schema(RulesSchemaArgs),
+    /// Print the rule-file reference: every action, `when`, overrides, opt-outs, examples
+    Docs,
 }
 
 #[derive(Debug, Args)]
@@ -253,7 +255,7 @@ pub struct RulesShowArgs {
     #[arg(value_name = "ID")]
     pub id: String,
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub sets: RuleSetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -262,7 +264,7 @@ pub struct RulesTestArgs {
     #[arg(value_name = "RULE_FILE")]
     pub files: Vec<String>,
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub sets: RuleSetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -283,7 +285,60 @@ pub enum SchemaKind {
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub sets: RuleSetArgs,
+}
+
+/// The options of `rules list|show|test`: which rule sets are in use, and how they run. The
+/// walk, conversion and output options of `check` do not apply, so they are not offered.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleSetArgs {
+    /// Rule set: a preset name (see `postscrub rules list`) or a YAML file; repeatable
+    #[arg(long = "rules", value_name = "FILE|PRESET")]
+    pub rules: Vec<String>,
+    /// Only these rules (ids, comma-separated or repeated)
+    #[arg(long, value_name = "RULE,…", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Every rule but these (ids, comma-separated or repeated)
+    #[arg(long, value_name = "RULE,…", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Project config file (default: postscrub.yaml, searched from the current folder upward)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore any postscrub.yaml
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+    /// Work without a site: no detection, target plain
+    #[arg(long)]
+    pub no_site: bool,
+    /// Site generator the rules' examples and reserved-field checks assume (default: the
+    /// site's, else plain)
+    #[arg(long, value_enum)]
+    pub target: Option<TargetArg>,
+    /// Zone dates are written for in examples (default: the site config's, else UTC)
+    #[arg(long, value_name = "TZ")]
+    pub timezone: Option<String>,
+    /// When to use colors
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+impl RuleSetArgs {
+    /// The same settings as the options every run command takes (the rest at their defaults).
+    pub fn common(&self) -> CommonArgs {
+        CommonArgs {
+            rules: self.rules.clone(),
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            config: self.config.clone(),
+            no_config: self.no_config,
+            no_site: self.no_site,
+            target: self.target,
+            timezone: self.timezone.clone(),
+            color: self.color,
+            no_progress: true,
+            ..CommonArgs::default()
+        }
+    }
 }
 
 /// Options every command takes.
@@ -317,14 +372,15 @@ pub struct CommonArgs {
     /// Work without a site: no detection, target plain, no PATH walks the current folder
     #[arg(long, help_heading = "Rules")]
     pub no_site: bool,
-    /// What bodies become
+    /// What bodies become [default: markdown, or `to:` in postscrub.yaml]
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub to: Option<To>,
     /// Site generator: decides date format and template escaping (default: the site's, else
     /// plain)
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub target: Option<TargetArg>,
-    /// How to read bodies
+    /// How to read bodies: auto tells HTML from Markdown per post [default: auto, or `body:`
+    /// in postscrub.yaml]
     #[arg(long, value_enum, help_heading = "Conversion")]
     pub body: Option<BodyArg>,
     /// The zone the site's generator reads front-matter dates in (`+08:00`, `UTC`,
@@ -343,7 +399,8 @@ pub struct CommonArgs {
     /// auto: the site config's setting, else the generator's (on)]
     #[arg(long, value_enum, value_name = "WHEN", help_heading = "Conversion")]
     pub typographer: Option<TypographerArg>,
-    /// Only process files matching this glob (relative to the folder given); repeatable
+    /// Only process files matching this glob (relative to the folder given, or the site root
+    /// when its content folders are walked); repeatable
     #[arg(long, value_name = "GLOB", help_heading = "Files")]
     pub include: Vec<String>,
     /// Skip files matching this glob; repeatable

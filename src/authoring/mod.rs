@@ -9,6 +9,9 @@ pub mod examples;
 pub mod locate;
 pub mod schema;
 
+/// The rule-file reference (docs/rules.md), built in so installed users have it.
+const REFERENCE: &str = include_str!("../../docs/rules.md");
+
 use crate::cli::{ColorChoice, RulesArgs, RulesCommand, RulesShowArgs, RulesTestArgs};
 use crate::config::{Config, ConfigError, Environment};
 use crate::rules::{RuleError, RuleSet, RuleSource, Rules, presets};
@@ -31,6 +34,10 @@ pub fn run(
         RulesCommand::List(args) => list(args, cwd, env, out, err),
         RulesCommand::Show(args) => show(args, cwd, env, out),
         RulesCommand::Test(args) => test(args, cwd, env, out, err),
+        RulesCommand::Docs => {
+            out.write_all(REFERENCE.as_bytes())?;
+            Ok(Outcome::Done)
+        }
         RulesCommand::Schema(args) => {
             out.write_all(schema::generate(args.kind).as_bytes())?;
             Ok(Outcome::Done)
@@ -169,7 +176,7 @@ fn list(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
-    let config = Config::resolve(&args.common, cwd, env)?;
+    let config = Config::resolve(&args.sets.common(), cwd, env)?;
     print_warnings(&config.rules, err)?;
     let in_use: Vec<&RuleSource> = config.rules.sets.iter().map(|s| &s.source).collect();
     for set in &config.rules.sets {
@@ -210,9 +217,9 @@ fn test(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
-    let color = use_color(args.common.color, env);
+    let color = use_color(args.sets.color, env);
     let rules = if args.files.is_empty() {
-        Config::resolve(&args.common, cwd, env)?.rules
+        Config::resolve(&args.sets.common(), cwd, env)?.rules
     } else {
         Rules::load(&args.files, cwd).map_err(|e| rule_error(e, cwd))?
     };
@@ -272,7 +279,7 @@ fn test(
         if set.examples.is_empty() && !idle.is_empty() {
             writeln!(
                 err,
-                "warning: {}: `{}` has no examples: its {} untested (add `examples:`; see docs/rules.md)",
+                "warning: {}: `{}` has no examples: its {} untested (add `examples:`; see `postscrub rules docs`)",
                 alone.file,
                 set.name,
                 plural(idle.len(), "rule is", "rules are")
@@ -378,7 +385,7 @@ fn show(
     out: &mut dyn Write,
 ) -> Result<Outcome> {
     let id = args.id.as_str();
-    let config = Config::resolve(&args.common, cwd, env)?;
+    let config = Config::resolve(&args.sets.common(), cwd, env)?;
     let (source, in_use) = match config.rules.find(id) {
         Some((set, _)) => (set.source.clone(), true),
         None => {

@@ -249,12 +249,21 @@ impl RuleSet {
 /// Compile one parsed rule file. `text` is the file's YAML, used to find rule lines.
 pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<RuleSet, RuleError> {
     let lines = IdLines::new(text);
-    let err = |id: Option<&str>, message: String| RuleError {
-        source: source.clone(),
-        line: id.and_then(|id| lines.find(id)),
-        column: None,
-        rule_id: id.map(str::to_owned),
-        message,
+    let err = |id: Option<&str>, message: String| {
+        let line = id.and_then(|id| lines.find(id));
+        // A bad selector or pattern is pointed at where it is written, not at the rule's id.
+        let (line, column) = match quoted_subject(&message).zip(line) {
+            Some((subject, from)) => locate_after(text, from, subject)
+                .map_or((Some(from), None), |(l, c)| (Some(l), Some(c))),
+            None => (line, None),
+        };
+        RuleError {
+            source: source.clone(),
+            line,
+            column,
+            rule_id: id.map(str::to_owned),
+            message,
+        }
     };
 
     let mut seen: HashMap<&str, ()> = HashMap::new();
@@ -908,8 +917,37 @@ fn compounds(part: &str) -> Vec<Compound> {
 
 fn selector(s: &str) -> Result<Selector, String> {
     s.parse::<Selector>().map_err(|e| {
-        format!("invalid selector `{s}`: {e} (supported: type, .class, #id, [attr] with = ~= |= ^= $= *=, descendant and `>` combinators, :not(), :first-child, :nth-child(); see docs/rules.md)")
+        format!("invalid selector `{s}`: {e} (supported: type, .class, #id, [attr] with = ~= |= ^= $= *=, descendant and `>` combinators, :not(), :first-child, :nth-child(); see `postscrub rules docs`)")
     })
+}
+
+/// The selector or pattern an error message quotes (`invalid selector `X`: …`).
+fn quoted_subject(message: &str) -> Option<&str> {
+    let rest = ["invalid selector `", "invalid pattern `"]
+        .iter()
+        .find_map(|p| message.find(p).map(|at| &message[at + p.len()..]))?;
+    // The subject ends at the backtick before `: ` (it may hold backticks itself).
+    rest.find("`: ")
+        .map(|end| &rest[..end])
+        .filter(|s| !s.is_empty())
+}
+
+/// The first place at or after line `from` (1-based) where `needle` is written, as 1-based
+/// line and column (in characters); `needle` as written in YAML may differ only in quoting, so
+/// a needle that does not appear gives `None`.
+fn locate_after(text: &str, from: usize, needle: &str) -> Option<(usize, usize)> {
+    let first_line = needle.lines().next().unwrap_or(needle).trim();
+    if first_line.is_empty() {
+        return None;
+    }
+    text.lines()
+        .enumerate()
+        .skip(from.saturating_sub(1))
+        .take(50)
+        .find_map(|(i, line)| {
+            line.find(first_line)
+                .map(|at| (i + 1, line[..at].chars().count() + 1))
+        })
 }
 
 fn pattern(p: &str) -> Result<Regex, String> {

@@ -489,7 +489,8 @@ mod tests {
     fn bad_selector_names_rule_and_line() {
         let e = load("html:\n  - id: ok\n    remove: p\n  - id: bad\n    remove: 'div[' \n")
             .unwrap_err();
-        assert_eq!(e.line, Some(4));
+        // At the selector itself, not at the rule's `id:` line.
+        assert_eq!((e.line, e.column), (Some(5), Some(14)), "{e}");
         assert_eq!(e.rule_id.as_deref(), Some("bad"));
         assert!(e.message.contains("invalid selector `div[`"), "{e}");
         let e = load("html:\n  - id: sib\n    remove: 'a + b'\n").unwrap_err();
