@@ -412,6 +412,10 @@ pub struct CommonArgs {
     /// Number of posts processed in parallel (default and maximum: the number of CPUs)
     #[arg(short = 'j', long, value_name = "N", help_heading = "Files")]
     pub jobs: Option<usize>,
+    /// Only this job's share of the posts, for a CI matrix: K/N (1 ≤ K ≤ N, by a stable hash of
+    /// each post's path), or auto (GitLab's CI_NODE_INDEX/CI_NODE_TOTAL)
+    #[arg(long, value_name = "K/N|auto", help_heading = "Files")]
+    pub shard: Option<String>,
     /// With `-` as the PATH: the file the post on standard input stands for, so `when.path`
     /// conditions, the site and every report name it (`--stdin-filename source/_posts/a.md`)
     #[arg(long, value_name = "PATH", help_heading = "Files")]

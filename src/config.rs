@@ -91,6 +91,8 @@ pub struct Config {
     pub site: Setup,
     /// `--verbose`: say what the site decided before the run.
     pub verbose: bool,
+    /// `--shard K/N`: only this share of the posts.
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// The typed error of a bad config or rule file: exit code 2, nothing processed.
@@ -197,7 +199,13 @@ impl Config {
         let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
         let (jobs, jobs_warning) = crate::limits::jobs(args.jobs, cpus);
 
+        let shard = match &args.shard {
+            Some(text) => crate::shard::Shard::parse(text, |k| std::env::var(k).ok())
+                .map_err(anyhow::Error::msg)?,
+            None => None,
+        };
         Ok(Config {
+            shard,
             rules,
             options: pipeline::Options {
                 to,

@@ -29,6 +29,7 @@ pub mod report;
 pub mod review;
 pub mod rules;
 pub mod run;
+pub mod shard;
 pub mod site;
 pub mod suggest;
 pub mod suppress;

@@ -96,6 +96,8 @@ pub struct Summary {
     pub warnings: usize,
     /// Where `convert --out` wrote, for display.
     pub output: Option<String>,
+    /// `--shard K/N`: the share of the posts this run covered.
+    pub shard: Option<String>,
     pub elapsed: Duration,
     pub notes: RunNotes,
 }
@@ -427,6 +429,9 @@ impl Reporter for Human {
                 if s.not_content == 1 { "file" } else { "files" }
             ));
         }
+        if let Some(shard) = &s.shard {
+            failed.push_str(&format!(" in shard {shard}"));
+        }
         if s.warnings > 0 {
             failed.push_str(&format!(
                 ", {} {}",
@@ -638,6 +643,9 @@ impl Reporter for Github {
 
     fn finish(&mut self, s: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
         let mut text = format!("{} of {} posts would change", s.changed, s.seen);
+        if let Some(shard) = &s.shard {
+            text.push_str(&format!(" (shard {shard})"));
+        }
         if s.failed > 0 {
             text.push_str(&format!(", {} failed", s.failed));
         }
@@ -821,12 +829,7 @@ impl Reporter for Sarif {
         Ok(())
     }
 
-    fn finish(
-        &mut self,
-        _s: &Summary,
-        out: &mut dyn Write,
-        _err: &mut dyn Write,
-    ) -> io::Result<()> {
+    fn finish(&mut self, s: &Summary, out: &mut dyn Write, _err: &mut dyn Write) -> io::Result<()> {
         self.rules.sort_by(|a, b| a.0.cmp(&b.0));
         let rules: Vec<_> = self
             .rules
@@ -855,6 +858,10 @@ impl Reporter for Sarif {
                 "results": std::mem::take(&mut self.results)
             }]
         });
+        let mut doc = doc;
+        if let Some(shard) = &s.shard {
+            doc["runs"][0]["properties"] = json!({ "shard": shard });
+        }
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)
     }

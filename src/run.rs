@@ -104,6 +104,16 @@ impl RuleBase {
     }
 }
 
+/// Keep the posts of `--shard K/N`, by their path relative to the folder `when.path` uses
+/// (the site root, the config file's folder, or `cwd`), so that every entry point and every
+/// job of a matrix places a post the same way.
+pub(crate) fn take_shard(posts: &mut Vec<Post>, config: &Config, cwd: &Path) {
+    if let Some(shard) = config.shard {
+        let base = RuleBase::new(config.rule_base(cwd));
+        posts.retain(|p| shard.holds(Path::new(&base.relative(&p.path, &p.relative))));
+    }
+}
+
 /// Standard input, read up to the post size limit.
 fn read_stdin_post(stdin: &mut dyn Read, max: u64) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
@@ -599,6 +609,7 @@ fn process_all(
         _ => None,
     };
     let mut posts = walked.posts;
+    take_shard(&mut posts, &config, cwd);
     // The generator's names (Jekyll's dates, Hugo's URLs, Hexo's hidden names), decided for
     // all posts from their converted front matter, so the diff and the plan show them.
     let facts = post_facts(&posts, &config);
@@ -713,6 +724,7 @@ fn process_all(
     if let Action::WriteTo { dir, .. } = action {
         summary.output = Some(display_path(dir, cwd));
     }
+    summary.shard = config.shard.map(|s| s.to_string());
     if !config.quiet {
         report::run_notes(&summary.notes, err)?;
     }

@@ -126,7 +126,8 @@ pub fn run(
             )?;
         }
     }
-    let posts = walked.posts;
+    let mut posts = walked.posts;
+    crate::run::take_shard(&mut posts, &config, cwd);
     let to_markdown = config.options.to == crate::pipeline::OutputFormat::Markdown;
     let facts = crate::run::post_facts(&posts, &config);
     let naming = plan::naming(&posts, &facts, config.options.target, to_markdown, &|p| {
