@@ -47,8 +47,30 @@ fn looks_like_html(body: &str) -> bool {
     starts && t.ends_with('>')
 }
 
+/// Whether `text` has a `<` that could open HTML in CommonMark: a tag (`<a`, `</a`), a
+/// comment, declaration or CDATA (`<!`), or a processing instruction (`<?`). Every HTML block
+/// and every piece of inline HTML starts with one, so a text without any has no islands; most
+/// converted posts have none, and the parse this saves is the cost of a whole pass.
+pub fn may_hold_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&b| b == b'<') {
+        let at = from + i;
+        if let Some(&next) = bytes.get(at + 1)
+            && (next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?'))
+        {
+            return true;
+        }
+        from = at + 1;
+    }
+    false
+}
+
 /// Byte ranges of the raw-HTML islands of a Markdown text, in order, never overlapping.
 pub fn html_islands(markdown: &str) -> Vec<Range<usize>> {
+    if !may_hold_html(markdown) {
+        return Vec::new();
+    }
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -116,6 +138,31 @@ pub fn map_ranges<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn islands_need_a_tag_like_lt() {
+        for text in ["a < b and 1 <2", "ends with <", "<<>> <= <3"] {
+            assert!(!may_hold_html(text), "{text}");
+            // The parser agrees: nothing there is HTML.
+            let parsed = Parser::new_ext(text, Options::empty())
+                .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+            assert!(!parsed, "{text}");
+        }
+        for text in [
+            "<div>x</div>",
+            "a </b> c",
+            "<!-- c -->",
+            "<?php x ?>",
+            "<!DOCTYPE html>",
+            "x <span>y</span>",
+        ] {
+            assert!(may_hold_html(text), "{text}");
+            assert!(!html_islands(text).is_empty(), "{text}");
+        }
+        // The test errs on the side of parsing: an autolink looks like a tag to it.
+        assert!(may_hold_html("<https://example.com>"));
+        assert!(html_islands("<https://example.com>").is_empty());
+    }
 
     #[test]
     fn auto_detection() {

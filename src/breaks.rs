@@ -46,6 +46,9 @@ const CONTENT: &[&str] = &[
     "code", "button", "canvas",
 ];
 
+/// [`CONTENT`] as one selector list.
+static CONTENT_LIST: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| CONTENT.join(", "));
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Run {
     /// No break since the last content.
@@ -84,7 +87,7 @@ pub(crate) fn register_paragraph_breaks<'h>(
             b.run = Run::None;
         }
     });
-    if let Ok(all) = "*".parse::<Selector>() {
+    if let Some(all) = crate::fixed_selectors::fixed("*") {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(all),
@@ -176,7 +179,7 @@ pub(crate) fn register_leading_breaks<'h>(
         Edge::Start => l.code += 1,
         Edge::End => l.code = l.code.saturating_sub(1),
     });
-    if let Ok(content) = CONTENT.join(", ").parse::<Selector>() {
+    if let Some(content) = crate::fixed_selectors::fixed(&CONTENT_LIST) {
         let s = Rc::clone(&state);
         let hooks = hooks.clone();
         settings = settings.append_element_content_handler((
@@ -259,7 +262,7 @@ pub(crate) fn register_code_breaks<'h>(
             }),
         ));
     }
-    if let Ok(all) = "*".parse::<Selector>() {
+    if let Some(all) = crate::fixed_selectors::fixed("*") {
         let s = Rc::clone(&state);
         let hooks = hooks.clone();
         settings = settings.append_element_content_handler((

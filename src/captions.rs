@@ -75,7 +75,9 @@ pub(crate) fn register<'h>(
             }),
         ));
     }
-    if let Ok(code) = "code, br, iframe, video, audio, embed, object".parse::<Selector>() {
+    if let Some(code) =
+        crate::fixed_selectors::fixed("code, br, iframe, video, audio, embed, object")
+    {
         let s = Rc::clone(&state);
         let hooks = hooks.clone();
         settings = settings.append_element_content_handler((

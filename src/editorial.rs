@@ -98,7 +98,7 @@ fn scan_pictures<'h>(
             *flag = true;
         }
     };
-    if let Ok(img) = "img".parse::<Selector>() {
+    if let Some(img) = crate::fixed_selectors::fixed("img") {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(img),
@@ -112,7 +112,7 @@ fn scan_pictures<'h>(
             }),
         ));
     }
-    if let Ok(other) = NOT_PICTURES.parse::<Selector>() {
+    if let Some(other) = crate::fixed_selectors::fixed(NOT_PICTURES) {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(other),
@@ -227,7 +227,7 @@ pub(crate) fn scan(
             empties.iter().map(|(_, s)| Rc::clone(s)).collect();
         let on_text = on_content.clone();
         // A constant selector: it always parses.
-        if let Ok(content) = CONTENT_ELEMENTS.parse::<Selector>() {
+        if let Some(content) = crate::fixed_selectors::fixed(CONTENT_ELEMENTS) {
             settings = settings.append_element_content_handler((
                 Cow::Owned(content),
                 ElementContentHandlers::default().element(move |_el: &mut Element| {
@@ -325,7 +325,7 @@ fn scan_ends<'h>(
     selector: &'h Selector,
     state: Rc<RefCell<Ends>>,
 ) -> Settings<'h, 'h> {
-    if let Ok(all) = "*".parse::<Selector>() {
+    if let Some(all) = crate::fixed_selectors::fixed("*") {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(all),
@@ -470,7 +470,7 @@ fn scan_tables<'h>(
     selector: &'h Selector,
     state: Rc<RefCell<Tables>>,
 ) -> Settings<'h, 'h> {
-    if let Ok(table) = "table".parse::<Selector>() {
+    if let Some(table) = crate::fixed_selectors::fixed("table") {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(table),
@@ -514,7 +514,7 @@ fn scan_tables<'h>(
             }),
         ));
     }
-    if let Ok(parts) = "tr, td, th".parse::<Selector>() {
+    if let Some(parts) = crate::fixed_selectors::fixed("tr, td, th") {
         settings = settings.append_element_content_handler((
             Cow::Owned(parts),
             ElementContentHandlers::default().element(move |el: &mut Element| {
@@ -547,7 +547,7 @@ pub(crate) fn register_layout_tables<'h>(
 ) -> Settings<'h, 'h> {
     // Per open table: it is being unwrapped.
     let open: Rc<RefCell<Vec<bool>>> = Rc::default();
-    if let Ok(table) = "table".parse::<Selector>() {
+    if let Some(table) = crate::fixed_selectors::fixed("table") {
         let open = Rc::clone(&open);
         settings = settings.append_element_content_handler((
             Cow::Owned(table),
@@ -579,7 +579,7 @@ pub(crate) fn register_layout_tables<'h>(
             }),
         ));
     }
-    if let Ok(parts) = "tr, td, th, thead, tbody, tfoot, caption".parse::<Selector>() {
+    if let Some(parts) = crate::fixed_selectors::fixed("tr, td, th, thead, tbody, tfoot, caption") {
         settings = settings.append_element_content_handler((
             Cow::Owned(parts),
             ElementContentHandlers::default().element(move |el: &mut Element| {

@@ -12,7 +12,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use lol_html::html_content::{Element, TextChunk};
-use lol_html::{DocumentContentHandlers, ElementContentHandlers, Selector, Settings};
+use lol_html::{DocumentContentHandlers, ElementContentHandlers, Settings};
 
 use crate::markdown::BLOCK_ELEMENTS;
 
@@ -51,7 +51,7 @@ pub(crate) fn on_edges<'h, S: 'static>(
 ) -> Settings<'h, 'h> {
     // Every element, judged by its name as earlier rules left it: a layout table's `td`
     // that `unwrap_layout_tables` made a `div` is a block, no longer a cell.
-    let Ok(all) = "*".parse::<Selector>() else {
+    let Some(all) = crate::fixed_selectors::fixed("*") else {
         return settings;
     };
     let names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();

@@ -18,6 +18,10 @@ use std::fmt;
 pub struct FrontMatter {
     text: String,
     values: Mapping,
+    /// Edits are checked once, by [`FrontMatter::check_deferred`], not one by one.
+    defer: bool,
+    /// An edit was taken unchecked since the last check.
+    unchecked: bool,
 }
 
 /// Front matter that cannot be used, with a position relative to its text (1-based) and a
@@ -63,7 +67,12 @@ impl FrontMatter {
         if !text.is_empty() && !text.ends_with('\n') {
             text.push('\n');
         }
-        Ok(FrontMatter { text, values })
+        Ok(FrontMatter {
+            text,
+            values,
+            defer: false,
+            unchecked: false,
+        })
     }
 
     pub fn text(&self) -> &str {
@@ -216,8 +225,37 @@ impl FrontMatter {
         Ok(true)
     }
 
+    /// From now on, take edits without parsing each back; [`FrontMatter::check_deferred`]
+    /// parses the result once. A post's rules make several edits, and parsing the whole front
+    /// matter back after each was most of the cost of its front-matter rules.
+    pub fn defer_checks(&mut self) {
+        self.defer = true;
+    }
+
+    /// Ends [`FrontMatter::defer_checks`]: true when the text reads back as exactly the
+    /// intended mapping, in order (always, when nothing was edited). On false the edits must
+    /// be made again, from a copy taken before and without deferring, so that each is
+    /// checked, and refused (or its fallback taken) as usual.
+    pub fn check_deferred(&mut self) -> bool {
+        self.defer = false;
+        if !std::mem::take(&mut self.unchecked) {
+            return true;
+        }
+        match serde_yaml::from_str::<Value>(&self.text) {
+            Ok(Value::Mapping(m)) => m.iter().eq(self.values.iter()),
+            Ok(Value::Null) => self.values.is_empty(),
+            _ => false,
+        }
+    }
+
     /// Take an edited text if it reads back as exactly the intended mapping, in order.
     fn commit(&mut self, field: &str, text: String, values: Mapping) -> Result<(), EditError> {
+        if self.defer {
+            self.text = text;
+            self.values = values;
+            self.unchecked = true;
+            return Ok(());
+        }
         let fail = |message: String| EditError {
             field: field.to_owned(),
             message,
@@ -531,6 +569,29 @@ mod tests {
         assert!(e.message.contains("alias"), "{e}");
         assert_eq!(fm.text(), "a: &x 1\nb: *x\n");
         assert!(fm.contains("a"));
+    }
+
+    #[test]
+    fn deferred_checks_catch_what_each_check_would() {
+        // A good edit passes the one deferred check, with the same text as checked edits.
+        let mut checked = FrontMatter::parse("a: 1\nb: 2\n").unwrap();
+        let mut deferred = checked.clone();
+        deferred.defer_checks();
+        for fm in [&mut checked, &mut deferred] {
+            fm.remove("a").unwrap();
+            fm.set("c", Value::from(3)).unwrap();
+        }
+        assert!(deferred.check_deferred());
+        assert_eq!(deferred.text(), checked.text());
+        // The alias edit that a checked remove refuses is taken, then caught by the check.
+        let mut fm = FrontMatter::parse("a: &x 1\nb: *x\n").unwrap();
+        fm.defer_checks();
+        fm.remove("a").unwrap();
+        assert!(!fm.check_deferred());
+        // Nothing edited: nothing to parse, and the check holds.
+        let mut fm = FrontMatter::parse("a: 1\n").unwrap();
+        fm.defer_checks();
+        assert!(fm.check_deferred());
     }
 
     #[test]

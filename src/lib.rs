@@ -13,6 +13,7 @@ pub mod diff;
 pub mod document;
 mod editorial;
 pub mod explain;
+mod fixed_selectors;
 mod flow;
 pub mod frontmatter;
 pub mod generator;

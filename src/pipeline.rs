@@ -452,7 +452,9 @@ fn process_split<'r>(
             })?;
         merge(&mut fired, &PAGE_TITLE_RULE, 1, at(body_start + *title_at));
     }
-    if let Some(fm) = front_matter.as_mut() {
+    // Nothing to edit (no extracted field, no front-matter rule): nothing to look up either.
+    let edits = !extracted.is_empty() || sets.iter().any(|s| !s.front_matter.is_empty());
+    if let Some(fm) = front_matter.as_mut().filter(|_| edits) {
         let field_lines = field_lines(fm, doc.front_matter_line);
         // An edit that would not give the intended front matter fails the post, naming the
         // field; the post is then left as it was.
@@ -463,35 +465,53 @@ fn process_split<'r>(
                 "cannot edit front matter {e}; the post is left as it was (edit that field by hand)"
             ),
         };
-        for e in &extracted {
-            if e.keep_existing && fm.contains(e.field) {
-                continue;
+        let edit = |fm: &mut FrontMatter,
+                    warnings: &mut Vec<PostWarning>,
+                    fired: &mut Vec<Fired<'r>>|
+         -> Result<(), PostError> {
+            for e in &extracted {
+                if e.keep_existing && fm.contains(e.field) {
+                    continue;
+                }
+                fm.set(e.field, Value::String(e.value.clone()))
+                    .map_err(edit_error)?;
             }
-            fm.set(e.field, Value::String(e.value.clone()))
-                .map_err(edit_error)?;
-        }
-        for set in sets {
-            for rule in set
-                .front_matter
-                .iter()
-                .filter(|r| !found.skip.skips(&r.meta.id))
-            {
-                let (n, field) = apply_front_matter_rule(
-                    fm,
-                    &rule.action,
-                    options,
-                    &rule.meta,
-                    &mut warnings,
-                    &field_lines,
-                )
-                .map_err(edit_error)?;
-                if n > 0 {
-                    let line = field
-                        .and_then(|f| line_of(&field_lines, f))
-                        .unwrap_or(doc.front_matter_line);
-                    merge(&mut fired, &rule.meta, n, Some((line, 1)));
+            for set in sets {
+                for rule in set
+                    .front_matter
+                    .iter()
+                    .filter(|r| !found.skip.skips(&r.meta.id))
+                {
+                    let (n, field) = apply_front_matter_rule(
+                        fm,
+                        &rule.action,
+                        options,
+                        &rule.meta,
+                        warnings,
+                        &field_lines,
+                    )
+                    .map_err(edit_error)?;
+                    if n > 0 {
+                        let line = field
+                            .and_then(|f| line_of(&field_lines, f))
+                            .unwrap_or(doc.front_matter_line);
+                        merge(fired, &rule.meta, n, Some((line, 1)));
+                    }
                 }
             }
+            Ok(())
+        };
+        // First with one check of the final text; when that does not read as intended (or an
+        // edit failed), again from the start with each edit checked, which refuses the edit
+        // that breaks it or takes its fallback, exactly as without the fast path.
+        let (before, warned, fired_before) = (fm.clone(), warnings.len(), fired.clone());
+        fm.defer_checks();
+        let fast = edit(fm, &mut warnings, &mut fired).is_ok();
+        if !(fm.check_deferred() && fast) {
+            *fm = before;
+            warnings.truncate(warned);
+            fired = fired_before;
+            edit(fm, &mut warnings, &mut fired)?;
         }
     }
     fired.sort_by_key(|f| std::ptr::eq(f.meta, &*CONVERT_RULE));
@@ -654,7 +674,12 @@ fn input_warnings(text: &str, doc: &Document<'_>, output: &str, lone_cr: bool) -
             "front matter opened with --- but never closed; treated as body (close it with a `---` line, or remove the opening one)".into(),
         );
     }
-    let nul_in = text.bytes().filter(|&b| b == 0).count();
+    // A byte search first: almost no post holds a NUL, and counting visits every byte.
+    let nul_in = if text.contains('\0') {
+        text.bytes().filter(|&b| b == 0).count()
+    } else {
+        0
+    };
     if nul_in > 0 {
         let dropped = nul_in.saturating_sub(output.bytes().filter(|&b| b == 0).count());
         if dropped > 0 {

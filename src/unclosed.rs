@@ -52,17 +52,22 @@ pub fn find(html: &str) -> Option<Unclosed> {
                 .iter()
                 .position(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
                 .unwrap_or(rest.len());
-            let name = String::from_utf8_lossy(&rest[..name_len]).to_ascii_lowercase();
+            // Compared in place: most tags are none of these, and naming each one (a
+            // lower-cased copy) cost more than the rest of the scan.
+            let name = &rest[..name_len];
             let Some(tag_end) = tag_end(b, lt + 1 + name_len) else {
                 return None; // an unterminated tag: the tokenizer drops it, nothing to report
             };
-            if name == "plaintext" {
+            if name.eq_ignore_ascii_case(b"plaintext") {
                 return unclosed(lt, "<plaintext>".into());
             }
-            if RAW_TEXT.contains(&name.as_str()) {
-                match find_end_tag(&b[tag_end..], name.as_bytes()) {
+            if let Some(raw) = RAW_TEXT
+                .iter()
+                .find(|r| name.eq_ignore_ascii_case(r.as_bytes()))
+            {
+                match find_end_tag(&b[tag_end..], raw.as_bytes()) {
                     Some(end) => i = tag_end + end,
-                    None => return unclosed(lt, format!("<{name}>")),
+                    None => return unclosed(lt, format!("<{raw}>")),
                 }
             } else {
                 i = tag_end;

@@ -41,9 +41,15 @@ fn plain(c: char) -> char {
     }
 }
 
+/// Whether `s` holds a marker. Searched for one char at a time (a byte search for each
+/// marker's last byte), not with a predicate that decodes every character of the text.
+pub(crate) fn has_marker(s: &str) -> bool {
+    s.contains(OPEN) || s.contains(CLOSE)
+}
+
 /// `s` with markers turned back into braces.
 pub(crate) fn unmark(s: &mut String) {
-    if s.contains(is_marker) {
+    if has_marker(s) {
         *s = s.chars().map(plain).collect();
     }
 }
@@ -62,7 +68,7 @@ pub(crate) fn mark_all(s: &str) -> String {
 /// A URL's marked braces percent-encoded (the same URL to a browser, and no brace left for
 /// Nunjucks); braces typed as text stay.
 pub(crate) fn url_unmark(s: &mut String) {
-    if s.contains(is_marker) {
+    if has_marker(s) {
         let mut out = String::with_capacity(s.len() + 8);
         for c in s.chars() {
             match c {
@@ -78,7 +84,7 @@ pub(crate) fn url_unmark(s: &mut String) {
 /// Rewrites one written block: openers Hexo did not read as tags go inside raw blocks, markers
 /// become braces. `in_raw` carries an author's own open `{% raw %}` from block to block.
 pub(crate) fn protect(s: &mut String, in_raw: &mut bool) {
-    if !s.contains(['{', OPEN]) && !*in_raw {
+    if !s.contains('{') && !s.contains(OPEN) && !*in_raw {
         unmark(s);
         return;
     }

@@ -40,8 +40,7 @@ impl TextBuffer {
         }
         if self.buf.is_empty() && !chunk.ends_with('\r') {
             let flags = classify(chunk);
-            if flags & AMP == 0 && !(self.mark_braces && chunk.contains(super::nunjucks::is_marker))
-            {
+            if flags & AMP == 0 && !(self.mark_braces && super::nunjucks::has_marker(chunk)) {
                 // Nothing buffered and no `&`: no reference can span this
                 // chunk and the next one, nor a CR LF pair, so it decodes the
                 // same on its own; hand it over without copying.
@@ -90,14 +89,14 @@ impl TextBuffer {
 /// it as part of a tag; the input's own marker characters become U+FFFD. `plain` decodes the
 /// text between (text or attribute rules).
 pub(crate) fn decode_marked<'a>(raw: &'a str, plain: fn(&str) -> Cow<'_, str>) -> Cow<'a, str> {
-    use super::nunjucks::{CLOSE, OPEN, is_marker};
-    if !raw.contains('&') && !raw.contains(is_marker) {
+    use super::nunjucks::{CLOSE, OPEN, has_marker, is_marker};
+    if !raw.contains('&') && !has_marker(raw) {
         return plain(raw);
     }
     let mut out = String::with_capacity(raw.len());
     let push_plain = |out: &mut String, part: &str| {
         let decoded = plain(part);
-        if decoded.contains(is_marker) {
+        if has_marker(&decoded) {
             out.push_str(&decoded.replace(is_marker, "\u{FFFD}"));
         } else {
             out.push_str(&decoded);
