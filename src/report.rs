@@ -52,6 +52,16 @@ impl PostResult {
 }
 
 impl FiredRule {
+    /// What the rule did, for a CI message: its message (or a sentence naming it) and, when it
+    /// fired more than once, how often.
+    pub fn describe(&self) -> String {
+        match (&self.message, self.count) {
+            (Some(m), 1) => m.clone(),
+            (Some(m), n) => format!("{m} (×{n})"),
+            (None, n) => format!("rule {} would change this post (×{n})", self.id),
+        }
+    }
+
     /// Where the rule first fired in `post`: its own position, else the post's first change.
     pub fn position(&self, post: &PostResult) -> (usize, usize) {
         match self.line {
@@ -288,7 +298,9 @@ pub fn reporter(o: ReporterOptions) -> Box<dyn Reporter> {
             view: o.view,
             stats: Vec::new(),
         }),
-        Format::Json => Box::new(Json { first: true }),
+        Format::Json => Box::new(Json {
+            array: JsonArray::default(),
+        }),
         Format::Github => Box::new(Github {
             step_summary: o.step_summary,
             rules: std::collections::BTreeMap::new(),
@@ -303,7 +315,7 @@ pub fn reporter(o: ReporterOptions) -> Box<dyn Reporter> {
             results: Vec::new(),
         }),
         Format::Gitlab => Box::new(Gitlab {
-            first: true,
+            array: JsonArray::default(),
             seen: std::collections::HashSet::new(),
         }),
     }
@@ -490,9 +502,28 @@ impl Reporter for Human {
     }
 }
 
+/// A JSON array written one element at a time, as results arrive (json and gitlab formats).
+#[derive(Default)]
+struct JsonArray {
+    open: bool,
+}
+
+impl JsonArray {
+    fn push(&mut self, value: &serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.open { b",\n  " } else { b"[\n  " })?;
+        self.open = true;
+        serde_json::to_writer(&mut *out, value)?;
+        Ok(())
+    }
+
+    fn close(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.open { b"\n]\n" } else { b"[]\n" })
+    }
+}
+
 /// A JSON array, one object per post, written as posts arrive.
 struct Json {
-    first: bool,
+    array: JsonArray,
 }
 
 impl Reporter for Json {
@@ -519,10 +550,7 @@ impl Reporter for Json {
             "warnings": r.warnings.iter().map(|w| json!({"rule": w.rule_id, "line": w.line, "column": null, "message": w.message})).collect::<Vec<_>>(),
             "error": error,
         });
-        out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
-        self.first = false;
-        serde_json::to_writer(&mut *out, &value)?;
-        Ok(())
+        self.array.push(&value, out)
     }
 
     fn finish(
@@ -531,7 +559,7 @@ impl Reporter for Json {
         out: &mut dyn Write,
         _err: &mut dyn Write,
     ) -> io::Result<()> {
-        out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })
+        self.array.close(out)
     }
 }
 
@@ -624,11 +652,7 @@ impl Reporter for Github {
             }
             rule.shown += 1;
             let (line, column) = f.position(r);
-            let message = match (&f.message, f.count) {
-                (Some(m), 1) => m.clone(),
-                (Some(m), n) => format!("{m} (×{n})"),
-                (None, n) => format!("rule {} would change this post (×{n})", f.id),
-            };
+            let message = f.describe();
             writeln!(
                 out,
                 "::{} file={},line={line},col={column},title={}::{}",
@@ -810,10 +834,7 @@ impl Reporter for Sarif {
                     .push((f.id.clone(), f.severity, f.message.clone()));
             }
             let (line, column) = f.position(r);
-            let text = match &f.message {
-                Some(m) => format!("{m} ({}×)", f.count),
-                None => format!("rule {} would change this post ({}×)", f.id, f.count),
-            };
+            let text = f.describe();
             self.results.push(json!({
                 "ruleId": f.id,
                 "level": sarif_level(f.severity),
@@ -873,7 +894,7 @@ impl Reporter for Sarif {
 /// of the path, the rule and the rule's first line, so a merge request shows an issue as new or
 /// fixed, not moved, when unrelated lines change elsewhere in the post.
 struct Gitlab {
-    first: bool,
+    array: JsonArray,
     /// Fingerprints already written: GitLab drops duplicates silently, so they are made unique.
     seen: std::collections::HashSet<String>,
 }
@@ -896,11 +917,7 @@ impl Reporter for Gitlab {
         }
         if r.status == Status::Changed {
             for f in &r.fired {
-                let description = match (&f.message, f.count) {
-                    (Some(m), 1) => m.clone(),
-                    (Some(m), n) => format!("{m} (×{n})"),
-                    (None, n) => format!("rule {} would change this post (×{n})", f.id),
-                };
+                let description = f.describe();
                 issues.push((
                     format!("postscrub/{}", f.id),
                     description,
@@ -924,9 +941,7 @@ impl Reporter for Gitlab {
                 "severity": severity,
                 "location": { "path": path, "lines": { "begin": line } }
             });
-            out.write_all(if self.first { b"[\n  " } else { b",\n  " })?;
-            self.first = false;
-            serde_json::to_writer(&mut *out, &value)?;
+            self.array.push(&value, out)?;
         }
         Ok(())
     }
@@ -937,7 +952,7 @@ impl Reporter for Gitlab {
         out: &mut dyn Write,
         _err: &mut dyn Write,
     ) -> io::Result<()> {
-        out.write_all(if self.first { b"[]\n" } else { b"\n]\n" })
+        self.array.close(out)
     }
 }
 
