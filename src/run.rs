@@ -122,7 +122,10 @@ fn read_stdin_post(stdin: &mut dyn Read, max: u64) -> Result<Vec<u8>, String> {
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     if bytes.len() as u64 > max {
-        return Err(over_limit(None, max));
+        return Err(format!(
+            "post is over the {} limit (--max-post-size)",
+            crate::limits::format_size(max)
+        ));
     }
     Ok(bytes)
 }
@@ -290,19 +293,13 @@ fn convert_stdin(
     let post = stdin_as_post(common.stdin_filename.as_deref(), cwd);
     let name = display_path(&post.path, cwd);
     let rule_path = RuleBase::new(config.rule_base(cwd)).relative(&post.path, &post.relative);
-    let mut bytes = Vec::new();
-    stdin
-        .take(config.max_post_size.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .context("cannot read standard input")?;
-    if bytes.len() as u64 > config.max_post_size {
-        writeln!(
-            err,
-            "error: {name}: post is over the {} limit (--max-post-size)",
-            crate::limits::format_size(config.max_post_size)
-        )?;
-        return Ok(Outcome::PostErrors);
-    }
+    let bytes = match read_stdin_post(stdin, config.max_post_size) {
+        Ok(bytes) => bytes,
+        Err(message) => {
+            writeln!(err, "error: {name}: {message}")?;
+            return Ok(Outcome::PostErrors);
+        }
+    };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(_) => {
