@@ -934,6 +934,35 @@ fn position_message(e: &pipeline::PostError) -> String {
     }
 }
 
+/// The rules that changed a post, as reports show them: those the pipeline fired, and the
+/// Jekyll rename when the post gets a dated name.
+pub(crate) fn fired_rules(processed: &Processed, renamed: bool) -> Vec<FiredRule> {
+    let mut fired: Vec<FiredRule> = processed
+        .fired
+        .iter()
+        .map(|f| FiredRule {
+            id: f.meta.id.clone(),
+            count: f.count,
+            severity: f.meta.severity,
+            message: f.meta.message.clone(),
+            line: f.line,
+            column: f.column,
+        })
+        .collect();
+    if renamed {
+        let meta = &*pipeline::JEKYLL_NAME_RULE;
+        fired.push(FiredRule {
+            id: meta.id.clone(),
+            count: 1,
+            severity: meta.severity,
+            message: meta.message.clone(),
+            line: Some(1),
+            column: Some(1),
+        });
+    }
+    fired
+}
+
 /// Read, transform and write or compare one post. Never panics on bad input; errors become a
 /// `Failed` status and the post is left untouched.
 fn handle_post(
@@ -999,29 +1028,7 @@ fn handle_post(
     }
     let renamed = naming.rename.is_some();
     let changed = processed.output != text || renamed;
-    result.fired = processed
-        .fired
-        .iter()
-        .map(|f| FiredRule {
-            id: f.meta.id.clone(),
-            count: f.count,
-            severity: f.meta.severity,
-            message: f.meta.message.clone(),
-            line: f.line,
-            column: f.column,
-        })
-        .collect();
-    if renamed {
-        let meta = &*pipeline::JEKYLL_NAME_RULE;
-        result.fired.push(FiredRule {
-            id: meta.id.clone(),
-            count: 1,
-            severity: meta.severity,
-            message: meta.message.clone(),
-            line: Some(1),
-            column: Some(1),
-        });
-    }
+    result.fired = fired_rules(&processed, renamed);
     result.warnings = processed.warnings;
     result.notes = processed.notes;
     result.warnings.extend(naming.warnings.iter().cloned());

@@ -100,29 +100,7 @@ pub fn review(
     if processed.output == text && !renamed {
         return Ok(Reviewed::Unchanged { path, warnings });
     }
-    let mut fired: Vec<FiredRule> = processed
-        .fired
-        .iter()
-        .map(|f| FiredRule {
-            id: f.meta.id.clone(),
-            count: f.count,
-            severity: f.meta.severity,
-            message: f.meta.message.clone(),
-            line: f.line,
-            column: f.column,
-        })
-        .collect();
-    if renamed {
-        let meta = &*pipeline::JEKYLL_NAME_RULE;
-        fired.push(FiredRule {
-            id: meta.id.clone(),
-            count: 1,
-            severity: meta.severity,
-            message: meta.message.clone(),
-            line: Some(1),
-            column: Some(1),
-        });
-    }
+    let fired = crate::run::fired_rules(&processed, renamed);
 
     let original_body = Document::split(text).body;
     let original_html = match cx.config.options.body.resolve(original_body) {
