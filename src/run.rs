@@ -104,6 +104,30 @@ impl RuleBase {
     }
 }
 
+/// What the walk could not read (errors) and skipped on purpose (warnings, unless `quiet`).
+pub(crate) fn walk_problems(
+    errors: &[walk::WalkError],
+    notes: &[walk::WalkNote],
+    quiet: bool,
+    cwd: &Path,
+    err: &mut dyn Write,
+) -> std::io::Result<()> {
+    for e in errors {
+        writeln!(err, "error: {}: {}", display_path(&e.path, cwd), e.message)?;
+    }
+    if !quiet {
+        for n in notes {
+            writeln!(
+                err,
+                "warning: {}: {}",
+                display_path(&n.path, cwd),
+                n.message
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// Keep the posts of `--shard K/N`, by their path relative to the folder `when.path` uses
 /// (the site root, the config file's folder, or `cwd`), so that every entry point and every
 /// job of a matrix places a post the same way.
@@ -541,19 +565,7 @@ fn process_all(
     let mut summary = Summary::default();
     let mut failing = 0usize;
 
-    for e in &walk_errors {
-        writeln!(err, "error: {}: {}", display_path(&e.path, cwd), e.message)?;
-    }
-    if !config.quiet {
-        for n in &walked.notes {
-            writeln!(
-                err,
-                "warning: {}: {}",
-                display_path(&n.path, cwd),
-                n.message
-            )?;
-        }
-    }
+    walk_problems(&walk_errors, &walked.notes, config.quiet, cwd, err)?;
     if !config.quiet
         && let Some(site) = the_site
     {

@@ -106,18 +106,8 @@ pub fn run(
             site_root: site_root.as_deref(),
         },
     );
-    for e in &walked.errors {
-        writeln!(err, "error: {}: {}", display_path(&e.path, cwd), e.message)?;
-    }
+    crate::run::walk_problems(&walked.errors, &walked.notes, config.quiet, cwd, err)?;
     if !config.quiet {
-        for n in &walked.notes {
-            writeln!(
-                err,
-                "warning: {}: {}",
-                display_path(&n.path, cwd),
-                n.message
-            )?;
-        }
         for path in &scope.not_content {
             writeln!(
                 err,
