@@ -100,6 +100,19 @@ Jekyll (_config.yml + _posts/, or a Gemfile naming jekyll). It gives the default
 time zone dates are written for, and the content folders walked when no PATH is given.
 `site:` in postscrub.yaml and the flags override it.")]
     Site(SiteArgs),
+    /// Join the JSON reports of a CI matrix's shards (`check --shard K/N --format json`) into one
+    #[command(after_help = "Examples:
+  postscrub merge shard-1.json shard-2.json shard-3.json shard-4.json > postscrub.json
+
+The result is the report one unsharded `check --format json` would have written: the same
+records in the same order, without their `shard` fields. A post in two reports, reports of
+matrices of different sizes, or a shard given twice is an error; a missing shard is a warning.
+
+Exit codes:
+  0  merged; no post would change
+  1  merged; some posts would change
+  2  error: a report that cannot be read or does not fit with the others, or posts that failed")]
+    Merge(MergeArgs),
     /// Print a shell completion script
     #[command(after_help = "Examples:
   postscrub completions bash > ~/.local/share/bash-completion/completions/postscrub
@@ -247,6 +260,16 @@ pub enum RulesCommand {
     Schema(RulesSchemaArgs),
     /// Print the rule-file reference: every action, `when`, overrides, opt-outs, examples
     Docs,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports to join (one per shard)
+    #[arg(value_name = "REPORT", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print only errors and the merged report
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -426,6 +449,17 @@ pub struct CommonArgs {
     /// Largest post read, in bytes or with K, M, G (default 16M); a larger one fails alone
     #[arg(long, value_name = "BYTES", value_parser = parse_size, help_heading = "Files")]
     pub max_post_size: Option<u64>,
+    /// Do not read or write the result cache (also: POSTSCRUB_NO_CACHE=1)
+    #[arg(long, help_heading = "Cache")]
+    pub no_cache: bool,
+    /// Where the result cache lives (also: POSTSCRUB_CACHE_DIR) [default: .postscrub_cache
+    /// beside postscrub.yaml, else at the site root, else in the current folder]
+    #[arg(long, value_name = "DIR", help_heading = "Cache")]
+    pub cache_dir: Option<PathBuf>,
+    /// Largest size of the result cache on disk, in bytes or with K, M, G (default 512M); the
+    /// least recently used entries go beyond it
+    #[arg(long, value_name = "BYTES", value_parser = parse_size, help_heading = "Cache")]
+    pub cache_max_size: Option<u64>,
     /// When to use colors
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Display")]
     pub color: ColorChoice,

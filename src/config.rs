@@ -93,6 +93,50 @@ pub struct Config {
     pub verbose: bool,
     /// `--shard K/N`: only this share of the posts.
     pub shard: Option<crate::shard::Shard>,
+    /// Where the result cache is, and its bound (`None`: `--no-cache`).
+    pub cache: Option<CacheSetting>,
+}
+
+/// The result cache's folder and size bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheSetting {
+    pub dir: PathBuf,
+    pub max_size: u64,
+}
+
+/// `--no-cache`, `--cache-dir`, `--cache-max-size` and their environment variables. Without a
+/// folder given, the cache is beside the config file, else at the site root, else in `cwd`.
+fn cache_setting(
+    args: &CommonArgs,
+    config_file: Option<&Path>,
+    site_root: Option<&Path>,
+    cwd: &Path,
+    var: impl Fn(&str) -> Option<String>,
+) -> Option<CacheSetting> {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+    if args.no_cache || set("POSTSCRUB_NO_CACHE") {
+        return None;
+    }
+    let dir = match (
+        &args.cache_dir,
+        var("POSTSCRUB_CACHE_DIR").filter(|v| !v.is_empty()),
+    ) {
+        (Some(dir), _) => cwd.join(dir),
+        (None, Some(dir)) => cwd.join(dir),
+        (None, None) => config_file
+            .and_then(Path::parent)
+            .filter(|d| !d.as_os_str().is_empty())
+            .map(|d| cwd.join(d))
+            .or_else(|| site_root.map(Path::to_path_buf))
+            .unwrap_or_else(|| cwd.to_path_buf())
+            .join(crate::cache::FOLDER),
+    };
+    Some(CacheSetting {
+        dir,
+        max_size: args
+            .cache_max_size
+            .unwrap_or(crate::cache::DEFAULT_MAX_SIZE),
+    })
 }
 
 /// The typed error of a bad config or rule file: exit code 2, nothing processed.
@@ -204,8 +248,16 @@ impl Config {
                 .map_err(anyhow::Error::msg)?,
             None => None,
         };
+        let cache = cache_setting(
+            args,
+            config_file.as_deref(),
+            setup.choice.site().map(|s| s.root.as_path()),
+            cwd,
+            |k| std::env::var(k).ok(),
+        );
         Ok(Config {
             shard,
+            cache,
             rules,
             options: pipeline::Options {
                 to,

@@ -172,7 +172,7 @@ pub struct Processed<'r> {
 }
 
 /// Facts about one post that the run sums up once (see `report::run_notes`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PostNotes {
     /// What the converter did with embeds.
     pub embeds: markdown::Notes,
@@ -219,7 +219,7 @@ pub struct Fired<'r> {
 /// A 1-based line and column in the post's file.
 type At = Option<(usize, usize)>;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PostWarning {
     pub line: Option<usize>,
     pub rule_id: String,

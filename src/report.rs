@@ -26,8 +26,8 @@ pub enum Status {
     Failed(String),
 }
 
-/// A rule that changed a post, owned so results can cross threads.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A rule that changed a post, owned so results can cross threads (and be cached).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FiredRule {
     pub id: String,
     pub count: u32,
@@ -271,6 +271,8 @@ pub struct ReporterOptions {
     pub step_summary: Option<std::path::PathBuf>,
     /// The working folder: SARIF and GitLab name files relative to it.
     pub cwd: std::path::PathBuf,
+    /// `--shard K/N`: JSON records say which shard they came from (`postscrub merge` joins them).
+    pub shard: Option<String>,
 }
 
 impl ReporterOptions {
@@ -284,6 +286,7 @@ impl ReporterOptions {
             view: DiffView::Patch,
             step_summary: None,
             cwd: cwd.to_path_buf(),
+            shard: None,
         }
     }
 }
@@ -300,6 +303,7 @@ pub fn reporter(o: ReporterOptions) -> Box<dyn Reporter> {
         }),
         Format::Json => Box::new(Json {
             array: JsonArray::default(),
+            shard: o.shard,
         }),
         Format::Github => Box::new(Github {
             step_summary: o.step_summary,
@@ -524,6 +528,7 @@ impl JsonArray {
 /// A JSON array, one object per post, written as posts arrive.
 struct Json {
     array: JsonArray,
+    shard: Option<String>,
 }
 
 impl Reporter for Json {
@@ -535,7 +540,7 @@ impl Reporter for Json {
             Status::Skipped(why) => ("skipped", Some(why.as_str())),
             Status::Failed(why) => ("failed", Some(why.as_str())),
         };
-        let value = json!({
+        let mut value = json!({
             "path": r.path,
             "status": status,
             "rules": r.fired.iter().map(|f| json!({
@@ -550,6 +555,9 @@ impl Reporter for Json {
             "warnings": r.warnings.iter().map(|w| json!({"rule": w.rule_id, "line": w.line, "column": null, "message": w.message})).collect::<Vec<_>>(),
             "error": error,
         });
+        if let Some(shard) = &self.shard {
+            value["shard"] = json!(shard);
+        }
         self.array.push(&value, out)
     }
 

@@ -7,6 +7,7 @@ use crate::diff;
 use crate::explain::Extras;
 use crate::generator::names::PostFacts;
 use crate::lock::{self, Lock, LockError};
+use crate::memo::{self, Failure, Need};
 use crate::pipeline::{self, Processed};
 use crate::plan::{self, Destination, PostNaming, Target};
 use crate::printable;
@@ -72,6 +73,9 @@ struct PostContext<'a> {
     stdin: Option<&'a Result<Vec<u8>, String>>,
     /// What `when.path` globs are relative to.
     rule_base: RuleBase,
+    /// Where transformations are remembered between runs (`None`: `--no-cache`, or a command
+    /// the cache does not serve).
+    cache: Option<&'a crate::cache::Cache>,
 }
 
 /// The folder `when.path` globs are matched from: the site root, else the config file's
@@ -271,7 +275,59 @@ pub fn run(
         Command::Report(args) => crate::review::run(args, cwd, env, err),
         Command::Rules(command) => crate::authoring::run(command, cwd, env, out, err),
         Command::Site(args) => show_site(args, cwd, out, err),
+        Command::Merge(args) => merge_reports(args, cwd, out, err),
     }
+}
+
+/// `postscrub merge`: one JSON report from the shards' reports.
+fn merge_reports(
+    args: &crate::cli::MergeArgs,
+    cwd: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
+    let files: Vec<PathBuf> = args.files.iter().map(|f| cwd.join(f)).collect();
+    let merged = match crate::merge::merge(&files, &|p| display_path(p, cwd)) {
+        Ok(m) => m,
+        Err(crate::merge::MergeError(why)) => {
+            writeln!(err, "error: {}", printable::printable(&why))?;
+            return Ok(Outcome::PostErrors);
+        }
+    };
+    crate::merge::write_json(&merged.records, out)?;
+    out.flush()?;
+    if !args.quiet {
+        if let Some(of) = merged.of {
+            for k in &merged.missing {
+                writeln!(
+                    err,
+                    "warning: no report of shard {k}/{of}: the merged report covers {} of {of} shards",
+                    of as usize - merged.missing.len()
+                )?;
+            }
+        }
+        let n = merged.records.len();
+        writeln!(
+            err,
+            "merged {} report{}: {n} post{}, {} would change, {} failed{}",
+            files.len(),
+            if files.len() == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            merged.changed,
+            merged.failed,
+            merged
+                .of
+                .map(|of| format!(" (shards of {of})"))
+                .unwrap_or_default()
+        )?;
+    }
+    Ok(if merged.failed > 0 {
+        Outcome::PostErrors
+    } else if merged.changed > 0 {
+        Outcome::WouldChange
+    } else {
+        Outcome::Done
+    })
 }
 
 /// `postscrub site`: what was detected and what it sets, on stdout.
@@ -555,6 +611,7 @@ fn process_all(
             view: run.view,
             step_summary,
             cwd: cwd.to_path_buf(),
+            shard: config.shard.map(|s| s.to_string()),
         }),
         format,
     );
@@ -681,6 +738,14 @@ fn process_all(
         )?;
     }
 
+    // The cache serves what reads (check, diff) and rewrites in place; `--out` writes a new
+    // tree, and a post on standard input is met once.
+    let cache = match action {
+        Action::Check | Action::Diff | Action::InPlace if !from_stdin => {
+            open_cache(&config, cwd, err)?
+        }
+        _ => None,
+    };
     let context = PostContext {
         cwd,
         config: &config,
@@ -689,6 +754,7 @@ fn process_all(
         view: run.view,
         stdin: stdin_post.as_ref(),
         rule_base: RuleBase::new(config.rule_base(cwd)),
+        cache: cache.as_ref(),
     };
     let bar = progress_bar(config.progress, posts.len());
     let pool = rayon::ThreadPoolBuilder::new()
@@ -726,6 +792,12 @@ fn process_all(
         }
     }
     bar.finish_and_clear();
+    if let Some(cache) = &cache {
+        let stats = cache.finish();
+        if config.verbose {
+            writeln!(err, "{}", cache_line(&stats, cache, cwd))?;
+        }
+    }
     summary.elapsed = start.elapsed();
     summary.failed += walk_errors.len();
     summary.not_content = scope.not_content.len();
@@ -747,6 +819,62 @@ fn process_all(
     } else {
         Outcome::Done
     })
+}
+
+/// The run's result cache, or `None` (`--no-cache`, or a cache that cannot be used: said once,
+/// and the run goes on without it).
+pub(crate) fn open_cache(
+    config: &Config,
+    cwd: &Path,
+    err: &mut dyn Write,
+) -> Result<Option<crate::cache::Cache>> {
+    let Some(setting) = &config.cache else {
+        return Ok(None);
+    };
+    let mut run = blake3::Hasher::new();
+    run.update(&config.rules.fingerprint());
+    run.update(format!("{:?}", config.options).as_bytes());
+    match crate::cache::Cache::open(&setting.dir, *run.finalize().as_bytes(), setting.max_size) {
+        Ok(cache) => Ok(Some(cache)),
+        Err(crate::cache::Unusable(why)) => {
+            if !config.quiet {
+                writeln!(
+                    err,
+                    "warning: the result cache is not used: {} (--no-cache silences this)",
+                    printable::printable(&why.replacen(
+                        &setting.dir.display().to_string(),
+                        &display_path(&setting.dir, cwd),
+                        1
+                    ))
+                )?;
+            }
+            Ok(None)
+        }
+    }
+}
+
+/// `--verbose`: what the run did with the cache.
+pub(crate) fn cache_line(
+    stats: &crate::cache::Stats,
+    cache: &crate::cache::Cache,
+    cwd: &Path,
+) -> String {
+    let mut line = format!(
+        "cache: {} hit{}, {} miss{}",
+        stats.hits,
+        if stats.hits == 1 { "" } else { "s" },
+        stats.misses,
+        if stats.misses == 1 { "" } else { "es" },
+    );
+    if stats.unreadable > 0 {
+        line.push_str(&format!(" ({} unreadable, rewritten)", stats.unreadable));
+    }
+    line.push_str(&format!(", {} written", stats.written));
+    if stats.pruned > 0 {
+        line.push_str(&format!(", {} old entries pruned", stats.pruned));
+    }
+    line.push_str(&format!(" ({})", display_path(cache.root(), cwd)));
+    line
 }
 
 /// Each post's naming facts (date, `slug:`, `url:`) for the generators that name or route
@@ -946,10 +1074,9 @@ fn position_message(e: &pipeline::PostError) -> String {
     }
 }
 
-/// The rules that changed a post, as reports show them: those the pipeline fired, and the
-/// Jekyll rename when the post gets a dated name.
-pub(crate) fn fired_rules(processed: &Processed, renamed: bool) -> Vec<FiredRule> {
-    let mut fired: Vec<FiredRule> = processed
+/// The rules that changed a post, as reports show them.
+pub(crate) fn fired_rules(processed: &Processed) -> Vec<FiredRule> {
+    processed
         .fired
         .iter()
         .map(|f| FiredRule {
@@ -960,19 +1087,20 @@ pub(crate) fn fired_rules(processed: &Processed, renamed: bool) -> Vec<FiredRule
             line: f.line,
             column: f.column,
         })
-        .collect();
-    if renamed {
-        let meta = &*pipeline::JEKYLL_NAME_RULE;
-        fired.push(FiredRule {
-            id: meta.id.clone(),
-            count: 1,
-            severity: meta.severity,
-            message: meta.message.clone(),
-            line: Some(1),
-            column: Some(1),
-        });
+        .collect()
+}
+
+/// The Jekyll rename, shown as a rule that fired when the post gets a dated name.
+pub(crate) fn jekyll_rename_rule() -> FiredRule {
+    let meta = &*pipeline::JEKYLL_NAME_RULE;
+    FiredRule {
+        id: meta.id.clone(),
+        count: 1,
+        severity: meta.severity,
+        message: meta.message.clone(),
+        line: Some(1),
+        column: Some(1),
     }
-    fired
 }
 
 /// Read, transform and write or compare one post. Never panics on bad input; errors become a
@@ -1015,12 +1143,16 @@ fn handle_post(
             "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into(),
         );
     };
-    let processed: Processed = match std::panic::catch_unwind(|| {
-        pipeline::process(text, &rule_path, &config.rules, &config.options)
-    }) {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => return fail(result, position_message(&e)),
-        Err(_) => {
+    let need = match context.action {
+        Action::Check => Need::Verdict {
+            all_lines: context.ranges,
+        },
+        _ => Need::Output,
+    };
+    let memo = match memo::transform(text, &rule_path, config, need, context.cache) {
+        Ok(m) => m,
+        Err(Failure::Post(e)) => return fail(result, position_message(&e)),
+        Err(Failure::Internal) => {
             return fail(
                 result,
                 "internal error while converting this post (a bug: please report it with the post); left untouched".into(),
@@ -1028,8 +1160,8 @@ fn handle_post(
         }
     };
     if let Some(planned) = naming.date
-        && let Some(date) = pipeline::output_facts(&processed.output, &config.options).date
-        && date != planned
+        && let Some(date) = &memo.date
+        && *date != planned.to_string()
     {
         return fail(
             result,
@@ -1039,10 +1171,14 @@ fn handle_post(
         );
     }
     let renamed = naming.rename.is_some();
-    let changed = processed.output != text || renamed;
-    result.fired = fired_rules(&processed, renamed);
-    result.warnings = processed.warnings;
-    result.notes = processed.notes;
+    let changed = memo.changed || renamed;
+    let output: &str = memo.output.as_deref().unwrap_or(text);
+    result.fired = memo.fired.clone();
+    if renamed {
+        result.fired.push(jekyll_rename_rule());
+    }
+    result.warnings = memo.warnings.clone();
+    result.notes = memo.notes.clone();
     result.warnings.extend(naming.warnings.iter().cloned());
     if changed {
         result.status = Status::Changed;
@@ -1063,19 +1199,20 @@ fn handle_post(
                         old_path.as_os_str().as_bytes(),
                         new_path.as_os_str().as_bytes(),
                         text,
-                        &processed.output,
+                        output,
                         config.color,
                     ));
                 }
-                DiffView::Stat => result.diff_stat = Some(diff::stat(text, &processed.output)),
+                DiffView::Stat => result.diff_stat = Some(diff::stat(text, output)),
                 DiffView::NameOnly => {}
             }
         }
         Action::Check if changed => {
-            result.changed_lines = if context.ranges {
-                diff::changed_lines(text, &processed.output)
+            result.changed_lines = if memo.changed {
+                memo.lines.clone()
             } else {
-                let line = diff::first_changed_line(text, &processed.output);
+                // Only renamed: the content is the same.
+                let line = diff::first_changed_line(text, text);
                 vec![(line, line)]
             };
         }
@@ -1090,7 +1227,7 @@ fn handle_post(
             };
             // An interrupted run already wrote this page's conversion beside it.
             if let Some(md) = taken_md
-                && std::fs::read(md).is_ok_and(|b| b == processed.output.as_bytes())
+                && std::fs::read(md).is_ok_and(|b| b == output.as_bytes())
             {
                 if let Err(e) = std::fs::remove_file(path) {
                     return fail(
@@ -1110,7 +1247,7 @@ fn handle_post(
                 durable: true,
                 ..Attributes::of(meta)
             };
-            if let Err(e) = atomic::write(path, processed.output.as_bytes(), attrs) {
+            if let Err(e) = atomic::write(path, output.as_bytes(), attrs) {
                 return fail(result, format!("cannot write: {e}"));
             }
             // The page now lives as Markdown beside it; the new file is on disk first.
@@ -1163,7 +1300,7 @@ fn handle_post(
                 owner: None,
                 ..Attributes::of(meta)
             };
-            if let Err(e) = atomic::write(target, processed.output.as_bytes(), attrs) {
+            if let Err(e) = atomic::write(target, output.as_bytes(), attrs) {
                 return fail(result, format!("cannot write {shown}: {e}"));
             }
         }

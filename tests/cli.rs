@@ -7,5 +7,7 @@ fn cli_cases() {
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
         .env("CI", "true")
+        // Cases are about one run each; the cache has its own cases and tests (tests/cache.rs).
+        .env("POSTSCRUB_NO_CACHE", "1")
         .case("tests/cmd/*.toml");
 }

@@ -40,6 +40,7 @@ fn saved_diff_applies_with_patch_p1() {
     }
     let bin = env!("CARGO_BIN_EXE_postscrub");
     let diff = Command::new(bin)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(["diff", "posts", "--no-progress", "--no-site"])
         .current_dir(&site)
         .output()
@@ -78,6 +79,7 @@ fn saved_diff_applies_with_patch_p1() {
 
     let converted = tmp.path().join("converted");
     let out = Command::new(bin)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(["convert", "posts", "--no-progress", "--no-site", "--out"])
         .arg(&converted)
         .current_dir(&site)

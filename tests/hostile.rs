@@ -21,6 +21,7 @@ fn hostile_catalogue() {
         dir.display()
     );
     trycmd::TestCases::new()
+        .env("POSTSCRUB_NO_CACHE", "1")
         .env("NO_COLOR", "1")
         .env("CI", "true")
         .case("tests/hostile/*.toml");

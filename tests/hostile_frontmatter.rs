@@ -194,6 +194,7 @@ fn run(case: &Case) -> Result<(), String> {
     }
     let start = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(case.args)
         .current_dir(dir.path())
         .env("NO_COLOR", "1")

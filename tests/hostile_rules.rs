@@ -275,6 +275,7 @@ fn run(case: &Case) -> Option<String> {
     let dir = tempfile::tempdir().unwrap();
     let args = (case.setup)(dir.path());
     let output = Command::new(bin)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(&args)
         .current_dir(dir.path())
         .env("NO_COLOR", "1")

@@ -108,6 +108,7 @@ fn tree(dir: &Path) -> Vec<String> {
 
 fn run_in(dir: &Path, args: &[String]) -> (i32, Output) {
     let mut child = Command::new(BIN)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
@@ -745,6 +746,7 @@ fn lock_held_by_a_running_postscrub_stops_a_second_run() {
     write(&d.join("posts/a.md"), POST);
     // `convert -` waits for its standard input: a live process named postscrub.
     let mut holder = Command::new(BIN)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(["convert", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -781,6 +783,7 @@ fn concurrent_in_place_runs_leave_no_duplicates() {
         }
         let spawn = || {
             Command::new(BIN)
+                .env("POSTSCRUB_NO_CACHE", "1")
                 .args(["convert", "site", "--in-place", "-q"])
                 .current_dir(&d)
                 .stdout(Stdio::null())

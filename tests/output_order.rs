@@ -14,6 +14,7 @@ fn merged(args: &[&str], expected: &str) {
     let log = tmp.path().join("log");
     let file = fs::File::create(&log).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(args)
         .current_dir(&root)
         .env("NO_COLOR", "1")

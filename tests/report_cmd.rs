@@ -25,6 +25,7 @@ fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 
 fn report(cwd: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .env("POSTSCRUB_NO_CACHE", "1")
         .arg("report")
         .args(args)
         .args(["--no-config", "--no-progress"])

@@ -7,6 +7,7 @@ use std::process::Command;
 
 fn check(format: &str) -> (Option<i32>, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(["check", "posts", "--format", format, "--no-config"])
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/check.in"))
         .env("CI", "true")
@@ -20,6 +21,7 @@ fn check(format: &str) -> (Option<i32>, String) {
 /// GitHub cap bites), one named `100% sure #1.html`. Returns exit code, stdout, stderr.
 fn check_many(format: &str, env: &[(&str, &Path)]) -> (Option<i32>, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_postscrub"));
+    cmd.env("POSTSCRUB_NO_CACHE", "1");
     cmd.args([
         "check",
         "posts",

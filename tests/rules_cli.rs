@@ -4,5 +4,7 @@
 
 #[test]
 fn rules_cli() {
-    trycmd::TestCases::new().case("tests/rules_cmd/*.toml");
+    trycmd::TestCases::new()
+        .env("POSTSCRUB_NO_CACHE", "1")
+        .case("tests/rules_cmd/*.toml");
 }

@@ -303,6 +303,7 @@ fn corpus_site() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(BIN)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(args)
         .current_dir(dir)
         .env("CI", "true")
@@ -389,6 +390,7 @@ fn run_bounded(dir: &Path, args: &[&str]) -> (i32, String, String) {
     use std::process::Stdio;
     use std::time::{Duration, Instant};
     let mut child = Command::new(BIN)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(args)
         .current_dir(dir)
         .env("CI", "true")

@@ -14,6 +14,7 @@ const BIN: &str = env!("CARGO_BIN_EXE_postscrub");
 /// `postscrub convert -` with `args`, on `html`: stdout and stderr.
 fn convert(html: &str, args: &[&str]) -> (String, String) {
     let mut child = Command::new(BIN)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .args(["convert", "-", "--no-site", "--no-config"])
         .args(args)
         .env("NO_COLOR", "1")
@@ -130,6 +131,7 @@ fn a_jekyll_post_without_a_date_is_named_by_its_file() {
         .set_modified(when)
         .unwrap();
     let out = Command::new(BIN)
+        .env("POSTSCRUB_NO_CACHE", "1")
         .current_dir(dir.path())
         .args([
             "convert",

@@ -70,7 +70,7 @@ pub struct Options {
 }
 
 /// What a conversion did that its caller may want to report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Notes {
     /// Embeds kept as players (an HTML block or a Hugo shortcode).
     pub embeds_kept: u32,

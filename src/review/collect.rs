@@ -10,7 +10,8 @@ use crate::body::BodyMode;
 use crate::config::Config;
 use crate::document::Document;
 use crate::frontmatter::{FrontMatter, value_text};
-use crate::pipeline::{self, OutputFormat, PostWarning};
+use crate::memo::{self, Failure, Need};
+use crate::pipeline::{OutputFormat, PostWarning};
 use crate::plan::PostNaming;
 use crate::report::FiredRule;
 use crate::walk::Post;
@@ -43,6 +44,8 @@ pub struct Context<'a> {
     pub out: &'a Path,
     /// What `when.path` globs are relative to, as for `check`.
     pub rule_base: crate::run::RuleBase,
+    /// The result cache, as for `check`.
+    pub cache: Option<&'a crate::cache::Cache>,
 }
 
 /// Review post `number` (its place in the walk, which names its page).
@@ -67,11 +70,9 @@ pub fn review(
         return fail("not UTF-8 text: convert it first (e.g. with iconv)".into());
     };
     let rule_path = cx.rule_base.relative(&post.path, &post.relative);
-    let processed = match std::panic::catch_unwind(|| {
-        pipeline::process(text, &rule_path, &cx.config.rules, &cx.config.options)
-    }) {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => {
+    let memo = match memo::transform(text, &rule_path, cx.config, Need::Output, cx.cache) {
+        Ok(m) => m,
+        Err(Failure::Post(e)) => {
             let at = match (e.line, e.column) {
                 (Some(l), Some(c)) => format!("line {l}:{c}: "),
                 (Some(l), None) => format!("line {l}: "),
@@ -79,7 +80,7 @@ pub fn review(
             };
             return fail(format!("{at}{}", e.message));
         }
-        Err(_) => {
+        Err(Failure::Internal) => {
             return fail(
                 "internal error while converting this post (a bug: please report it with the post)"
                     .into(),
@@ -87,38 +88,42 @@ pub fn review(
         }
     };
     if let Some(planned) = naming.date
-        && let Some(date) = pipeline::output_facts(&processed.output, &cx.config.options).date
-        && date != planned
+        && let Some(date) = &memo.date
+        && *date != planned.to_string()
     {
         return fail(format!(
             "its converted date ({date}) is not the one its Jekyll name was made from ({planned})"
         ));
     }
-    let mut warnings = processed.warnings.clone();
+    let mut warnings = memo.warnings.clone();
     warnings.extend(naming.warnings.iter().cloned());
     let renamed = naming.rename.is_some();
-    if processed.output == text && !renamed {
+    if !memo.changed && !renamed {
         return Ok(Reviewed::Unchanged { path, warnings });
     }
-    let fired = crate::run::fired_rules(&processed, renamed);
+    let output: &str = memo.output.as_deref().unwrap_or(text);
+    let mut fired = memo.fired.clone();
+    if renamed {
+        fired.push(crate::run::jekyll_rename_rule());
+    }
 
     let original_body = Document::split(text).body;
     let original_html = match cx.config.options.body.resolve(original_body) {
         BodyMode::Markdown => markdown_to_html(original_body),
         _ => original_body.to_owned(),
     };
-    let converted_body = Document::split(&processed.output).body;
+    let converted_body = Document::split(output).body;
     let converted_html = match cx.config.options.to {
         OutputFormat::Html => converted_body.to_owned(),
         OutputFormat::Markdown => markdown_to_html(converted_body),
     };
-    let title = title(&processed.output).or_else(|| title(text));
+    let title = title(output).or_else(|| title(text));
     let (page, added, removed) = post_page::render(&PostInput {
         path: &path,
         renamed_to: naming.shown_as.as_deref(),
         title: title.as_deref(),
         original: text,
-        converted: &processed.output,
+        converted: output,
         original_html: &original_html,
         converted_html: &converted_html,
         fired: &fired,

@@ -139,11 +139,13 @@ pub fn run(
         out_dir::write(&out, name, bytes.as_bytes())?;
     }
 
+    let cache = crate::run::open_cache(&config, cwd, err)?;
     let cx = Context {
         cwd,
         config: &config,
         out: &out,
         rule_base: crate::run::RuleBase::new(config.rule_base(cwd)),
+        cache: cache.as_ref(),
     };
     let mut totals = Totals {
         failed: walked.errors.len(),
@@ -216,6 +218,12 @@ pub fn run(
         }
     }
     bar.finish_and_clear();
+    if let Some(cache) = &cache {
+        let stats = cache.finish();
+        if config.verbose {
+            writeln!(err, "{}", crate::run::cache_line(&stats, cache, cwd))?;
+        }
+    }
 
     let mut rules: Vec<RuleTotal> = rules.into_values().collect();
     rules.sort_by(|a, b| {

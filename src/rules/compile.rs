@@ -234,6 +234,8 @@ pub struct RuleSet {
     pub disabled: Vec<(String, Option<usize>)>,
     /// What loads but cannot do what it says (a rule that never acts, a file with no rules).
     pub warnings: Vec<RuleWarning>,
+    /// A hash of the file's text: what the result cache keys a run's rules on.
+    pub digest: [u8; 32],
 }
 
 impl RuleSet {
@@ -381,6 +383,7 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
         examples: spec.examples,
         disabled,
         warnings,
+        digest: *blake3::hash(text.as_bytes()).as_bytes(),
     })
 }
 

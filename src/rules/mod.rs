@@ -303,6 +303,29 @@ impl Rules {
         Ok(())
     }
 
+    /// A hash of everything that decides what these rules do to a post: each set's source and
+    /// text, and which rules run at which severity after overrides, `--select` and `--ignore`
+    /// (and which were left out, since a post's opt-out of one is then not an unknown id).
+    /// Two runs with the same fingerprint transform the same post the same way.
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        for set in &self.sets {
+            h.update(format!("{:?}\0", set.source).as_bytes());
+            h.update(&set.digest);
+            for meta in set.metas() {
+                h.update(format!("{}\0{:?}\0", meta.id, meta.severity).as_bytes());
+            }
+            h.update(b"\x01");
+        }
+        let mut left_out: Vec<&String> = self.left_out.iter().collect();
+        left_out.sort();
+        for id in left_out {
+            h.update(id.as_bytes());
+            h.update(b"\0");
+        }
+        *h.finalize().as_bytes()
+    }
+
     /// Whether `id` names a rule that was loaded, whether or not it runs.
     pub fn knows(&self, id: &str) -> bool {
         self.find(id).is_some() || self.left_out.contains(id)
