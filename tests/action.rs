@@ -67,6 +67,8 @@ fn the_run_step_checks_the_posts_and_fails_on_a_change() {
             .args(["-c", &body])
             .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/check.in"))
             .env("DIR", tmp.path())
+            // It runs in the repository's own test folder: no cache left there.
+            .env("POSTSCRUB_NO_CACHE", "1")
             .env("ARGS", a["inputs"]["args"]["default"].as_str().unwrap())
             .env("SRC", src)
             .env_remove("GITHUB_STEP_SUMMARY")
