@@ -5,7 +5,7 @@
 //! written) is decided after, from this and the run's plan, so a cached post goes through
 //! exactly the same code as a converted one.
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Lookup};
 use crate::config::Config;
 use crate::diff;
 use crate::generator::Target;
@@ -68,15 +68,17 @@ pub fn transform(
     cache: Option<&Cache>,
 ) -> Result<Memo, Failure> {
     let key = cache.map(|c| c.key(need.tag(), rule_path, text.as_bytes()));
-    if let (Some(cache), Some(key)) = (cache, &key)
-        && let Some(memo) = cache.get::<Memo>(key)
-        && memo.fits(need)
-    {
-        return Ok(memo);
+    let mut replace = false;
+    if let (Some(cache), Some(key)) = (cache, &key) {
+        match cache.get::<Memo>(key) {
+            Lookup::Hit(memo) if memo.fits(need) => return Ok(memo),
+            Lookup::Hit(_) | Lookup::Unreadable => replace = true,
+            Lookup::Missing => {}
+        }
     }
     let memo = compute(text, rule_path, config, need)?;
     if let (Some(cache), Some(key)) = (cache, &key) {
-        cache.put(key, &memo);
+        cache.put(key, &memo, replace);
     }
     Ok(memo)
 }

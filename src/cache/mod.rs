@@ -10,11 +10,12 @@
 //! or at the site root) holding its own `.gitignore` and a `CACHEDIR.TAG`. Each entry is one
 //! file named by its key, under a folder per postscrub version and one of 256 buckets:
 //!
-//! - **Safe under concurrent runs without locks.** An entry is immutable once written: it is
-//!   written to a temporary file and renamed into place, so a reader sees all of it or none.
-//!   Two runs that write the same key write the same bytes.
-//! - **Never a wrong result.** A file that is torn, truncated, corrupted or copied under another
-//!   key fails the checks in [`entry`] and is a miss, then rewritten.
+//! - **Never a wrong result.** Every entry carries its key, its length and a hash of its
+//!   payload ([`entry`]): a file that is half written, torn by a crash, truncated, corrupted or
+//!   copied under another key fails the checks, and is a miss, then replaced.
+//! - **Safe under concurrent runs without locks.** An entry is created exclusively and never
+//!   changed; two runs that write the same key write the same bytes, so whichever comes second
+//!   finds it there. A reader that meets an entry being written sees a short file: a miss.
 //! - **Bounded.** A run that wrote entries estimates the cache's size from a few buckets; over
 //!   the bound, the least recently used entries go (a hit refreshes an entry's time at most once
 //!   an hour) until it is back under three quarters of it.
@@ -27,7 +28,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// The default bound on the cache's size on disk.
@@ -44,8 +45,15 @@ const SAMPLE_BUCKETS: usize = 8;
 const SAMPLE_MIN_ENTRIES: u64 = 256;
 /// A hit refreshes its entry's time (for least-recently-used pruning) at most this often.
 const TOUCH_AFTER: Duration = Duration::from_secs(3600);
-/// A temporary file older than this was left by a run that died.
-const STALE_TEMP: Duration = Duration::from_secs(3600);
+
+/// What a lookup found.
+#[derive(Debug)]
+pub enum Lookup<T> {
+    Hit(T),
+    Missing,
+    /// There, but torn, truncated, corrupted or not for this key: a miss, to be replaced.
+    Unreadable,
+}
 
 /// An entry's key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +94,8 @@ pub struct Cache {
     misses: AtomicU64,
     unreadable: AtomicU64,
     written: AtomicU64,
-    temp_counter: AtomicU64,
+    /// Buckets known to exist, so a write does not look for its folder every time.
+    buckets_made: Vec<AtomicBool>,
 }
 
 /// Why the cache cannot be used this run (the run goes on without it).
@@ -123,7 +132,7 @@ impl Cache {
             misses: AtomicU64::new(0),
             unreadable: AtomicU64::new(0),
             written: AtomicU64::new(0),
-            temp_counter: AtomicU64::new(0),
+            buckets_made: (0..BUCKETS).map(|_| AtomicBool::new(false)).collect(),
         })
     }
 
@@ -150,36 +159,63 @@ impl Cache {
     }
 
     /// The entry for `key`, if there is a usable one.
-    pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Option<T> {
+    pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Lookup<T> {
         let path = self.path_of(key);
         let Ok(bytes) = std::fs::read(&path) else {
             self.misses.fetch_add(1, Ordering::Relaxed);
-            return None;
+            return Lookup::Missing;
         };
         match entry::decode(&key.0, &bytes) {
             Ok(value) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
                 touch(&path);
-                Some(value)
+                Lookup::Hit(value)
             }
             Err(_) => {
                 self.misses.fetch_add(1, Ordering::Relaxed);
                 self.unreadable.fetch_add(1, Ordering::Relaxed);
-                None
+                Lookup::Unreadable
             }
         }
     }
 
-    /// Store `value` under `key`. A failure to write only costs a later miss.
-    pub fn put<T: Serialize>(&self, key: &Key, value: &T) {
+    /// Store `value` under `key`; `replace`: over an entry that could not be read. A failure
+    /// to write only costs a later miss.
+    ///
+    /// The entry is created exclusively under its own name and written once; it is not renamed
+    /// into place (a rename costs four times a create on ext4). A reader that meets it half
+    /// written, or torn by a crash, fails its length and hash checks: a miss, and it replaces it.
+    /// Two runs that write one key write the same bytes, so the second just finds it there.
+    pub fn put<T: Serialize>(&self, key: &Key, value: &T, replace: bool) {
         let path = self.path_of(key);
         let Some(bucket) = path.parent() else { return };
-        if create_dir_no_symlink(bucket).is_err() {
-            return;
+        let index = usize::from(key.0[0]);
+        if !self.buckets_made[index].load(Ordering::Relaxed) {
+            if create_dir_no_symlink(bucket).is_err() {
+                return;
+            }
+            self.buckets_made[index].store(true, Ordering::Relaxed);
         }
-        let n = self.temp_counter.fetch_add(1, Ordering::Relaxed);
-        if write_atomic(&path, &entry::encode(&key.0, value), n).is_ok() {
-            self.written.fetch_add(1, Ordering::Relaxed);
+        if replace {
+            let _ = std::fs::remove_file(&path);
+        }
+        let bytes = entry::encode(&key.0, value);
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(&bytes));
+        match written {
+            Ok(()) => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
+            // Written meanwhile by another run: the same bytes.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+            // Half written (a full disk): nobody may read that as more than a miss, but
+            // better gone.
+            Err(_) => {
+                let _ = std::fs::remove_file(&path);
+            }
         }
     }
 
@@ -277,8 +313,8 @@ struct Found {
     modified: SystemTime,
 }
 
-/// The files of one bucket folder (temporary files left by dead runs are removed on the way).
-fn bucket_files(dir: &Path, now: SystemTime) -> Vec<Found> {
+/// The files of one bucket folder.
+fn bucket_files(dir: &Path) -> Vec<Found> {
     use std::os::unix::fs::MetadataExt;
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -290,14 +326,6 @@ fn bucket_files(dir: &Path, now: SystemTime) -> Vec<Found> {
             continue;
         }
         let modified = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-        if item.file_name().to_string_lossy().starts_with(".tmp-")
-            && now
-                .duration_since(modified)
-                .is_ok_and(|age| age > STALE_TEMP)
-        {
-            let _ = std::fs::remove_file(item.path());
-            continue;
-        }
         // What the file takes on disk (whole blocks), not only its length.
         let bytes = (meta.blocks() * 512).max(meta.len());
         found.push(Found {
@@ -335,7 +363,6 @@ fn buckets(root: &Path) -> Vec<PathBuf> {
 /// The size is estimated from a sample of buckets (keys spread evenly over them), so a run
 /// that wrote a few entries into a large cache does not read every bucket.
 pub fn prune(root: &Path, max_size: u64) -> u64 {
-    let now = SystemTime::now();
     let all = buckets(root);
     if all.is_empty() {
         return 0;
@@ -346,13 +373,13 @@ pub fn prune(root: &Path, max_size: u64) -> u64 {
         .collect();
     let (mut entries, mut bytes) = (0u64, 0u64);
     for dir in &sample {
-        let files = bucket_files(dir, now);
+        let files = bucket_files(dir);
         entries += files.len() as u64;
         bytes += files.iter().map(|f| f.bytes).sum::<u64>();
     }
     if entries < SAMPLE_MIN_ENTRIES {
         // A small cache: read it all, and drop the oldest entries first.
-        let mut files: Vec<Found> = all.iter().flat_map(|dir| bucket_files(dir, now)).collect();
+        let mut files: Vec<Found> = all.iter().flat_map(|dir| bucket_files(dir)).collect();
         let mut total: u64 = files.iter().map(|f| f.bytes).sum();
         if total <= max_size {
             return 0;
@@ -369,7 +396,7 @@ pub fn prune(root: &Path, max_size: u64) -> u64 {
     let share = max_size / 4 * 3 / all.len() as u64;
     let mut removed = 0;
     for dir in &all {
-        let mut files = bucket_files(dir, now);
+        let mut files = bucket_files(dir);
         let mut total: u64 = files.iter().map(|f| f.bytes).sum();
         if total > share {
             files.sort_by_key(|f| f.modified);
@@ -396,9 +423,8 @@ fn remove_oldest(files: Vec<Found>, total: &mut u64, goal: u64) -> u64 {
 
 /// The cache's size on disk: every entry of every version (what the bound is on).
 pub fn usage(root: &Path) -> u64 {
-    let now = SystemTime::now();
     buckets(root)
         .iter()
-        .map(|dir| bucket_files(dir, now).iter().map(|f| f.bytes).sum::<u64>())
+        .map(|dir| bucket_files(dir).iter().map(|f| f.bytes).sum::<u64>())
         .sum()
 }
