@@ -98,3 +98,49 @@ fn the_run_step_checks_the_posts_and_fails_on_a_change() {
             .contains("posts/kr/pmi.md")
     );
 }
+
+/// The CI examples in examples/ parse, and each command line they give postscrub parses with
+/// postscrub's own CLI (`--help` appended, so nothing runs): a renamed flag breaks this test.
+#[test]
+fn the_ci_examples_parse_and_their_commands_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut commands = Vec::new();
+    for file in [
+        "examples/github-actions/postscrub.yml",
+        "examples/github-actions/postscrub-matrix.yml",
+        "examples/gitlab-ci/.gitlab-ci.yml",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).unwrap();
+        let _: serde_yaml::Value =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for line in text.lines() {
+            let line = line.trim().trim_start_matches("- ").trim_start_matches("run: ");
+            let line = line.trim_start_matches("args: ");
+            let cmd = if let Some(rest) = line.strip_prefix("postscrub ") {
+                rest
+            } else if line.starts_with("check ") || line.starts_with("--version") {
+                line
+            } else {
+                continue;
+            };
+            // Up to a redirection or `||`; the matrix variable stands for a number.
+            let cmd = cmd.split(['>', '|']).next().unwrap().trim();
+            let cmd = cmd.replace("${{ matrix.shard }}", "1");
+            commands.push((file, cmd));
+        }
+    }
+    assert!(commands.len() >= 6, "{commands:?}");
+    for (file, cmd) in commands {
+        let args: Vec<&str> = cmd.split_whitespace().collect();
+        let out = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+            .args(&args)
+            .arg("--help")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{file}: `postscrub {cmd}` does not parse: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
