@@ -581,20 +581,48 @@ fn process_all(
         _ => None,
     };
     let site_root = the_site.map(|s| plan::canonical_lenient(&s.root));
-    let walked = walk::find_posts(
-        &roots,
-        WalkOptions {
-            filter: &config.filter,
-            skip,
-            follow: config.follow,
-            site_root: site_root.as_deref(),
-        },
-    );
-    let mut walked = walked;
+    let walk_options = WalkOptions {
+        filter: &config.filter,
+        skip,
+        follow: config.follow,
+        site_root: site_root.as_deref(),
+    };
+    // Reading commands on one tree, for a target that names no post from the others (Jekyll
+    // and Hugo plan names and URLs from all posts), never hold the list of posts: the walk is
+    // done twice, once to count the posts and report what it met, once handing posts over in
+    // batches as it finds them. Memory then stays the same for ten posts or a million, and
+    // the output is the same as when the posts are listed first (one tree walks in path order).
+    let streaming = matches!(action, Action::Check | Action::Diff)
+        && !from_stdin
+        && roots.len() == 1
+        && !matches!(
+            config.options.target,
+            crate::generator::Target::Jekyll | crate::generator::Target::Hugo
+        );
+    let shard_base = RuleBase::new(config.rule_base(cwd));
+    let in_shard = |p: &Post| {
+        config
+            .shard
+            .is_none_or(|s| s.holds(Path::new(&shard_base.relative(&p.path, &p.relative))))
+    };
+    let (mut found, mut in_this_shard) = (0usize, 0usize);
+    let mut walked = if streaming {
+        walk::walk_posts(&roots, walk_options, &mut |post| {
+            found += 1;
+            in_this_shard += usize::from(in_shard(&post));
+            std::ops::ControlFlow::Continue(())
+        })
+    } else {
+        walk::find_posts(&roots, walk_options)
+    };
+    if !streaming {
+        found = walked.posts.len();
+    }
     if from_stdin {
         walked
             .posts
             .push(stdin_as_post(common.stdin_filename.as_deref(), cwd));
+        found += 1;
     }
     let walk_errors = walked.errors;
     let format = run.format.or(config.format).unwrap_or(Format::Human);
@@ -640,11 +668,7 @@ fn process_all(
             )?;
         }
     }
-    if walked.posts.is_empty()
-        && walk_errors.is_empty()
-        && scope.not_content.is_empty()
-        && !config.quiet
-    {
+    if found == 0 && walk_errors.is_empty() && scope.not_content.is_empty() && !config.quiet {
         let looked_in = match (root_paths.is_empty(), the_site) {
             (true, Some(site)) => format!(
                 "the {} site's content folders ({}; none exists)",
@@ -674,8 +698,11 @@ fn process_all(
         Action::InPlace => Some(Destination::InPlace),
         _ => None,
     };
-    let mut posts = walked.posts;
+    let mut posts = std::mem::take(&mut walked.posts);
     take_shard(&mut posts, &config, cwd);
+    if !streaming {
+        in_this_shard = posts.len();
+    }
     // The generator's names (Jekyll's dates, Hugo's URLs, Hexo's hidden names), decided for
     // all posts from their converted front matter, so the diff and the plan show them.
     let facts = post_facts(&posts, &config);
@@ -756,41 +783,90 @@ fn process_all(
         rule_base: RuleBase::new(config.rule_base(cwd)),
         cache: cache.as_ref(),
     };
-    let bar = progress_bar(config.progress, posts.len());
+    let bar = progress_bar(config.progress, in_this_shard);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .build()
         .context("cannot start worker threads")?;
-    let batch = BATCH_PER_THREAD * config.jobs;
-    let work: Vec<(&Post, Option<&Target>, &PostNaming)> = posts
-        .iter()
-        .zip(targets.iter().map(Option::as_ref))
-        .zip(&namings)
-        .map(|((p, t), n)| (p, t, n))
-        .collect();
-    for chunk in work.chunks(batch.max(1)) {
-        let results: Vec<PostResult> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map(|&(post, target, naming)| {
-                    let r = handle_post(post, target, naming, &context);
-                    bar.inc(1);
-                    r
-                })
-                .collect()
-        });
-        for result in &results {
-            summary.add(&result.status);
-            summary.warnings += result.warnings.len();
-            summary.notes.add(&result.notes);
-            if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
-                failing += 1;
+    let batch = (BATCH_PER_THREAD * config.jobs).max(1);
+    let mut run_chunk =
+        |chunk: &[(&Post, Option<&Target>, &PostNaming)], summary: &mut Summary| -> Result<()> {
+            let results: Vec<PostResult> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map(|&(post, target, naming)| {
+                        let r = handle_post(post, target, naming, &context);
+                        bar.inc(1);
+                        r
+                    })
+                    .collect()
+            });
+            for result in &results {
+                summary.add(&result.status);
+                summary.warnings += result.warnings.len();
+                summary.notes.add(&result.notes);
+                if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
+                    failing += 1;
+                }
+                // Flushed per post, so that on a pipe too a post's warnings (stderr) come right
+                // before its diff (stdout), and the summary after every result.
+                bar.suspend(|| reporter.post(result, out, err).and_then(|()| out.flush()))?;
             }
-            // Flushed per post, so that on a pipe too a post's warnings (stderr) come right
-            // before its diff (stdout), and the summary after every result.
-            bar.suspend(|| reporter.post(result, out, err).and_then(|()| out.flush()))?;
+            Ok(())
+        };
+    if streaming {
+        let mut hidden = Vec::new();
+        let mut failure: Option<anyhow::Error> = None;
+        let mut pending: Vec<Post> = Vec::with_capacity(batch);
+        let mut flush = |pending: &mut Vec<Post>, summary: &mut Summary| -> Result<()> {
+            // Hexo's hidden names (and nothing else) are decided per post.
+            let mut naming = plan::naming(pending, &[], config.options.target, to_markdown, &|p| {
+                display_path(p, cwd)
+            });
+            hidden.append(&mut naming.hidden);
+            if matches!(action, Action::Diff) {
+                plan::show_output_names(pending, &mut naming.posts, to_markdown);
+            }
+            let work: Vec<(&Post, Option<&Target>, &PostNaming)> = pending
+                .iter()
+                .zip(&naming.posts)
+                .map(|(p, n)| (p, None, n))
+                .collect();
+            run_chunk(&work, summary)?;
+            pending.clear();
+            Ok(())
+        };
+        walk::walk_posts(&roots, walk_options, &mut |post| {
+            if !in_shard(&post) {
+                return std::ops::ControlFlow::Continue(());
+            }
+            pending.push(post);
+            if pending.len() == batch
+                && let Err(e) = flush(&mut pending, &mut summary)
+            {
+                failure = Some(e);
+                return std::ops::ControlFlow::Break(());
+            }
+            std::ops::ControlFlow::Continue(())
+        });
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        flush(&mut pending, &mut summary)?;
+
+        summary.notes.lines.extend(hidden_note(&hidden));
+    } else {
+        let work: Vec<(&Post, Option<&Target>, &PostNaming)> = posts
+            .iter()
+            .zip(targets.iter().map(Option::as_ref))
+            .zip(&namings)
+            .map(|((p, t), n)| (p, t, n))
+            .collect();
+        for chunk in work.chunks(batch) {
+            run_chunk(chunk, &mut summary)?;
         }
     }
+
     bar.finish_and_clear();
     if let Some(cache) = &cache {
         let stats = cache.finish();

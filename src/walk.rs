@@ -253,6 +253,27 @@ impl Root {
 /// FIFOs, sockets and devices are never opened. Folders honour `.gitignore` (inside a Git
 /// repository, as Git does), `.ignore` and `.git/info/exclude`.
 pub fn find_posts(roots: &[Root], options: WalkOptions<'_>) -> Walk {
+    let mut posts = Vec::new();
+    let mut walk = walk_posts(roots, options, &mut |post| {
+        posts.push(post);
+        std::ops::ControlFlow::Continue(())
+    });
+    posts.sort();
+    posts.dedup_by(|a, b| a.path == b.path);
+    walk.posts = posts;
+    walk
+}
+
+/// Walk `roots`, handing each post to `each` as it is found instead of keeping them: what a
+/// run over a million posts needs to stay in bounded memory. Within one root the posts come
+/// sorted by path (each folder's entries are sorted, and the walk is depth first); over
+/// several roots, in the order of the roots. `each` can stop the walk. The returned `Walk`
+/// holds the errors, notes and locked folders, and no posts.
+pub fn walk_posts(
+    roots: &[Root],
+    options: WalkOptions<'_>,
+    each: &mut dyn FnMut(Post) -> std::ops::ControlFlow<()>,
+) -> Walk {
     let filter = options.filter;
     let skip = options.skip.and_then(|s| s.canonicalize().ok());
     let mut walk = Walk::default();
@@ -280,7 +301,7 @@ pub fn find_posts(roots: &[Root], options: WalkOptions<'_>) -> Walk {
                 _ => Path::new("."),
             };
             if !filter.explicitly_excluded(root) {
-                walk.posts.push(Post {
+                let post = Post {
                     path: root.clone(),
                     relative: slash_string(&rel_path),
                     rel_path,
@@ -289,7 +310,10 @@ pub fn find_posts(roots: &[Root], options: WalkOptions<'_>) -> Walk {
                         .unwrap_or_else(|_| parent.to_path_buf()),
                     named: true,
                     symlink: link,
-                });
+                };
+                if each(post).is_break() {
+                    return walk;
+                }
             }
             continue;
         }
@@ -305,10 +329,10 @@ pub fn find_posts(roots: &[Root], options: WalkOptions<'_>) -> Walk {
         }
         let tree = root.canonicalize().unwrap_or_else(|_| root.clone());
         let base = base.as_deref().unwrap_or(root);
-        walk_tree(root, base, &tree, skip.as_deref(), options, &mut walk);
+        if walk_tree(root, base, &tree, skip.as_deref(), options, &mut walk, each).is_break() {
+            return walk;
+        }
     }
-    walk.posts.sort();
-    walk.posts.dedup_by(|a, b| a.path == b.path);
     walk
 }
 
@@ -435,9 +459,11 @@ fn walk_tree(
     skip: Option<&Path>,
     options: WalkOptions<'_>,
     walk: &mut Walk,
-) {
+    each: &mut dyn FnMut(Post) -> std::ops::ControlFlow<()>,
+) -> std::ops::ControlFlow<()> {
     let filter = options.filter;
     let locked_dirs = Arc::new(Mutex::new(Vec::new()));
+    let mut flow = std::ops::ControlFlow::Continue(());
     for entry in walker(root, skip, options, &locked_dirs) {
         let entry = match entry {
             Ok(e) => e,
@@ -547,19 +573,24 @@ fn walk_tree(
             continue;
         }
         if wanted() {
-            walk.posts.push(Post {
+            let post = Post {
                 symlink: entry.path_is_symlink(),
                 path: entry.into_path(),
                 relative,
                 rel_path,
                 tree: tree.to_path_buf(),
                 named: false,
-            });
+            };
+            if each(post).is_break() {
+                flow = std::ops::ControlFlow::Break(());
+                break;
+            }
         }
     }
     if let Ok(mut dirs) = locked_dirs.lock() {
         walk.locked_dirs.append(&mut dirs);
     }
+    flow
 }
 
 #[cfg(test)]

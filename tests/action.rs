@@ -114,7 +114,10 @@ fn the_ci_examples_parse_and_their_commands_exist() {
         let _: serde_yaml::Value =
             serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         for line in text.lines() {
-            let line = line.trim().trim_start_matches("- ").trim_start_matches("run: ");
+            let line = line
+                .trim()
+                .trim_start_matches("- ")
+                .trim_start_matches("run: ");
             let line = line.trim_start_matches("args: ");
             let cmd = if let Some(rest) = line.strip_prefix("postscrub ") {
                 rest
