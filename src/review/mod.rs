@@ -254,6 +254,12 @@ pub fn run(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // A report of one job of a matrix says which share of the posts it shows.
+    let shard = config
+        .shard
+        .map(|s| format!(" (shard {s})"))
+        .unwrap_or_default();
+    let title = format!("{title}{shard}");
     let index = index_page::render(&Index {
         title: &title,
         totals: &totals,
@@ -265,7 +271,7 @@ pub fn run(
     if !config.quiet {
         writeln!(
             err,
-            "{} post{} seen: {} would change, {} unchanged, {} failed, {} warning{} ({:.2}s). Report: {}",
+            "{} post{} seen{shard}: {} would change, {} unchanged, {} failed, {} warning{} ({:.2}s). Report: {}",
             totals.seen,
             if totals.seen == 1 { "" } else { "s" },
             totals.changed,
