@@ -29,7 +29,10 @@ pub enum Kind {
     Comments,
     Attributes,
     LazyImage,
+    Proxy,
     Extract,
+    Cover,
+    CoverProxy,
 }
 
 impl Kind {
@@ -42,7 +45,15 @@ impl Kind {
             Kind::Attributes => "attributes",
             Kind::LazyImage => "lazy-image",
             Kind::Extract => "extract",
+            Kind::Proxy => "proxy",
+            Kind::Cover => "cover",
+            Kind::CoverProxy => "cover-proxy",
         }
+    }
+
+    /// Whether the rule acts on the front matter (`front_matter:` in the file).
+    pub fn front_matter(self) -> bool {
+        matches!(self, Kind::Cover | Kind::CoverProxy)
     }
 
     /// Whether the rule takes visible text out of the body.
@@ -71,6 +82,9 @@ pub struct Candidate {
     pub field: Option<String>,
     /// Words a `when:` marker may be chosen from (class names, ids).
     pub markers: Vec<String>,
+    /// Text an example tag must hold (a proxy prefix), or a front-matter `(field, value)` for
+    /// a front-matter rule's example.
+    pub needle: Option<(String, String)>,
 }
 
 /// Settings of a suggestion run.
@@ -201,6 +215,7 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
             texts: Vec::new(),
             field: None,
             markers: Vec::new(),
+            needle: None,
         });
     }
     let comments: Vec<_> = stats
@@ -245,9 +260,12 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
             texts: Vec::new(),
             field: None,
             markers: Vec::new(),
+            needle: None,
         });
     }
     attributes(stats, needed, &share, &of, &mut out);
+    proxies(stats, needed, &share, &of, &mut out);
+    covers(stats, needed, &share, &of, &mut out);
     lines(name, stats, needed, limits.target, &share, &of, &mut out);
     out.sort_by(|a, b| {
         b.confidence
@@ -361,6 +379,7 @@ fn blocks(
             texts: texts.iter().map(|b| b.text.clone()).collect(),
             field: None,
             markers: selector_words(selector),
+            needle: None,
         });
     }
 }
@@ -420,6 +439,7 @@ fn wraps(
             texts: Vec::new(),
             field: None,
             markers: selector_words(selector),
+            needle: None,
         });
     }
 }
@@ -457,6 +477,7 @@ fn attributes(
             texts: Vec::new(),
             field: None,
             markers: Vec::new(),
+            needle: None,
         });
     }
     let img: Vec<(&String, _)> = stats
@@ -494,6 +515,7 @@ fn attributes(
             texts: Vec::new(),
             field: None,
             markers: Vec::new(),
+            needle: None,
         });
     }
     let other: Vec<(&String, _)> = stats
@@ -537,6 +559,123 @@ fn attributes(
             texts: Vec::new(),
             field: None,
             markers: Vec::new(),
+            needle: None,
+        });
+    }
+}
+
+fn proxies(
+    stats: &GroupStats,
+    needed: u32,
+    share: &dyn Fn(u32) -> f64,
+    of: &dyn Fn(u32) -> String,
+    out: &mut Vec<Candidate>,
+) {
+    for (_, p) in stats.proxies.frequent(needed) {
+        let prefix = regex::escape(&p.prefix);
+        let (what, rewrite) = if p.encoded {
+            (
+                "links through a redirect page, the real URL encoded after it",
+                format!(
+                    "pattern: {}, replace: '$1', url_decode: true",
+                    quote(&format!("^{prefix}([^&]+).*$"))
+                ),
+            )
+        } else {
+            (
+                "URLs behind a proxy, the real URL after it",
+                format!("pattern: {}, replace: ''", quote(&format!("^{prefix}"))),
+            )
+        };
+        let selector = format!("{}[{}^=\"{}\"]", p.tag, p.attribute, p.prefix);
+        out.push(Candidate {
+            id: format!(
+                "proxy-{}-{}",
+                p.tag,
+                slug(p.prefix.split("://").nth(1).unwrap_or(""))
+            ),
+            kind: Kind::Proxy,
+            action: vec![format!(
+                "rewrite_attribute: {{ selector: {}, name: {}, {rewrite} }}",
+                quote(&selector),
+                p.attribute
+            )],
+            message: format!(
+                "{}: {} {what} ({}, {} times)",
+                of(p.seen.posts),
+                if p.tag == "img" { "image" } else { "link" },
+                p.prefix,
+                p.seen.count
+            ),
+            posts: p.seen.posts,
+            confidence: share(p.seen.posts),
+            examples: Vec::new(),
+            texts: Vec::new(),
+            field: None,
+            markers: Vec::new(),
+            needle: Some((String::new(), p.prefix.clone())),
+        });
+    }
+}
+
+fn covers(
+    stats: &GroupStats,
+    needed: u32,
+    share: &dyn Fn(u32) -> f64,
+    of: &dyn Fn(u32) -> String,
+    out: &mut Vec<Candidate>,
+) {
+    for (_, f) in stats.field_values.frequent(needed) {
+        let names: Vec<&str> = f.fields.keys().map(String::as_str).collect();
+        let Some(first) = names.first() else { continue };
+        let (kind, id, action, what) = if f.proxy {
+            (
+                Kind::CoverProxy,
+                format!(
+                    "field-proxy-{}",
+                    slug(f.contains.split("://").nth(1).unwrap_or(""))
+                ),
+                format!(
+                    "rewrite_fields: {{ names: [{}], pattern: {}, replace: '' }}",
+                    names.join(", "),
+                    quote(&format!("^{}", regex::escape(&f.contains)))
+                ),
+                format!("URLs behind the proxy {}", f.contains),
+            )
+        } else {
+            (
+                Kind::Cover,
+                format!(
+                    "placeholder-cover-{}",
+                    slug(f.contains.split('/').next().unwrap_or(""))
+                ),
+                format!(
+                    "remove_fields: {{ names: [{}], value_contains: {} }}",
+                    names.join(", "),
+                    quote(&f.contains)
+                ),
+                format!(
+                    "the same picture ({}…) as cover: a placeholder or ad",
+                    f.contains
+                ),
+            )
+        };
+        out.push(Candidate {
+            id,
+            kind,
+            action: vec![action],
+            message: format!(
+                "{}: `{}` holds {what}",
+                of(f.seen.posts),
+                names.join("`, `")
+            ),
+            posts: f.seen.posts,
+            confidence: share(f.seen.posts),
+            examples: Vec::new(),
+            texts: Vec::new(),
+            field: None,
+            markers: Vec::new(),
+            needle: Some(((*first).to_owned(), f.sample.clone())),
         });
     }
 }
@@ -592,6 +731,7 @@ fn lines(
             texts: Vec::new(),
             field: Some(field),
             markers: selector_words(selector),
+            needle: None,
         });
     }
 }

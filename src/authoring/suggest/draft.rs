@@ -74,43 +74,61 @@ impl Draft<'_> {
             );
             y.push_str("]\n");
         }
-        y.push_str("html:\n");
-        for r in &self.rules {
-            let c = r.candidate;
-            let e = r.effect;
-            let mut note = format!(
-                "  # {:.0} % confidence: changes {} of {} posts",
-                c.confidence * 100.0,
-                e.posts,
-                self.posts
-            );
-            if e.chars > 0 {
-                note.push_str(&format!(", removes {} characters", e.chars));
-                if let (Some((chars, _)), Some(post)) = (e.largest, &r.largest_post) {
-                    note.push_str(&format!(" (at most {chars}, in {post})"));
-                }
+        for (key, front_matter) in [("html", false), ("front_matter", true)] {
+            let part: Vec<&DraftRule<'_>> = self
+                .rules
+                .iter()
+                .filter(|r| r.candidate.kind.front_matter() == front_matter)
+                .collect();
+            if part.is_empty() {
+                continue;
             }
-            y.push_str(&note);
-            y.push('\n');
-            y.push_str(&format!("  - id: {}\n", c.id));
-            y.push_str(&format!("    message: {}\n", dq(&c.message)));
-            for line in &c.action {
-                y.push_str(&format!("    {line}\n"));
+            y.push_str(&format!("{key}:\n"));
+            for r in part {
+                self.rule(&mut y, r);
             }
         }
         if examples && !self.examples.is_empty() {
             y.push_str("examples:\n");
             for ex in &self.examples {
                 y.push_str(&format!("  # {}: cut from {}\n", ex.rule, ex.from));
-                y.push_str(&format!("  - input: {}\n", dq(&ex.input)));
-                y.push_str(&format!("    output: {}\n", dq(&ex.output)));
+                let mut lead = "  - ";
+                if !ex.input.is_empty() {
+                    y.push_str(&format!("{lead}input: {}\n", dq(&ex.input)));
+                    y.push_str(&format!("    output: {}\n", dq(&ex.output)));
+                    lead = "    ";
+                }
                 if let Some((before, after)) = &ex.front_matter {
-                    y.push_str("    front_matter:\n");
+                    y.push_str(&format!("{lead}front_matter:\n"));
                     y.push_str(&format!("      input: {}\n", dq(before)));
                     y.push_str(&format!("      output: {}\n", dq(after)));
                 }
             }
         }
         y
+    }
+
+    fn rule(&self, y: &mut String, r: &DraftRule<'_>) {
+        let c = r.candidate;
+        let e = r.effect;
+        let mut note = format!(
+            "  # {:.0} % confidence: changes {} of {} posts",
+            c.confidence * 100.0,
+            e.posts,
+            self.posts
+        );
+        if e.chars > 0 {
+            note.push_str(&format!(", removes {} characters", e.chars));
+            if let (Some((chars, _)), Some(post)) = (e.largest, &r.largest_post) {
+                note.push_str(&format!(" (at most {chars}, in {post})"));
+            }
+        }
+        y.push_str(&note);
+        y.push('\n');
+        y.push_str(&format!("  - id: {}\n", c.id));
+        y.push_str(&format!("    message: {}\n", dq(&c.message)));
+        for line in &c.action {
+            y.push_str(&format!("    {line}\n"));
+        }
     }
 }

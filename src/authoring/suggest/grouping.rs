@@ -57,6 +57,8 @@ pub struct PostKeys {
     pub fields: Vec<String>,
     /// The field asked for with `--group-by FIELD` (other than `author`).
     pub field: Option<String>,
+    /// Top-level fields whose value is a URL: `(field, value)`.
+    pub urls: Vec<(String, String)>,
 }
 
 /// Read the keys from a post's front matter and relative path.
@@ -87,12 +89,23 @@ pub fn keys(front_matter: Option<&str>, relative: &str, by: Option<&GroupBy>) ->
         Some(GroupBy::Field(f)) if f != "author" => fm.get(f).and_then(text),
         _ => None,
     };
+    let urls = fm
+        .keys()
+        .filter_map(|k| match fm.get(k) {
+            Some(Value::String(v)) if v.starts_with("http://") || v.starts_with("https://") => {
+                Some((k.to_owned(), v.chars().take(300).collect()))
+            }
+            _ => None,
+        })
+        .take(16)
+        .collect();
     PostKeys {
         author: fm.get("author").and_then(text),
         category,
         folder,
         fields: fm.keys().map(str::to_owned).collect(),
         field,
+        urls,
     }
 }
 

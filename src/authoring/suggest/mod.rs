@@ -331,6 +331,7 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
     for (i, k) in keys.iter().enumerate() {
         if let (Some(k), Some(g)) = (k, group_of[i]) {
             stats[g].fields.extend(k.fields.iter().cloned());
+            stats[g].add_front_matter(i as u32, &k.urls);
         }
     }
     drop(keys);
@@ -365,9 +366,22 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
         .zip(&proposed)
         .map(|(name, c)| Check::new(name, c))
         .collect();
+    // Front-matter rules change the posts whose values they were found in.
     let mut effects: Vec<Vec<Effect>> = proposed
         .iter()
-        .map(|c| vec![Effect::default(); c.len()])
+        .map(|cs| {
+            cs.iter()
+                .map(|c| Effect {
+                    posts: if c.kind.front_matter() { c.posts } else { 0 },
+                    count: if c.kind.front_matter() {
+                        u64::from(c.posts)
+                    } else {
+                        0
+                    },
+                    ..Effect::default()
+                })
+                .collect()
+        })
         .collect();
     let mut fragments: Vec<BTreeMap<String, Vec<(u32, String)>>> =
         names.iter().map(|_| BTreeMap::new()).collect();
@@ -508,11 +522,21 @@ struct Applied {
 }
 
 fn rule_file(name: &str, candidates: &[&Candidate]) -> String {
-    let mut y = format!("name: {}\nhtml:\n", candidates::quote(name));
-    for c in candidates {
-        y.push_str(&format!("  - id: {}\n", c.id));
-        for line in &c.action {
-            y.push_str(&format!("    {line}\n"));
+    let mut y = format!("name: {}\n", candidates::quote(name));
+    for (key, front_matter) in [("html", false), ("front_matter", true)] {
+        let part: Vec<&&Candidate> = candidates
+            .iter()
+            .filter(|c| c.kind.front_matter() == front_matter)
+            .collect();
+        if part.is_empty() {
+            continue;
+        }
+        y.push_str(&format!("{key}:\n"));
+        for c in part {
+            y.push_str(&format!("  - id: {}\n", c.id));
+            for line in &c.action {
+                y.push_str(&format!("    {line}\n"));
+            }
         }
     }
     y
@@ -531,10 +555,20 @@ fn compile(name: &str, candidates: &[&Candidate]) -> Option<Rules> {
 
 impl Check {
     fn new(name: &str, candidates: &[Candidate]) -> Check {
-        let refs: Vec<&Candidate> = candidates.iter().collect();
+        let body: Vec<&Candidate> = candidates
+            .iter()
+            .filter(|c| !c.kind.front_matter())
+            .collect();
         Check {
-            all: compile(name, &refs),
-            alone: candidates.iter().map(|c| compile(name, &[c])).collect(),
+            all: compile(name, &body),
+            alone: candidates
+                .iter()
+                .map(|c| {
+                    (!c.kind.front_matter())
+                        .then(|| compile(name, &[c]))
+                        .flatten()
+                })
+                .collect(),
         }
     }
 
@@ -599,6 +633,9 @@ fn fragment(post: u32, html: &str, c: &Candidate, _stats: &GroupStats) -> Option
     if !c.examples.is_empty() {
         return None;
     }
+    if let Some((_, needle)) = c.needle.as_ref().filter(|_| c.kind == Kind::Proxy) {
+        return first_tag_containing(html, needle).map(|(s, e)| html[s..e].to_owned());
+    }
     let names = attribute_names(c);
     let img_only =
         matches!(c.kind, Kind::LazyImage) || c.action.iter().any(|a| a.contains("selector: img,"));
@@ -621,6 +658,14 @@ fn attribute_names(c: &Candidate) -> Vec<String> {
         return vec![rest.split([',', ' ']).next().unwrap_or("").to_owned()];
     }
     Vec::new()
+}
+
+/// The first start tag that holds `needle`.
+fn first_tag_containing(html: &str, needle: &str) -> Option<(usize, usize)> {
+    let at = html.find(needle)?;
+    let start = html[..at].rfind('<')?;
+    let end = at + html[at..].find('>')? + 1;
+    Some((start, end))
 }
 
 /// The first start tag (only `<img>` when `img_only`) that carries one of `names`.
@@ -753,6 +798,14 @@ fn build_draft(
     let mut examples = Vec::new();
     for &i in &kept {
         let c = &rules[i].candidate;
+        if c.kind.front_matter() {
+            if let Some((field, value)) = &c.needle
+                && let Some(example) = front_matter_example(c, field, value, &sets, &options)
+            {
+                examples.push(example);
+            }
+            continue;
+        }
         for (post, input) in fragments.get(&c.id).into_iter().flatten() {
             let Ok(cleaned) = crate::clean::clean(input, &sets, &crate::suppress::Skip::none())
             else {
@@ -832,6 +885,34 @@ fn build_draft(
         }
     }
     Some(text)
+}
+
+/// An example of a front-matter rule: a post with the value seen, before and after.
+fn front_matter_example(
+    c: &Candidate,
+    field: &str,
+    value: &str,
+    sets: &[&RuleSet],
+    options: &crate::pipeline::Options,
+) -> Option<DraftExample> {
+    let before = format!(
+        "title: t\n{field}: {}\n",
+        serde_json::to_string(value).ok()?
+    );
+    let processed =
+        crate::pipeline::process_with_sets(&format!("---\n{before}---\n"), sets, options).ok()?;
+    let doc = crate::document::Document::split(&processed.output);
+    let mut after = doc.front_matter.unwrap_or("").to_owned();
+    if !after.ends_with('\n') {
+        after.push('\n');
+    }
+    (after != before).then(|| DraftExample {
+        rule: c.id.clone(),
+        from: format!("the `{field}` of posts of the group"),
+        input: String::new(),
+        output: String::new(),
+        front_matter: Some((before, after)),
+    })
 }
 
 /// The options examples run with: plain HTML out, the target given (for reserved names).

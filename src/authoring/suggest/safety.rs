@@ -155,6 +155,7 @@ mod tests {
             texts: vec!["扫码 下载 APP".into()],
             field: None,
             markers: vec![],
+            needle: None,
         };
         let mut e = Effect::default();
         judge(&mut e, &c, 0, 100, &removed("正文扫码下载APP", "正文"));

@@ -36,6 +36,8 @@ pub struct PostScan {
     pub tags: BTreeMap<String, TagCount>,
     pub lines: Vec<LineObs>,
     pub markers: BTreeSet<String>,
+    /// URLs behind a proxy or redirect page: `(tag, attribute, prefix, encoded)` per element.
+    pub proxies: Vec<Proxied>,
     /// Visible characters (white space not counted).
     pub visible: usize,
 }
@@ -46,6 +48,40 @@ pub struct TagCount {
     pub attributes: BTreeMap<String, u32>,
     /// Attributes whose value is a URL (lazy-image sources), on `img` only.
     pub url_attributes: BTreeMap<String, u32>,
+}
+
+/// An `img src` or `a href` that carries another URL after a fixed prefix
+/// (`https://cors.example/?http://…`, `https://link.example/?target=https%3A%2F%2F…`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Proxied {
+    pub tag: &'static str,
+    pub attribute: &'static str,
+    pub prefix: String,
+    /// The URL after the prefix is percent-encoded.
+    pub encoded: bool,
+}
+
+/// The fixed prefix before an embedded URL, and whether that URL is percent-encoded.
+pub fn proxy_prefix(value: &str) -> Option<(String, bool)> {
+    let value = value.trim();
+    if !(value.starts_with("http://") || value.starts_with("https://")) {
+        return None;
+    }
+    let query = value.find('?')?;
+    let rest = &value[query + 1..];
+    let (param, url) = match rest.split_once('=') {
+        Some((p, u)) if p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            (p.len() + 1, u)
+        }
+        _ => (0, rest),
+    };
+    let plain = url.starts_with("http://") || url.starts_with("https://");
+    let encoded = url.starts_with("http%3A%2F%2F") || url.starts_with("https%3A%2F%2F");
+    if !(plain || encoded) {
+        return None;
+    }
+    let prefix = &value[..query + 1 + param];
+    (prefix.len() < 120 && !prefix.contains('"')).then(|| (prefix.to_owned(), encoded))
 }
 
 /// An element with a class or id.
@@ -232,8 +268,27 @@ fn start_element(state: &Rc<RefCell<State>>, el: &mut Element) {
     if tag == "img"
         && let Some(src) = el.get_attribute("src")
     {
+        if let Some((prefix, encoded)) = proxy_prefix(&src) {
+            st.scan.proxies.push(Proxied {
+                tag: "img",
+                attribute: "src",
+                prefix,
+                encoded,
+            });
+        }
         let src: String = src.chars().take(200).collect();
         st.media.push(src);
+    }
+    if tag == "a"
+        && let Some(href) = el.get_attribute("href")
+        && let Some((prefix, encoded)) = proxy_prefix(&href)
+    {
+        st.scan.proxies.push(Proxied {
+            tag: "a",
+            attribute: "href",
+            prefix,
+            encoded,
+        });
     }
     if st.scan.markers.len() < MARKER_CAP {
         if let Some(class) = el.get_attribute("class") {

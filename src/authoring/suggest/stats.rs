@@ -147,6 +147,29 @@ pub struct LineStat {
 }
 
 #[derive(Debug, Default)]
+pub struct ProxyStat {
+    pub seen: Seen,
+    pub tag: String,
+    pub attribute: String,
+    pub prefix: String,
+    pub encoded: bool,
+}
+
+/// A front-matter value seen in many posts (a placeholder or ad cover), or a proxy prefix of
+/// front-matter URLs.
+#[derive(Debug, Default)]
+pub struct FieldStat {
+    pub seen: Seen,
+    /// Fields it was in.
+    pub fields: BTreeMap<String, u32>,
+    /// What the rule matches values by (`picsum.photos/400/300`, or the proxy prefix).
+    pub contains: String,
+    /// One value as seen, for the example.
+    pub sample: String,
+    pub proxy: bool,
+}
+
+#[derive(Debug, Default)]
 pub struct MarkerStat {
     pub seen: Seen,
 }
@@ -167,7 +190,9 @@ has_seen!(
     RawStat,
     CommentStat,
     LineStat,
-    MarkerStat
+    MarkerStat,
+    ProxyStat,
+    FieldStat
 );
 
 /// Attribute names and tag names kept per group (HTML may invent any number).
@@ -185,6 +210,9 @@ pub struct GroupStats {
     pub comments: Table<CommentStat>,
     pub lines: Table<LineStat>,
     pub markers: Table<MarkerStat>,
+    pub proxies: Table<ProxyStat>,
+    /// Front-matter URL values by what they share, and proxy prefixes of them.
+    pub field_values: Table<FieldStat>,
     /// `img` elements, and the posts that have any.
     pub images: AttrCount,
     /// Attributes on `img`.
@@ -292,6 +320,18 @@ impl GroupStats {
             stat.seen.add(post, l.span, new);
             bump_small(&mut stat.selectors, &l.selector);
         }
+        for p in &scan.proxies {
+            let key = format!("{}\u{1f}{}", p.tag, p.prefix);
+            let new = first(format!("p{key}"));
+            let stat = self.proxies.entry(&key);
+            if stat.seen.count == 0 {
+                stat.tag = p.tag.to_owned();
+                stat.attribute = p.attribute.to_owned();
+                stat.prefix.clone_from(&p.prefix);
+                stat.encoded = p.encoded;
+            }
+            stat.seen.add(post, (0, 0), new);
+        }
         for m in &scan.markers {
             self.markers.entry(m).seen.add(post, (0, 0), true);
         }
@@ -314,6 +354,36 @@ impl GroupStats {
         }
         for (name, n) in others {
             add_attr(&mut self.attributes, name, n);
+        }
+    }
+}
+
+impl GroupStats {
+    /// Count one post's front-matter URL values (`field`, value).
+    pub fn add_front_matter(&mut self, post: u32, urls: &[(String, String)]) {
+        let mut firsts: HashSet<String> = HashSet::new();
+        for (field, value) in urls {
+            let bare = value
+                .split_once("://")
+                .map_or(value.as_str(), |(_, rest)| rest);
+            // The same path with any query: a placeholder service (`?random=3`) or one ad image.
+            let (contains, proxy) = match super::scan::proxy_prefix(value) {
+                Some((prefix, _)) => (prefix, true),
+                None => (bare.split('?').next().unwrap_or(bare).to_owned(), false),
+            };
+            if contains.len() < 8 {
+                continue;
+            }
+            let key = format!("{}\u{1f}{contains}", u8::from(proxy));
+            let new = firsts.insert(key.clone());
+            let stat = self.field_values.entry(&key);
+            if stat.seen.count == 0 {
+                stat.contains.clone_from(&contains);
+                stat.sample.clone_from(value);
+                stat.proxy = proxy;
+            }
+            stat.seen.add(post, (0, 0), new);
+            bump_small(&mut stat.fields, field);
         }
     }
 }
