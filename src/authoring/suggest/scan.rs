@@ -298,10 +298,12 @@ fn start_element(state: &Rc<RefCell<State>>, el: &mut Element) {
                 }
             }
         }
-        if let Some(href) = el.get_attribute("href")
-            && let Some(host) = host_of(&href)
-        {
-            st.scan.markers.insert(host);
+        for name in ["href", "src"] {
+            if let Some(url) = el.get_attribute(name)
+                && let Some(host) = host_of(&url)
+            {
+                st.scan.markers.insert(host);
+            }
         }
     }
     if !el.can_have_content() {
