@@ -53,12 +53,37 @@ pub struct PostKeys {
     pub author: Option<String>,
     pub category: Option<String>,
     pub folder: String,
-    /// Top-level front-matter fields.
-    pub fields: Vec<String>,
     /// The field asked for with `--group-by FIELD` (other than `author`).
     pub field: Option<String>,
-    /// Top-level fields whose value is a URL: `(field, value)`.
+}
+
+/// What the candidates need of a post's front matter: its top-level fields (an `extract` must
+/// not write one of them), and those whose value is a URL, `(field, value)` (covers).
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatterFacts {
+    pub fields: Vec<String>,
     pub urls: Vec<(String, String)>,
+}
+
+/// Read the [`FrontMatterFacts`] of a post's front matter.
+pub fn facts(front_matter: Option<&str>) -> FrontMatterFacts {
+    let Some(fm) = front_matter.and_then(|t| FrontMatter::parse(t).ok()) else {
+        return FrontMatterFacts::default();
+    };
+    let urls = fm
+        .keys()
+        .filter_map(|k| match fm.get(k) {
+            Some(Value::String(v)) if v.starts_with("http://") || v.starts_with("https://") => {
+                Some((k.to_owned(), v.chars().take(300).collect()))
+            }
+            _ => None,
+        })
+        .take(16)
+        .collect();
+    FrontMatterFacts {
+        fields: fm.keys().map(str::to_owned).collect(),
+        urls,
+    }
 }
 
 /// Read the keys from a post's front matter and relative path.
@@ -89,23 +114,11 @@ pub fn keys(front_matter: Option<&str>, relative: &str, by: Option<&GroupBy>) ->
         Some(GroupBy::Field(f)) if f != "author" => fm.get(f).and_then(text),
         _ => None,
     };
-    let urls = fm
-        .keys()
-        .filter_map(|k| match fm.get(k) {
-            Some(Value::String(v)) if v.starts_with("http://") || v.starts_with("https://") => {
-                Some((k.to_owned(), v.chars().take(300).collect()))
-            }
-            _ => None,
-        })
-        .take(16)
-        .collect();
     PostKeys {
         author: fm.get("author").and_then(text),
         category,
         folder,
-        fields: fm.keys().map(str::to_owned).collect(),
         field,
-        urls,
     }
 }
 
@@ -120,7 +133,7 @@ pub fn group_of(keys: &PostKeys, by: &GroupBy) -> Option<String> {
 }
 
 /// The key to group by when none is asked for.
-pub fn choose(posts: &[PostKeys], min_posts: usize) -> GroupBy {
+pub fn choose(posts: &[&PostKeys], min_posts: usize) -> GroupBy {
     for by in [GroupBy::Field("author".to_owned()), GroupBy::Category] {
         let values: Option<Vec<String>> = posts.iter().map(|k| group_of(k, &by)).collect();
         let Some(values) = values else { continue };
@@ -150,7 +163,7 @@ mod tests {
         assert_eq!(k.author.as_deref(), Some("新浪财经"));
         assert_eq!(k.category.as_deref(), Some("金融"));
         assert_eq!(k.folder, "金融/新浪财经");
-        let many = vec![k.clone(); 4];
+        let many = vec![&k; 4];
         assert_eq!(choose(&many, 3), GroupBy::Field("author".into()));
         // Every post its own author: not a source; no categories either: folders.
         let lone: Vec<PostKeys> = (0..4)
@@ -160,7 +173,7 @@ mod tests {
                 ..PostKeys::default()
             })
             .collect();
-        assert_eq!(choose(&lone, 3), GroupBy::Folder);
+        assert_eq!(choose(&lone.iter().collect::<Vec<_>>(), 3), GroupBy::Folder);
         assert_eq!(keys(None, "a.md", None).folder, ".");
     }
 }

@@ -237,6 +237,7 @@ pub struct Settings<'a> {
 struct Read {
     raw_body: String,
     html: String,
+    front_matter: Option<String>,
 }
 
 fn read(post: &Post, settings: &Settings<'_>) -> Result<Read, String> {
@@ -258,6 +259,7 @@ fn read(post: &Post, settings: &Settings<'_>) -> Result<Read, String> {
     Ok(Read {
         raw_body: doc.body.to_owned(),
         html,
+        front_matter: doc.front_matter.map(str::to_owned),
     })
 }
 
@@ -303,8 +305,10 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
             Err(e) => skipped.push((shown(i), e)),
         },
     );
-    let readable: Vec<PostKeys> = keys.iter().flatten().cloned().collect();
-    let by = group_by.unwrap_or_else(|| grouping::choose(&readable, MIN_POSTS as usize));
+    let by = group_by.unwrap_or_else(|| {
+        let readable: Vec<&PostKeys> = keys.iter().flatten().collect();
+        grouping::choose(&readable, MIN_POSTS as usize)
+    });
     let mut names: Vec<String> = Vec::new();
     let mut group_of: Vec<Option<usize>> = vec![None; posts.len()];
     {
@@ -328,12 +332,6 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
         }
     }
     let mut stats: Vec<GroupStats> = names.iter().map(|_| GroupStats::default()).collect();
-    for (i, k) in keys.iter().enumerate() {
-        if let (Some(k), Some(g)) = (k, group_of[i]) {
-            stats[g].fields.extend(k.fields.iter().cloned());
-            stats[g].add_front_matter(i as u32, &k.urls);
-        }
-    }
     drop(keys);
     let grouped: Vec<u32> = all
         .iter()
@@ -345,9 +343,21 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
     in_order(
         &grouped,
         settings.batch,
-        |i| read(&posts[i as usize], settings).map(|r| scan::scan(&r.html)),
+        |i| {
+            read(&posts[i as usize], settings).map(|r| {
+                (
+                    scan::scan(&r.html),
+                    grouping::facts(r.front_matter.as_deref()),
+                )
+            })
+        },
         |i, r| match r {
-            Ok(s) => stats[group_of[i as usize].expect("grouped")].add(i, &s),
+            Ok((scan, facts)) => {
+                let g = &mut stats[group_of[i as usize].expect("grouped")];
+                g.add(i, &scan);
+                g.add_fields(facts.fields);
+                g.add_front_matter(i, &facts.urls);
+            }
             Err(e) => skipped.push((shown(i), e)),
         },
     );

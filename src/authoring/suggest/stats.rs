@@ -10,7 +10,7 @@ use super::scan::{Edge, PostScan};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Keys kept per table and group.
-pub const TABLE_CAP: usize = 4096;
+pub const TABLE_CAP: usize = 1024;
 /// Entries kept in the small per-key maps (where a block sits, which link patterns).
 const SMALL_CAP: usize = 16;
 /// Example places kept per key.
@@ -195,8 +195,10 @@ has_seen!(
     FieldStat
 );
 
-/// Attribute names and tag names kept per group (HTML may invent any number).
+/// Attribute names kept per group (HTML may invent any number).
 const NAMES_CAP: usize = 256;
+/// Front-matter fields kept per group.
+pub const FIELDS_CAP: usize = 256;
 
 /// Everything counted for one group.
 #[derive(Debug, Default)]
@@ -359,6 +361,15 @@ impl GroupStats {
 }
 
 impl GroupStats {
+    /// Note a post's front-matter fields.
+    pub fn add_fields(&mut self, fields: Vec<String>) {
+        for f in fields {
+            if self.fields.len() < FIELDS_CAP || self.fields.contains(&f) {
+                self.fields.insert(f);
+            }
+        }
+    }
+
     /// Count one post's front-matter URL values (`field`, value).
     pub fn add_front_matter(&mut self, post: u32, urls: &[(String, String)]) {
         let mut firsts: HashSet<String> = HashSet::new();
