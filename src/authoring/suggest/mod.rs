@@ -203,7 +203,7 @@ fn write_drafts(
             }
             [] => writeln!(err, "nothing to write to {shown}: no group has a finding")?,
             more => bail!(
-                "--out {shown}: {} groups have findings; give a folder (one NAME.yaml per group) or pick one group with --group",
+                "--out {shown}: {} groups have findings; give a folder (one NAME.yaml per group), or PATHs that hold one source",
                 more.len()
             ),
         }
