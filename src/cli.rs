@@ -278,7 +278,7 @@ than 30 % of a post's visible text, is dropped. Nothing is written but --out.
 Exit codes:
   0  done (with or without findings)
   2  error: bad rule or config file, or no posts")]
-    Suggest(RulesSuggestArgs),
+    Suggest(Box<RulesSuggestArgs>),
 }
 
 #[derive(Debug, Args)]
