@@ -86,7 +86,8 @@ Exit codes:
   postscrub rules list                      rule sets in use, with their rule ids
   postscrub rules show stock-keyword-link   one rule: file:line, action, examples
   postscrub rules test                      run the examples of the rule sets in use
-  postscrub rules test rules/local.yaml     run one file's examples (exit 1 on a failure)"
+  postscrub rules test rules/local.yaml     run one file's examples (exit 1 on a failure)
+  postscrub rules suggest posts/ --out d/   draft rules from what repeats across posts"
     )]
     Rules(RulesCommand),
     /// Say which site (Hexo, Hugo, Jekyll) was detected, from which files, and what it sets
@@ -260,6 +261,58 @@ pub enum RulesCommand {
     Schema(RulesSchemaArgs),
     /// Print the rule-file reference: every action, `when`, overrides, opt-outs, examples
     Docs,
+    /// Find what repeats across the posts of each source (ad blocks, stylesheets, tracking
+    /// comments, keyword links, label lines) and write draft rule files that remove it
+    #[command(after_help = "Examples:
+  postscrub rules suggest                       the site's content folders, drafts on stdout
+  postscrub rules suggest posts/ --out drafts/  one drafts/NAME.yaml per source
+  postscrub rules suggest posts/sina --out sina.yaml --group-by folder
+  postscrub rules test drafts/NAME.yaml         the drafts pass as written; review, then keep
+
+Posts are grouped by source (front-matter `author`, the first category, or the folder;
+--group-by). A finding must be in --min-share of a group's posts and in at least 3. Posts are
+cleaned with the rule sets in use first, so only what they leave is proposed (`rules: []` in
+postscrub.yaml to see everything). A rule that would remove text unique to one post, or more
+than 30 % of a post's visible text, is dropped. Nothing is written but --out.
+
+Exit codes:
+  0  done (with or without findings)
+  2  error: bad rule or config file, or no posts")]
+    Suggest(Box<RulesSuggestArgs>),
+}
+
+#[derive(Debug, Args)]
+pub struct RulesSuggestArgs {
+    /// Posts or folders to read (default: the site's content folders)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Write the drafts to this folder (one NAME.yaml per group), or to this .yaml file when
+    /// one group has findings (default: standard output)
+    #[arg(long, value_name = "DIR|FILE", help_heading = "Output")]
+    pub out: Option<PathBuf>,
+    /// Share of a group's posts a finding must be in (and at least 3 posts)
+    #[arg(
+        long,
+        value_name = "FRACTION",
+        default_value_t = 0.3,
+        help_heading = "Output"
+    )]
+    pub min_share: f64,
+    /// Group posts by this front-matter field, `category` (the first of `categories`) or
+    /// `folder` [default: author, category or folder, whichever separates the sources]
+    #[arg(long, value_name = "FIELD", help_heading = "Output")]
+    pub group_by: Option<String>,
+    /// Report format: a table on stderr (drafts on stdout without --out), or JSON on stdout
+    #[arg(long, value_enum, default_value_t = SuggestFormat::Human, help_heading = "Output")]
+    pub format: SuggestFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SuggestFormat {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,5 @@
-//! Rule authoring: `postscrub rules list | show ID | test [RULE_FILE]...` and the hidden
-//! `rules schema`.
+//! Rule authoring: `postscrub rules list | show ID | test [RULE_FILE]... | suggest [PATH]...`
+//! and the hidden `rules schema`.
 //!
 //! A rule set is always tested and shown *as written and on its own*: it is reloaded from its
 //! source together with the sets it `extends`, so a later set's `severity: off` override does
@@ -8,6 +8,7 @@
 pub mod examples;
 pub mod locate;
 pub mod schema;
+pub mod suggest;
 
 /// The rule-file reference (docs/rules.md), built in so installed users have it.
 const REFERENCE: &str = include_str!("../../docs/rules.md");
@@ -38,6 +39,7 @@ pub fn run(
             out.write_all(REFERENCE.as_bytes())?;
             Ok(Outcome::Done)
         }
+        RulesCommand::Suggest(args) => suggest::run(args, cwd, env, out, err),
         RulesCommand::Schema(args) => {
             out.write_all(schema::generate(args.kind).as_bytes())?;
             Ok(Outcome::Done)
