@@ -47,6 +47,15 @@ pub fn subject_needs(selector: &str) -> Option<Vec<Needs>> {
     (!parts.is_empty()).then_some(parts)
 }
 
+/// The comma-separated parts of a selector, trimmed, in order: one per [`Needs`] that
+/// [`subject_needs`] gives.
+pub fn subject_parts(selector: &str) -> Vec<String> {
+    split_top_level(selector, |c| c == ',')
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .collect()
+}
+
 /// What one compound selector (`p.x[data-y]:not(.z)`) needs; `None` for shapes not understood
 /// (namespaces, escapes).
 fn compound_needs(compound: &str) -> Option<Needs> {
@@ -218,7 +227,7 @@ pub fn body_names(html: &str) -> BodyNames<'_> {
 }
 
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
+    memchr::memchr(b'<', bytes)
 }
 
 #[cfg(test)]
