@@ -341,14 +341,14 @@ fn scan_ends<'h>(
     selector: &'h Selector,
     state: Rc<RefCell<Ends>>,
 ) -> Settings<'h, 'h> {
-    if let Some(all) = crate::fixed_selectors::fixed("*") {
+    // Every element but `br` (chosen by the selector: naming each element would allocate;
+    // nothing renames elements in this pass, so the name matched is the name written).
+    if let Some(not_br) = crate::fixed_selectors::fixed(":not(br)") {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
-            Cow::Owned(all),
-            ElementContentHandlers::default().element(move |el: &mut Element| {
-                if el.tag_name() != "br" {
-                    s.borrow_mut().last = None;
-                }
+            Cow::Owned(not_br),
+            ElementContentHandlers::default().element(move |_el: &mut Element| {
+                s.borrow_mut().last = None;
                 Ok(())
             }),
         ));
@@ -394,11 +394,15 @@ fn scan_ends<'h>(
             if t.last_in_text_node() {
                 let node = e.texts;
                 e.texts += 1;
-                let raw = std::mem::take(&mut e.raw);
-                let text = htmlize::unescape(&raw);
-                let text = text.trim_end_matches(|c: char| c.is_ascii_whitespace());
-                if !text.is_empty() {
-                    e.last = Some((node, text.ends_with(is_blank_end)));
+                let last = {
+                    let text = htmlize::unescape(&e.raw);
+                    let text = text.trim_end_matches(|c: char| c.is_ascii_whitespace());
+                    (!text.is_empty()).then(|| (node, text.ends_with(is_blank_end)))
+                };
+                // Cleared, not taken: the buffer is reused for the next text node.
+                e.raw.clear();
+                if last.is_some() {
+                    e.last = last;
                 }
             }
             Ok(())

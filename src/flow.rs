@@ -54,14 +54,16 @@ pub(crate) fn on_edges<'h, S: 'static>(
     let Some(all) = crate::fixed_selectors::fixed("*") else {
         return settings;
     };
-    let names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
+    // Sorted, for a binary search per element (the block list is long).
+    let mut names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
+    names.sort();
     let on = Rc::new(on);
     let state = Rc::clone(state);
     settings.append_element_content_handler((
         Cow::Owned(all),
         ElementContentHandlers::default().element(move |el: &mut Element| {
             let name = el.tag_name();
-            if !names.contains(&name) {
+            if names.binary_search(&name).is_err() {
                 return Ok(());
             }
             on(&mut state.borrow_mut(), &name, Edge::Start);

@@ -162,6 +162,9 @@ pub struct BodyNames<'b> {
     comments: bool,
     /// The body with ASCII letters lowercased, made the first time an attribute is asked for.
     lowered: std::cell::OnceCell<String>,
+    /// Attribute names asked for so far, and the answers: rules ask for the same few
+    /// (`class`, `style`, `src`) over and over, and each search reads the whole body.
+    asked: std::cell::RefCell<Vec<(String, bool)>>,
 }
 
 impl<'b> BodyNames<'b> {
@@ -179,9 +182,15 @@ impl<'b> BodyNames<'b> {
     /// entity-decoded), so this never misses one; it may find the word in text or in a value,
     /// which only keeps a rule.
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.lowered
+        if let Some((_, found)) = self.asked.borrow().iter().find(|(n, _)| n == name) {
+            return *found;
+        }
+        let found = self
+            .lowered
             .get_or_init(|| self.html.to_ascii_lowercase())
-            .contains(name)
+            .contains(name);
+        self.asked.borrow_mut().push((name.to_owned(), found));
+        found
     }
 }
 
@@ -223,6 +232,7 @@ pub fn body_names(html: &str) -> BodyNames<'_> {
         tags,
         comments,
         lowered: std::cell::OnceCell::new(),
+        asked: std::cell::RefCell::new(Vec::new()),
     }
 }
 
