@@ -54,7 +54,7 @@ fn looks_like_html(body: &str) -> bool {
 pub fn may_hold_html(text: &str) -> bool {
     let bytes = text.as_bytes();
     let mut from = 0;
-    while let Some(i) = bytes[from..].iter().position(|&b| b == b'<') {
+    while let Some(i) = memchr::memchr(b'<', &bytes[from..]) {
         let at = from + i;
         if let Some(&next) = bytes.get(at + 1)
             && (next.is_ascii_alphabetic() || matches!(next, b'/' | b'!' | b'?'))

@@ -174,11 +174,17 @@ pub(crate) fn register_leading_breaks<'h>(
         fresh: true,
         code: 0,
     }));
-    settings = flow::on_block_edges(settings, &state, |l, _, _| l.fresh = true);
-    settings = flow::on_edges(settings, CODE, &state, |l, _, edge| match edge {
+    // Block edges, then code elements: one handler for both.
+    let fresh: flow::OnEdge<Leading> = Rc::new(|l, _, _| l.fresh = true);
+    let code: flow::OnEdge<Leading> = Rc::new(|l, _, edge| match edge {
         Edge::Start => l.code += 1,
         Edge::End => l.code = l.code.saturating_sub(1),
     });
+    settings = flow::on_edges_of(
+        settings,
+        &state,
+        vec![(crate::markdown::BLOCK_ELEMENTS, fresh), (CODE, code)],
+    );
     if let Some(content) = crate::fixed_selectors::fixed(&CONTENT_LIST) {
         let s = Rc::clone(&state);
         let hooks = hooks.clone();

@@ -51,11 +51,17 @@ pub(crate) fn register<'h>(
         state: State::Fresh,
         off: 0,
     }));
-    settings = flow::on_block_edges(settings, &state, |c, _, _| c.state = State::Fresh);
-    settings = flow::on_edges(settings, OFF, &state, |c, _, edge| match edge {
+    // Block edges, then the elements captions stay out of: one handler for both.
+    let fresh: flow::OnEdge<Caption> = Rc::new(|c, _, _| c.state = State::Fresh);
+    let off: flow::OnEdge<Caption> = Rc::new(|c, _, edge| match edge {
         Edge::Start => c.off += 1,
         Edge::End => c.off = c.off.saturating_sub(1),
     });
+    settings = flow::on_edges_of(
+        settings,
+        &state,
+        vec![(crate::markdown::BLOCK_ELEMENTS, fresh), (OFF, off)],
+    );
     {
         let s = Rc::clone(&state);
         let hooks = hooks.clone();

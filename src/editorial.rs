@@ -22,6 +22,7 @@ use std::rc::Rc;
 use lol_html::html_content::{ContentType, Element, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, HtmlRewriter, Selector, Settings};
 
+use crate::rules::subjects::BodyNames;
 use crate::rules::{HtmlAction, HtmlRule};
 
 /// Elements that show something without any text.
@@ -62,6 +63,7 @@ fn scan_pictures<'h>(
     mut settings: Settings<'h, 'h>,
     selector: &'h Selector,
     state: Rc<RefCell<Pictures>>,
+    names: &BodyNames,
 ) -> Settings<'h, 'h> {
     {
         let s = Rc::clone(&state);
@@ -98,7 +100,7 @@ fn scan_pictures<'h>(
             *flag = true;
         }
     };
-    if let Some(img) = crate::fixed_selectors::fixed("img") {
+    if let Some(img) = crate::fixed_selectors::fixed_in("img", names) {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(img),
@@ -112,7 +114,7 @@ fn scan_pictures<'h>(
             }),
         ));
     }
-    if let Some(other) = crate::fixed_selectors::fixed(NOT_PICTURES) {
+    if let Some(other) = crate::fixed_selectors::fixed_in(NOT_PICTURES, names) {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
             Cow::Owned(other),
@@ -164,6 +166,8 @@ struct Lists {
 pub(crate) fn scan(
     body: &str,
     rules: &[&HtmlRule],
+    narrowed: &[Option<Selector>],
+    names: &BodyNames,
 ) -> Result<Decisions, lol_html::errors::RewritingError> {
     let mut empties: Vec<(usize, Rc<RefCell<Empty>>)> = Vec::new();
     let mut lists: Vec<(usize, Rc<RefCell<Lists>>)> = Vec::new();
@@ -174,8 +178,11 @@ pub(crate) fn scan(
         .with_strict(false)
         .with_memory_settings(crate::clean::memory_settings());
     for (i, rule) in rules.iter().enumerate() {
+        // The rule's selector as the rewriting pass uses it, so that matches count alike.
+        let narrow = narrowed.get(i).and_then(Option::as_ref);
         match &rule.action {
             HtmlAction::RemoveEmpty(selector) => {
+                let selector = crate::clean::pick(narrow, selector);
                 let state = Rc::new(RefCell::new(Empty::default()));
                 settings = settings.append_element_content_handler((
                     Cow::Borrowed(selector),
@@ -206,17 +213,26 @@ pub(crate) fn scan(
             }
             HtmlAction::TrimBlockEnds(selector) => {
                 let state = Rc::new(RefCell::new(Ends::default()));
-                settings = scan_ends(settings, selector, Rc::clone(&state));
+                settings = scan_ends(
+                    settings,
+                    crate::clean::pick(narrow, selector),
+                    Rc::clone(&state),
+                );
                 ends.push((i, state));
             }
             HtmlAction::UnwrapLayoutTables(selector) => {
                 let state = Rc::new(RefCell::new(Tables::default()));
-                settings = scan_tables(settings, selector, Rc::clone(&state));
+                settings = scan_tables(
+                    settings,
+                    crate::clean::pick(narrow, selector),
+                    Rc::clone(&state),
+                );
                 tables.push((i, state));
             }
             HtmlAction::DemotePictureHeadings(selector) => {
                 let state = Rc::new(RefCell::new(Pictures::default()));
-                settings = scan_pictures(settings, selector, Rc::clone(&state));
+                let selector = crate::clean::pick(narrow, selector);
+                settings = scan_pictures(settings, selector, Rc::clone(&state), names);
                 pictures.push((i, state));
             }
             _ => {}
@@ -227,7 +243,7 @@ pub(crate) fn scan(
             empties.iter().map(|(_, s)| Rc::clone(s)).collect();
         let on_text = on_content.clone();
         // A constant selector: it always parses.
-        if let Some(content) = crate::fixed_selectors::fixed(CONTENT_ELEMENTS) {
+        if let Some(content) = crate::fixed_selectors::fixed_in(CONTENT_ELEMENTS, names) {
             settings = settings.append_element_content_handler((
                 Cow::Owned(content),
                 ElementContentHandlers::default().element(move |_el: &mut Element| {
@@ -325,14 +341,14 @@ fn scan_ends<'h>(
     selector: &'h Selector,
     state: Rc<RefCell<Ends>>,
 ) -> Settings<'h, 'h> {
-    if let Some(all) = crate::fixed_selectors::fixed("*") {
+    // Every element but `br` (chosen by the selector: naming each element would allocate;
+    // nothing renames elements in this pass, so the name matched is the name written).
+    if let Some(not_br) = crate::fixed_selectors::fixed(":not(br)") {
         let s = Rc::clone(&state);
         settings = settings.append_element_content_handler((
-            Cow::Owned(all),
-            ElementContentHandlers::default().element(move |el: &mut Element| {
-                if el.tag_name() != "br" {
-                    s.borrow_mut().last = None;
-                }
+            Cow::Owned(not_br),
+            ElementContentHandlers::default().element(move |_el: &mut Element| {
+                s.borrow_mut().last = None;
                 Ok(())
             }),
         ));
@@ -378,11 +394,15 @@ fn scan_ends<'h>(
             if t.last_in_text_node() {
                 let node = e.texts;
                 e.texts += 1;
-                let raw = std::mem::take(&mut e.raw);
-                let text = htmlize::unescape(&raw);
-                let text = text.trim_end_matches(|c: char| c.is_ascii_whitespace());
-                if !text.is_empty() {
-                    e.last = Some((node, text.ends_with(is_blank_end)));
+                let last = {
+                    let text = htmlize::unescape(&e.raw);
+                    let text = text.trim_end_matches(|c: char| c.is_ascii_whitespace());
+                    (!text.is_empty()).then(|| (node, text.ends_with(is_blank_end)))
+                };
+                // Cleared, not taken: the buffer is reused for the next text node.
+                e.raw.clear();
+                if last.is_some() {
+                    e.last = last;
                 }
             }
             Ok(())

@@ -14,8 +14,6 @@ use std::rc::Rc;
 use lol_html::html_content::{Element, TextChunk};
 use lol_html::{DocumentContentHandlers, ElementContentHandlers, Settings};
 
-use crate::markdown::BLOCK_ELEMENTS;
-
 /// What the rewriting pass gives one streaming rule.
 #[derive(Clone)]
 pub(crate) struct Hooks<'h> {
@@ -49,43 +47,58 @@ pub(crate) fn on_edges<'h, S: 'static>(
     state: &Rc<RefCell<S>>,
     on: impl Fn(&mut S, &str, Edge) + 'static,
 ) -> Settings<'h, 'h> {
+    on_edges_of(settings, state, vec![(names, Rc::new(on))])
+}
+
+/// What [`on_edges_of`] calls at an edge.
+pub(crate) type OnEdge<S> = Rc<dyn Fn(&mut S, &str, Edge)>;
+
+/// [`on_edges`] for several name lists at once, in one handler: exactly as the same calls of
+/// `on_edges` one after the other (each list's start, and its end at once for an element
+/// without content, then the next list's; end handlers in that order), for one element name
+/// read (which allocates) and one handler run per element instead of one per list.
+pub(crate) fn on_edges_of<'h, S: 'static>(
+    settings: Settings<'h, 'h>,
+    state: &Rc<RefCell<S>>,
+    groups: Vec<(&[&str], OnEdge<S>)>,
+) -> Settings<'h, 'h> {
     // Every element, judged by its name as earlier rules left it: a layout table's `td`
     // that `unwrap_layout_tables` made a `div` is a block, no longer a cell.
     let Some(all) = crate::fixed_selectors::fixed("*") else {
         return settings;
     };
-    let names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
-    let on = Rc::new(on);
+    // Sorted, for a binary search per element (the block list is long).
+    let groups: Vec<(Vec<String>, OnEdge<S>)> = groups
+        .into_iter()
+        .map(|(names, on)| {
+            let mut names: Vec<String> = names.iter().map(|&n| n.to_owned()).collect();
+            names.sort();
+            (names, on)
+        })
+        .collect();
     let state = Rc::clone(state);
     settings.append_element_content_handler((
         Cow::Owned(all),
         ElementContentHandlers::default().element(move |el: &mut Element| {
             let name = el.tag_name();
-            if !names.contains(&name) {
-                return Ok(());
-            }
-            on(&mut state.borrow_mut(), &name, Edge::Start);
-            if !el.can_have_content() {
-                on(&mut state.borrow_mut(), &name, Edge::End);
-            } else if let Some(handlers) = el.end_tag_handlers() {
-                let (state, on) = (Rc::clone(&state), Rc::clone(&on));
-                handlers.push(Box::new(move |_| {
+            for (names, on) in &groups {
+                if names.binary_search(&name).is_err() {
+                    continue;
+                }
+                on(&mut state.borrow_mut(), &name, Edge::Start);
+                if !el.can_have_content() {
                     on(&mut state.borrow_mut(), &name, Edge::End);
-                    Ok(())
-                }));
+                } else if let Some(handlers) = el.end_tag_handlers() {
+                    let (state, on, name) = (Rc::clone(&state), Rc::clone(on), name.clone());
+                    handlers.push(Box::new(move |_| {
+                        on(&mut state.borrow_mut(), &name, Edge::End);
+                        Ok(())
+                    }));
+                }
             }
             Ok(())
         }),
     ))
-}
-
-/// Calls `on(state, name, edge)` at the edges of every block element.
-pub(crate) fn on_block_edges<'h, S: 'static>(
-    settings: Settings<'h, 'h>,
-    state: &Rc<RefCell<S>>,
-    on: impl Fn(&mut S, &str, Edge) + 'static,
-) -> Settings<'h, 'h> {
-    on_edges(settings, BLOCK_ELEMENTS, state, on)
 }
 
 /// Calls `on(state, chunk, gone)` for every text chunk that shows something (not only ASCII

@@ -11,6 +11,7 @@
 
 use crate::{yaml_guard, yaml_scan};
 use serde_yaml::{Mapping, Value};
+use std::cell::OnceCell;
 use std::fmt;
 
 /// Front matter text plus its parsed top-level mapping, kept in step by every edit.
@@ -22,6 +23,10 @@ pub struct FrontMatter {
     defer: bool,
     /// An edit was taken unchecked since the last check.
     unchecked: bool,
+    /// The top-level fields of `text`, read from its layout on the first question after each
+    /// change: a post's rules ask for field lines and spans many times between edits, and
+    /// reading the layout each time was most of their cost.
+    layout: OnceCell<Vec<Field>>,
 }
 
 /// Front matter that cannot be used, with a position relative to its text (1-based) and a
@@ -72,6 +77,7 @@ impl FrontMatter {
             values,
             defer: false,
             unchecked: false,
+            layout: OnceCell::new(),
         })
     }
 
@@ -200,7 +206,7 @@ impl FrontMatter {
         let before = (self.text.clone(), self.values.clone());
         self.remove(to)?;
         let Some(span) = self.span(from) else {
-            (self.text, self.values) = before;
+            self.restore(before);
             return Err(EditError {
                 field: from.to_owned(),
                 message: "cannot find the field's line to rename it".into(),
@@ -219,7 +225,7 @@ impl FrontMatter {
             }
         }
         if let Err(e) = self.commit(from, text, values) {
-            (self.text, self.values) = before;
+            self.restore(before);
             return Err(e);
         }
         Ok(true)
@@ -251,7 +257,7 @@ impl FrontMatter {
     /// Take an edited text if it reads back as exactly the intended mapping, in order.
     fn commit(&mut self, field: &str, text: String, values: Mapping) -> Result<(), EditError> {
         if self.defer {
-            self.text = text;
+            self.set_text(text);
             self.values = values;
             self.unchecked = true;
             return Ok(());
@@ -285,29 +291,44 @@ impl FrontMatter {
                 "the edited front matter would read differently from what was intended".into(),
             ));
         }
-        self.text = text;
+        self.set_text(text);
         self.values = values;
         Ok(())
+    }
+
+    fn set_text(&mut self, text: String) {
+        self.text = text;
+        self.layout = OnceCell::new();
+    }
+
+    fn restore(&mut self, (text, values): (String, Mapping)) {
+        self.set_text(text);
+        self.values = values;
     }
 
     /// 0-based line (in the front matter text) of each top-level field, in document order.
     pub fn field_lines(&self) -> Vec<(String, usize)> {
         self.fields()
-            .into_iter()
-            .filter_map(|f| Some((f.name?, f.line)))
+            .iter()
+            .filter_map(|f| Some((f.name.clone()?, f.line)))
             .collect()
     }
 
     /// Byte span of a top-level field: its key line plus the lines that continue its value.
     fn span(&self, key: &str) -> Option<Span> {
         self.fields()
-            .into_iter()
+            .iter()
             .find(|f| f.name.as_deref() == Some(key))
             .map(|f| f.span)
     }
 
+    /// The top-level fields of the text as it is now.
+    fn fields(&self) -> &[Field] {
+        self.layout.get_or_init(|| self.read_fields())
+    }
+
     /// The top-level fields, from the text's YAML layout.
-    fn fields(&self) -> Vec<Field> {
+    fn read_fields(&self) -> Vec<Field> {
         let lines = yaml_scan::lines(&self.text);
         // The top-level mapping's indentation: that of its first key.
         let Some(top) = lines
@@ -378,6 +399,7 @@ impl FrontMatter {
 }
 
 /// A top-level field found in the text.
+#[derive(Debug, Clone)]
 struct Field {
     name: Option<String>,
     /// 0-based line of its key.

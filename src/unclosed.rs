@@ -34,7 +34,7 @@ pub fn find(html: &str) -> Option<Unclosed> {
         })
     };
     let mut i = 0;
-    while let Some(lt) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) {
+    while let Some(lt) = memchr::memchr(b'<', &b[i..]).map(|p| p + i) {
         let rest = &b[lt + 1..];
         if rest.starts_with(b"!--") {
             // `<!-->` and `<!--->` are (empty) comments already.
@@ -74,7 +74,7 @@ pub fn find(html: &str) -> Option<Unclosed> {
             }
         } else if rest.starts_with(b"!") || rest.starts_with(b"?") || rest.starts_with(b"/") {
             // Doctype, bogus comment or end tag: runs to the next `>`.
-            match b[lt + 1..].iter().position(|&c| c == b'>') {
+            match memchr::memchr(b'>', &b[lt + 1..]) {
                 Some(p) => i = lt + 1 + p + 1,
                 None => return None,
             }
@@ -95,7 +95,14 @@ fn tag_end(b: &[u8], from: usize) -> Option<usize> {
         let c = b[i];
         match quote {
             Some(q) if c == q => quote = None,
-            Some(_) => {}
+            Some(q) => {
+                // Values are long (URLs): jump to the closing quote.
+                match memchr::memchr(q, &b[i..]) {
+                    Some(p) => i += p,
+                    None => return None,
+                }
+                continue;
+            }
             None => match c {
                 b'>' => return Some(i + 1),
                 b'"' | b'\'' if after_equals => quote = Some(c),
@@ -120,7 +127,7 @@ fn tag_end(b: &[u8], from: usize) -> Option<usize> {
 /// Offset just past `-->` (or `--!>`) in comment text.
 fn find_comment_end(b: &[u8]) -> Option<usize> {
     let mut i = 0;
-    while let Some(p) = b[i..].iter().position(|&c| c == b'-').map(|p| p + i) {
+    while let Some(p) = memchr::memchr(b'-', &b[i..]).map(|p| p + i) {
         if b[p..].starts_with(b"-->") {
             return Some(p + 3);
         }
@@ -136,7 +143,7 @@ fn find_comment_end(b: &[u8]) -> Option<usize> {
 /// case-insensitive; `None` when there is none.
 fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
     let mut i = 0;
-    while let Some(p) = b[i..].iter().position(|&c| c == b'<').map(|p| p + i) {
+    while let Some(p) = memchr::memchr(b'<', &b[i..]).map(|p| p + i) {
         let rest = &b[p + 1..];
         if rest.first() == Some(&b'/')
             && rest.len() > name.len()
@@ -146,12 +153,7 @@ fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
                 .is_none_or(|c| c.is_ascii_whitespace() || matches!(c, b'/' | b'>'))
         {
             let close = p + 1 + name.len() + 1;
-            return Some(
-                b[close..]
-                    .iter()
-                    .position(|&c| c == b'>')
-                    .map_or(b.len(), |q| close + q + 1),
-            );
+            return Some(memchr::memchr(b'>', &b[close..]).map_or(b.len(), |q| close + q + 1));
         }
         i = p + 1;
     }

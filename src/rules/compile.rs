@@ -42,6 +42,10 @@ pub struct HtmlRule {
     /// What the rule's elements must carry, per selector part (`None`: any element, or not
     /// element-bound): a body that writes none of it cannot be touched (see `rules::subjects`).
     pub subjects: Option<Vec<super::subjects::Needs>>,
+    /// The text of each comma-separated part of the selector `subjects` describes, in the
+    /// same order (empty when `subjects` is `None`): a body's rewriters get only the parts it
+    /// can match (see [`HtmlRule::selector_for`]).
+    pub parts: Vec<String>,
 }
 
 impl HtmlRule {
@@ -53,6 +57,32 @@ impl HtmlRule {
         self.subjects
             .as_ref()
             .is_none_or(|needs| super::subjects::may_act(needs, names))
+    }
+
+    /// The rule's selector for a body that writes `names`, when some of its parts cannot
+    /// match there: only the others, so that the rewriters compile and run fewer selectors.
+    /// `None`: use the rule's own selector (every part may match, or the rule has none to
+    /// narrow). A part left out needs a tag or attribute the body does not write, so it
+    /// matches nothing there, and the narrowed list matches exactly the same elements.
+    pub fn selector_for(&self, names: &super::subjects::BodyNames) -> Option<Selector> {
+        let needs = self.subjects.as_ref()?;
+        if matches!(
+            self.action,
+            HtmlAction::RemoveComments(_) | HtmlAction::TightenLists { .. }
+        ) || needs.len() != self.parts.len()
+        {
+            return None;
+        }
+        let mut kept = Vec::with_capacity(needs.len());
+        for (n, part) in needs.iter().zip(&self.parts) {
+            if super::subjects::may_act(std::slice::from_ref(n), names) {
+                kept.push(part.as_str());
+            }
+        }
+        if kept.len() == needs.len() || kept.is_empty() {
+            return None;
+        }
+        crate::fixed_selectors::parsed(&kept.join(", "))
     }
 }
 
@@ -326,6 +356,10 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
         let mut notes = Vec::new();
         let mut subjects = None;
         let action = html_action(rule, &mut notes, &mut subjects);
+        let (subjects, parts) = match subjects {
+            Some((needs, parts)) => (Some(needs), parts),
+            None => (None, Vec::new()),
+        };
         warnings.extend(notes.into_iter().map(|message| RuleWarning {
             source: source.clone(),
             line: lines.find(&id),
@@ -339,6 +373,7 @@ pub fn compile(spec: RuleFileSpec, source: RuleSource, text: &str) -> Result<Rul
                 meta,
                 action,
                 subjects,
+                parts,
             }),
             None => {
                 let line = lines.find(&id);
@@ -465,7 +500,7 @@ enum HtmlActionSpec {
 fn html_action(
     rule: HtmlRuleSpec,
     notes: &mut Vec<String>,
-    subjects: &mut Option<Vec<super::subjects::Needs>>,
+    subjects: &mut Option<(Vec<super::subjects::Needs>, Vec<String>)>,
 ) -> Result<Option<HtmlAction>, String> {
     let Some(spec) = one_action(vec![
         ("remove", rule.remove.map(HtmlActionSpec::Remove)),
@@ -554,7 +589,8 @@ fn html_action(
         // Parse first: a selector lol_html rejects is reported as such.
         selector(text)?;
         check_selector(action_name, text, notes)?;
-        *subjects = super::subjects::subject_needs(text);
+        *subjects = super::subjects::subject_needs(text)
+            .map(|needs| (needs, super::subjects::subject_parts(text)));
     }
     Ok(Some(match spec {
         HtmlActionSpec::Remove(super::spec::RemoveSpec::Selector(s)) => {

@@ -493,6 +493,30 @@ mod tests {
     }
 
     #[test]
+    fn selectors_are_narrowed_to_the_parts_a_body_can_match() {
+        let rules = load(
+            "name: n\nhtml:\n  - id: a\n    remove: 'div.ad, span[data-x], p i'\n  - id: b\n    unwrap: 'div *'\n",
+        )
+        .unwrap();
+        let (a, b) = (&rules.sets[0].html[0], &rules.sets[0].html[1]);
+        let narrowed = |body: &str, rule: &HtmlRule| {
+            rule.selector_for(&subjects::body_names(body))
+                .map(|s| format!("{s:?}"))
+        };
+        // Every part may match, or none does (the rule is left out then), or nothing to narrow.
+        assert_eq!(narrowed("<div class=x><span data-x><i>", a), None);
+        assert_eq!(narrowed("<p>", a), None);
+        assert_eq!(narrowed("<div class=x>", b), None);
+        // Only the parts whose tag and attributes the body writes.
+        let only_i = narrowed("<p><i>x</i></p><div>", a).unwrap();
+        let want = format!("{:?}", "p i".parse::<lol_html::Selector>().unwrap());
+        assert_eq!(only_i, want);
+        let two = narrowed("<div class=y><i>", a).unwrap();
+        let want = format!("{:?}", "div.ad, p i".parse::<lol_html::Selector>().unwrap());
+        assert_eq!(two, want);
+    }
+
+    #[test]
     fn presets_compile() {
         for name in presets::names() {
             let rules = Rules::load(&[name.to_owned()], Path::new(".")).unwrap();

@@ -47,6 +47,15 @@ pub fn subject_needs(selector: &str) -> Option<Vec<Needs>> {
     (!parts.is_empty()).then_some(parts)
 }
 
+/// The comma-separated parts of a selector, trimmed, in order: one per [`Needs`] that
+/// [`subject_needs`] gives.
+pub fn subject_parts(selector: &str) -> Vec<String> {
+    split_top_level(selector, |c| c == ',')
+        .into_iter()
+        .map(|p| p.trim().to_owned())
+        .collect()
+}
+
 /// What one compound selector (`p.x[data-y]:not(.z)`) needs; `None` for shapes not understood
 /// (namespaces, escapes).
 fn compound_needs(compound: &str) -> Option<Needs> {
@@ -153,6 +162,9 @@ pub struct BodyNames<'b> {
     comments: bool,
     /// The body with ASCII letters lowercased, made the first time an attribute is asked for.
     lowered: std::cell::OnceCell<String>,
+    /// Attribute names asked for so far, and the answers: rules ask for the same few
+    /// (`class`, `style`, `src`) over and over, and each search reads the whole body.
+    asked: std::cell::RefCell<Vec<(String, bool)>>,
 }
 
 impl<'b> BodyNames<'b> {
@@ -170,9 +182,15 @@ impl<'b> BodyNames<'b> {
     /// entity-decoded), so this never misses one; it may find the word in text or in a value,
     /// which only keeps a rule.
     pub fn has_attribute(&self, name: &str) -> bool {
-        self.lowered
+        if let Some((_, found)) = self.asked.borrow().iter().find(|(n, _)| n == name) {
+            return *found;
+        }
+        let found = self
+            .lowered
             .get_or_init(|| self.html.to_ascii_lowercase())
-            .contains(name)
+            .contains(name);
+        self.asked.borrow_mut().push((name.to_owned(), found));
+        found
     }
 }
 
@@ -214,11 +232,12 @@ pub fn body_names(html: &str) -> BodyNames<'_> {
         tags,
         comments,
         lowered: std::cell::OnceCell::new(),
+        asked: std::cell::RefCell::new(Vec::new()),
     }
 }
 
 fn memchr_lt(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'<')
+    memchr::memchr(b'<', bytes)
 }
 
 #[cfg(test)]
