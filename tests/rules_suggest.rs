@@ -230,6 +230,14 @@ fn corpus_without_presets_finds_the_preset_cruft_and_removes_no_article_text() {
         "343233024.png",
         "referrerpolicy",
         "cms-style",
+        // In 5 (3) of the 21 Sina posts, below the 30 % share, but machine-shaped: ids of a
+        // prefix plus a stock code, keyword links with a code in one URL pattern, and lines
+        // with a CMS label.
+        "span[id^=\"quote_\"]",
+        "a.keyword[href^=\"https://finance.sina.com.cn/realstock\"]",
+        "span[id^=\"stock_\"]",
+        "原标题",
+        "来源",
     ] {
         assert!(found.contains(needle), "`{needle}` not found in:\n{found}");
     }
@@ -327,4 +335,79 @@ fn synthetic_sources_planted_boilerplate_is_found_and_one_off_text_is_kept() {
     assert!(daily.contains("扫码关注：这段说明只在这一篇里出现"));
     assert!(!daily.contains("下载示例日报APP"));
     assert!(daily.contains("editor: 王三"));
+}
+
+/// Write `posts` posts of one source (`author`) into `dir`, the body of post `i` from `body(i)`.
+fn write_source(dir: &Path, author: &str, posts: usize, body: &dyn Fn(usize) -> String) {
+    std::fs::create_dir_all(dir).unwrap();
+    for i in 0..posts {
+        let text = format!(
+            "---\ntitle: 第{i}篇\nauthor: {author}\ndate: 2024-01-{:02}\n---\n<p>第{i}篇的正文，讲的是第{i}件事。</p>{}<p>第{i}篇的结尾。</p>\n",
+            i % 28 + 1,
+            body(i)
+        );
+        std::fs::write(dir.join(format!("{i:02}.md")), text).unwrap();
+    }
+}
+
+#[test]
+fn machine_generated_ids_qualify_below_the_share_and_prose_ids_do_not() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    // A CMS's stock links and quote slots in 3 of 20 posts (15 %, below the 30 % share): the id
+    // is a prefix plus a generated stock code, a different one in each post.
+    write_source(&posts.join("cms"), "行情网", 20, &|i| {
+        if i % 7 != 0 {
+            return String::new();
+        }
+        let code = format!("sz30{:04}", 959 + i);
+        let company = ["甲科技", "乙能源", "丙银行"][i / 7];
+        format!(
+            "<p>今天<span id=\"stock_{code}\"><a class=\"keyword\" href=\"https://finance.example.com/realstock/company/{code}/nc.shtml\">{company}</a></span><span id=\"quote_{code}\"></span>涨了。</p>"
+        )
+    });
+    // An author's own ids in 3 of 20 posts: a one-off `x1` and ordinary prose anchors
+    // (`note-1`, `part-2`), around words that differ from post to post.
+    write_source(&posts.join("blog"), "作者甲", 20, &|i| {
+        if i % 7 != 0 {
+            return String::new();
+        }
+        format!(
+            "<p id=\"x1\">作者在第{i}篇里写的旁白。</p><p>见<span id=\"note-{n}\">注{n}</span>与<span id=\"part-{m}\">第{m}部分</span>。</p><div id=\"x1\"></div>",
+            n = i / 7 + 1,
+            m = i / 7 + 2
+        )
+    });
+    let out = tmp.path().join("drafts");
+    let report = suggest(tmp.path(), &["posts"], &out, &[]);
+    let found = actions(&report);
+    for needle in [
+        "span[id^=\"stock_\"]",
+        "span[id^=\"quote_\"]",
+        "a.keyword[href^=\"https://finance.example.com/realstock\"]",
+    ] {
+        assert!(found.contains(needle), "`{needle}` not found in:\n{found}");
+    }
+    for not in ["x1", "note-", "part-"] {
+        assert!(!found.contains(not), "`{not}` proposed:\n{found}");
+    }
+    // The rule and its draft say why it qualified.
+    let draft = String::from_utf8(files(&out).remove("行情网.yaml").unwrap()).unwrap();
+    assert!(
+        draft.contains("machine-generated ids (a prefix plus a code: sz300959"),
+        "{draft}"
+    );
+    assert!(
+        draft.contains("# Below --min-share, kept because"),
+        "{draft}"
+    );
+    assert!(draft.contains("in 3 of 20 posts"), "{draft}");
+    check_removals(&report, &out, &posts);
+    let drafts: Vec<String> = files(&out)
+        .keys()
+        .map(|f| out.join(f).to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["rules", "test"];
+    args.extend(drafts.iter().map(String::as_str));
+    assert_eq!(postscrub(tmp.path(), &args).status.code(), Some(0));
 }

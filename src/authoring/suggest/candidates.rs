@@ -85,6 +85,9 @@ pub struct Candidate {
     /// Text an example tag must hold (a proxy prefix), or a front-matter `(field, value)` for
     /// a front-matter rule's example.
     pub needle: Option<(String, String)>,
+    /// Why a finding in fewer than `--min-share` of the posts was kept: its shape shows a CMS
+    /// generated it ("machine-generated ids in 5 of 21 posts").
+    pub machine: Option<String>,
 }
 
 /// Settings of a suggestion run.
@@ -173,8 +176,9 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
     let share = |posts: u32| f64::from(posts) / f64::from(n.max(1));
     let of = |posts: u32| format!("in {posts} of {n} posts of {name}");
     let mut out = Vec::new();
-    blocks(stats, needed, &share, &of, &mut out);
-    wraps(stats, needed, &share, &of, &mut out);
+    let floor = limits.min_posts;
+    blocks(stats, needed, floor, &share, &of, &mut out);
+    wraps(stats, needed, floor, &share, &of, &mut out);
     for (tag, posts) in &stats.raw_tags {
         let repeated: Vec<_> = stats
             .raws
@@ -214,6 +218,7 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
             field: None,
             markers: Vec::new(),
             needle: None,
+            machine: None,
         });
     }
     let comments: Vec<_> = stats
@@ -259,12 +264,13 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
             field: None,
             markers: Vec::new(),
             needle: None,
+            machine: None,
         });
     }
     attributes(stats, needed, &share, &of, &mut out);
     proxies(stats, needed, &share, &of, &mut out);
     covers(stats, needed, &share, &of, &mut out);
-    lines(name, stats, needed, limits.target, &share, &of, &mut out);
+    lines(stats, (needed, floor), limits.target, &share, &of, &mut out);
     out.sort_by(|a, b| {
         b.confidence
             .total_cmp(&a.confidence)
@@ -282,13 +288,17 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
 fn blocks(
     stats: &GroupStats,
     needed: u32,
+    floor: u32,
     share: &dyn Fn(u32) -> f64,
     of: &dyn Fn(u32) -> String,
     out: &mut Vec<Candidate>,
 ) {
     // The repeated texts of each selector.
     let mut by_selector: BTreeMap<&str, Vec<&super::stats::BlockStat>> = BTreeMap::new();
-    for (_, b) in stats.blocks.frequent(needed) {
+    for (_, b) in stats.blocks.frequent(floor) {
+        if b.seen.posts < needed && !is_machine(stats, &b.selector) {
+            continue; // too rare, and nothing shows a CMS made it
+        }
         if b.text.is_empty() && b.media.is_empty() && !b.by_id {
             continue; // an empty span of a class: a hook for styles, harmless
         }
@@ -358,6 +368,7 @@ fn blocks(
             format!("“{}”", shorten(&top.text.replace(DIGITS, "0"), 40))
         };
         accepted.push(selector.to_owned());
+        let machine = (posts < needed).then(|| machine_ids(sel, posts, stats.posts));
         let mut examples: Vec<Place> = Vec::new();
         for b in &texts {
             for e in &b.seen.examples {
@@ -370,7 +381,10 @@ fn blocks(
             id: format!("block-{}", slug(selector)),
             kind: Kind::Block,
             action: vec![action],
-            message: format!("{}: repeated block `{selector}` ({shown})", of(posts)),
+            message: with_why(
+                format!("{}: repeated block `{selector}` ({shown})", of(posts)),
+                machine.as_deref(),
+            ),
             posts,
             confidence: share(posts),
             examples,
@@ -378,6 +392,7 @@ fn blocks(
             field: None,
             markers: selector_words(selector),
             needle: None,
+            machine,
         });
     }
 }
@@ -385,11 +400,15 @@ fn blocks(
 fn wraps(
     stats: &GroupStats,
     needed: u32,
+    floor: u32,
     share: &dyn Fn(u32) -> f64,
     of: &dyn Fn(u32) -> String,
     out: &mut Vec<Candidate>,
 ) {
-    for (selector, sel) in stats.selectors.frequent(needed) {
+    for (selector, sel) in stats.selectors.frequent(floor) {
+        if sel.seen.posts < needed && !sel.machine() {
+            continue;
+        }
         let SelectorStat {
             seen, tag, by_id, ..
         } = sel;
@@ -422,14 +441,29 @@ fn wraps(
             }
             pattern_note = format!(", links to {pattern}…");
         }
+        let machine = (seen.posts < needed).then(|| {
+            if *by_id {
+                machine_ids(sel, seen.posts, stats.posts)
+            } else {
+                format!(
+                    "links with a generated code in one URL pattern (a keyword-link service) in {} of {} posts ({})",
+                    seen.posts,
+                    stats.posts,
+                    codes_shown(sel)
+                )
+            }
+        });
         out.push(Candidate {
             id: format!("unwrap-{}", slug(selector)),
             kind: Kind::Wrap,
             action: vec![format!("unwrap: {}", quote(&narrow))],
-            message: format!(
-                "{}: `{selector}` wraps ordinary words ({} times, {average:.0} characters on average{pattern_note}): the words stay",
-                of(seen.posts),
-                seen.count
+            message: with_why(
+                format!(
+                    "{}: `{selector}` wraps ordinary words ({} times, {average:.0} characters on average{pattern_note}): the words stay",
+                    of(seen.posts),
+                    seen.count
+                ),
+                machine.as_deref(),
             ),
             posts: seen.posts,
             confidence,
@@ -438,6 +472,7 @@ fn wraps(
             field: None,
             markers: selector_words(selector),
             needle: None,
+            machine,
         });
     }
 }
@@ -476,6 +511,7 @@ fn attributes(
             field: None,
             markers: Vec::new(),
             needle: None,
+            machine: None,
         });
     }
     let img: Vec<(&String, _)> = stats
@@ -514,6 +550,7 @@ fn attributes(
             field: None,
             markers: Vec::new(),
             needle: None,
+            machine: None,
         });
     }
     let other: Vec<(&String, _)> = stats
@@ -558,6 +595,7 @@ fn attributes(
             field: None,
             markers: Vec::new(),
             needle: None,
+            machine: None,
         });
     }
 }
@@ -612,6 +650,7 @@ fn proxies(
             field: None,
             markers: Vec::new(),
             needle: Some((String::new(), p.prefix.clone())),
+            machine: None,
         });
     }
 }
@@ -674,22 +713,28 @@ fn covers(
             field: None,
             markers: Vec::new(),
             needle: Some(((*first).to_owned(), f.sample.clone())),
+            machine: None,
         });
     }
 }
 
 fn lines(
-    name: &str,
     stats: &GroupStats,
-    needed: u32,
+    (needed, floor): (u32, u32),
     target: Target,
     share: &dyn Fn(u32) -> f64,
     of: &dyn Fn(u32) -> String,
     out: &mut Vec<Candidate>,
 ) {
-    let _ = name;
     let mut taken: Vec<String> = Vec::new();
-    for (_, l) in stats.lines.frequent(needed) {
+    let mut frequent = stats.lines.frequent(floor);
+    // What is in the share first (a label at both ends: one rule, not the rare place).
+    frequent.sort_by_key(|(k, l)| (l.seen.posts < needed, *k));
+    for (_, l) in frequent {
+        let known = CMS_LABELS.iter().any(|(label, _)| *label == l.label);
+        if l.seen.posts < needed && !known {
+            continue;
+        }
         if taken.contains(&l.label) {
             continue; // the same label at both ends: one rule
         }
@@ -709,6 +754,12 @@ fn lines(
             Some(super::scan::Edge::End) => "last",
             _ => "first",
         };
+        let machine = (l.seen.posts < needed).then(|| {
+            format!(
+                "a CMS label line (“{}：…”) among the {edge} paragraphs in {} of {} posts",
+                l.label, l.seen.posts, stats.posts
+            )
+        });
         out.push(Candidate {
             id: format!("line-{}", slug(&field)),
             kind: Kind::Extract,
@@ -717,11 +768,14 @@ fn lines(
                 quote(selector),
                 quote(&pattern)
             )],
-            message: format!(
-                "{}: a “{}：…” line among the {edge} paragraphs (“{}”), moved to front matter",
-                of(l.seen.posts),
-                l.label,
-                shorten(&l.sample, 30)
+            message: with_why(
+                format!(
+                    "{}: a “{}：…” line among the {edge} paragraphs (“{}”), moved to front matter",
+                    of(l.seen.posts),
+                    l.label,
+                    shorten(&l.sample, 30)
+                ),
+                machine.as_deref(),
             ),
             posts: l.seen.posts,
             confidence: share(l.seen.posts),
@@ -730,6 +784,7 @@ fn lines(
             field: Some(field),
             markers: selector_words(selector),
             needle: None,
+            machine,
         });
     }
 }
@@ -742,25 +797,7 @@ pub fn field_for(
     target: Target,
     existing: &std::collections::BTreeSet<String>,
 ) -> String {
-    const KNOWN: &[(&str, &str)] = &[
-        ("原标题", "original_title"),
-        ("来源", "source_name"),
-        ("责任编辑", "editor"),
-        ("编辑", "editor"),
-        ("作者", "byline"),
-        ("文", "byline"),
-        ("记者", "reporter"),
-        ("摄影", "photographer"),
-        ("校对", "proofreader"),
-        ("审核", "reviewer"),
-        ("排版", "layout_editor"),
-        ("编者按", "editor_note"),
-        ("出品", "producer"),
-        ("策划", "planner"),
-        ("译者", "translator"),
-        ("本文作者", "byline"),
-    ];
-    let mut field = KNOWN
+    let mut field = CMS_LABELS
         .iter()
         .find(|(l, _)| *l == label)
         .map(|(_, f)| (*f).to_owned())
@@ -778,6 +815,62 @@ pub fn field_for(
         field.push_str("_line");
     }
     field
+}
+
+/// Labels Chinese CMSs put on a line of their own at the start or end of an article, and the
+/// field each goes to. A line with one of them is metadata a CMS wrote, so it is proposed in
+/// at least [`Limits::min_posts`] posts whatever the share.
+const CMS_LABELS: &[(&str, &str)] = &[
+    ("原标题", "original_title"),
+    ("来源", "source_name"),
+    ("责任编辑", "editor"),
+    ("编辑", "editor"),
+    ("作者", "byline"),
+    ("文", "byline"),
+    ("记者", "reporter"),
+    ("摄影", "photographer"),
+    ("校对", "proofreader"),
+    ("审核", "reviewer"),
+    ("排版", "layout_editor"),
+    ("编者按", "editor_note"),
+    ("出品", "producer"),
+    ("策划", "planner"),
+    ("译者", "translator"),
+    ("本文作者", "byline"),
+];
+
+/// Whether the elements of `selector` are machine-shaped (see [`SelectorStat::machine`]).
+fn is_machine(stats: &GroupStats, selector: &str) -> bool {
+    stats
+        .selectors
+        .map
+        .get(selector)
+        .is_some_and(SelectorStat::machine)
+}
+
+/// Why an id-prefix selector qualified below the share.
+fn machine_ids(sel: &SelectorStat, posts: u32, of: u32) -> String {
+    format!(
+        "machine-generated ids (a prefix plus a code: {}) in {posts} of {of} posts",
+        codes_shown(sel)
+    )
+}
+
+/// A few of the codes seen, for the message.
+fn codes_shown(sel: &SelectorStat) -> String {
+    let mut shown: Vec<&str> = sel.codes.keys().take(3).map(String::as_str).collect();
+    if sel.codes.len() > 3 {
+        shown.push("…");
+    }
+    shown.join(", ")
+}
+
+/// A message with the reason it qualified below the share, when it did.
+fn with_why(message: String, why: Option<&str>) -> String {
+    match why {
+        Some(why) => format!("{message}; below the share, kept as machine-shaped: {why}"),
+        None => message,
+    }
 }
 
 /// A regex for normalized text: white space as `\s*`, digit runs as `\d+`.

@@ -125,6 +125,11 @@ impl Draft<'_> {
         }
         y.push_str(&note);
         y.push('\n');
+        if let Some(why) = &c.machine {
+            y.push_str(&format!(
+                "  # Below --min-share, kept because its shape shows a CMS made it: {why}\n"
+            ));
+        }
         y.push_str(&format!("  - id: {}\n", c.id));
         y.push_str(&format!("    message: {}\n", dq(&c.message)));
         for line in &c.action {

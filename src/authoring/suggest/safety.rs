@@ -156,6 +156,7 @@ mod tests {
             field: None,
             markers: vec![],
             needle: None,
+            machine: None,
         };
         let mut e = Effect::default();
         judge(&mut e, &c, 0, 100, &removed("正文扫码下载APP", "正文"));

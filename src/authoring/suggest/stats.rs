@@ -122,6 +122,18 @@ pub struct SelectorStat {
     pub with_media: u32,
     pub hrefs: BTreeMap<String, u32>,
     pub inside: BTreeMap<String, u32>,
+    /// Elements whose id (after its prefix) or `href` path holds a generated code, and the
+    /// first few different codes: what shows a CMS made them.
+    pub coded: u32,
+    pub codes: BTreeMap<String, u32>,
+}
+
+impl SelectorStat {
+    /// Machine-shaped: every element carries a generated code in its id or link, and the codes
+    /// differ (a prefix plus a stock code per company, a link per keyword), so a CMS wrote it.
+    pub fn machine(&self) -> bool {
+        self.seen.count > 0 && self.coded == self.seen.count && self.codes.len() >= 2
+    }
 }
 
 #[derive(Debug, Default)]
@@ -277,6 +289,10 @@ impl GroupStats {
             }
             if let Some(h) = &b.href {
                 bump_small(&mut sel.hrefs, h);
+            }
+            if let Some(code) = b.id_code.as_ref().or(b.href_code.as_ref()) {
+                sel.coded += 1;
+                bump_small(&mut sel.codes, code);
             }
             sel.seen.add(post, b.span, new);
             if new {
