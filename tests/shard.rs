@@ -7,16 +7,7 @@ use std::process::Command;
 
 /// path → the post's JSON record, from `check --format json` in `dir`.
 fn check(dir: &Path, extra: &[&str]) -> BTreeMap<String, serde_json::Value> {
-    let out = Command::new(env!("CARGO_BIN_EXE_postscrub"))
-        .env("POSTSCRUB_NO_CACHE", "1")
-        .args(["check", "--format", "json", "--no-config", "-q"])
-        .args(extra)
-        .current_dir(dir)
-        .env("CI", "true")
-        .output()
-        .unwrap();
-    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&check_bytes(dir, extra)).unwrap();
     doc.as_array()
         .unwrap()
         .iter()
