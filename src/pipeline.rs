@@ -546,7 +546,7 @@ fn process_split<'r>(
     if let Some(known) = known {
         for (id, line) in &found.named {
             if !known.knows(id) {
-                let hint = crate::suggest::did_you_mean(id, known.known_ids());
+                let hint = crate::did_you_mean::did_you_mean(id, known.known_ids());
                 warnings.push(PostWarning {
                     line: Some(*line),
                     rule_id: SUPPRESS_ID.into(),

@@ -487,7 +487,7 @@ impl FailOn {
                 && id != &pipeline::EMBEDS_DROPPED_RULE.id
                 && rules.find(id).is_none()
             {
-                let hint = crate::suggest::did_you_mean(
+                let hint = crate::did_you_mean::did_you_mean(
                     id,
                     rules
                         .sets

@@ -411,3 +411,33 @@ fn machine_generated_ids_qualify_below_the_share_and_prose_ids_do_not() {
     args.extend(drafts.iter().map(String::as_str));
     assert_eq!(postscrub(tmp.path(), &args).status.code(), Some(0));
 }
+
+/// Each pass walks the tree again and names posts by their index in the walk; posts given
+/// across several folders are listed once instead. Either way a post is counted once, and a
+/// folder given twice finds what it finds alone.
+#[test]
+fn a_post_given_twice_is_read_once_and_the_draft_does_not_change() {
+    let dir = root().join("tests/rules_cmd/rules-suggest.in");
+    let tmp = tempfile::tempdir().unwrap();
+    let text = |d: &str| -> BTreeMap<String, String> {
+        files(&tmp.path().join(d))
+            .into_iter()
+            .map(|(k, v)| (k, String::from_utf8(v).unwrap()))
+            .collect()
+    };
+    let once = suggest(&dir, &["posts"], &tmp.path().join("once"), &[]);
+    let twice = suggest(&dir, &["posts", "posts"], &tmp.path().join("twice"), &[]);
+    assert!(once["posts"].as_u64().unwrap() > 0);
+    assert_eq!(once["posts"], twice["posts"]);
+    assert_eq!(actions(&once), actions(&twice));
+    assert_eq!(text("once"), text("twice"));
+    // A folder inside another one given: its posts are not read twice.
+    let nested = suggest(
+        &dir,
+        &["posts", "posts/daily"],
+        &tmp.path().join("nested"),
+        &[],
+    );
+    assert_eq!(once["posts"], nested["posts"]);
+    assert_eq!(actions(&once), actions(&nested));
+}

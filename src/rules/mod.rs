@@ -234,7 +234,7 @@ impl Rules {
                             .iter()
                             .flat_map(|s| s.metas().map(|m| m.id.as_str()))
                             .collect();
-                        let hint = crate::suggest::did_you_mean(id, ids.iter().copied());
+                        let hint = crate::did_you_mean::did_you_mean(id, ids.iter().copied());
                         format!(
                             "`severity: off` names no rule loaded before this file{hint} (`postscrub rules list` shows the ids; a file turns off rules of the files it extends or that come before it)"
                         )
@@ -283,7 +283,8 @@ impl Rules {
         for (flag, list) in [("--select", select), ("--ignore", ignore)] {
             for id in list {
                 if !ids.contains(id) {
-                    let hint = crate::suggest::did_you_mean(id, ids.iter().map(String::as_str));
+                    let hint =
+                        crate::did_you_mean::did_you_mean(id, ids.iter().map(String::as_str));
                     return Err(format!(
                         "{flag} {id}: no rule loaded has this id{hint} (`postscrub rules list` shows the ids of the rules in use)"
                     ));

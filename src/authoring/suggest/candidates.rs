@@ -90,6 +90,27 @@ pub struct Candidate {
     pub machine: Option<String>,
 }
 
+impl Candidate {
+    /// What every kind of finding fills in is set at each finding; this is the rest, empty
+    /// (no examples, texts, field, markers, needle or machine note), for `..Candidate::empty()`.
+    fn empty() -> Candidate {
+        Candidate {
+            id: String::new(),
+            kind: Kind::Raw,
+            action: Vec::new(),
+            message: String::new(),
+            posts: 0,
+            confidence: 0.0,
+            examples: Vec::new(),
+            texts: Vec::new(),
+            field: None,
+            markers: Vec::new(),
+            needle: None,
+            machine: None,
+        }
+    }
+}
+
 /// Settings of a suggestion run.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
@@ -214,11 +235,7 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
             posts: top.seen.posts,
             confidence: share(top.seen.posts),
             examples: top.seen.examples.clone(),
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
-            needle: None,
-            machine: None,
+            ..Candidate::empty()
         });
     }
     let comments: Vec<_> = stats
@@ -260,11 +277,7 @@ pub fn propose(name: &str, stats: &GroupStats, limits: &Limits) -> Vec<Candidate
             posts,
             confidence: share(posts),
             examples,
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
-            needle: None,
-            machine: None,
+            ..Candidate::empty()
         });
     }
     attributes(stats, needed, &share, &of, &mut out);
@@ -389,10 +402,9 @@ fn blocks(
             confidence: share(posts),
             examples,
             texts: texts.iter().map(|b| b.text.clone()).collect(),
-            field: None,
             markers: selector_words(selector),
-            needle: None,
             machine,
+            ..Candidate::empty()
         });
     }
 }
@@ -468,11 +480,9 @@ fn wraps(
             posts: seen.posts,
             confidence,
             examples: seen.examples.clone(),
-            texts: Vec::new(),
-            field: None,
             markers: selector_words(selector),
-            needle: None,
             machine,
+            ..Candidate::empty()
         });
     }
 }
@@ -506,12 +516,7 @@ fn attributes(
             ),
             posts: c.posts,
             confidence: share(c.posts),
-            examples: Vec::new(),
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
-            needle: None,
-            machine: None,
+            ..Candidate::empty()
         });
     }
     let img: Vec<(&String, _)> = stats
@@ -545,12 +550,7 @@ fn attributes(
             ),
             posts,
             confidence: share(posts),
-            examples: Vec::new(),
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
-            needle: None,
-            machine: None,
+            ..Candidate::empty()
         });
     }
     let other: Vec<(&String, _)> = stats
@@ -590,12 +590,7 @@ fn attributes(
             ),
             posts,
             confidence: share(posts),
-            examples: Vec::new(),
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
-            needle: None,
-            machine: None,
+            ..Candidate::empty()
         });
     }
 }
@@ -645,12 +640,8 @@ fn proxies(
             ),
             posts: p.seen.posts,
             confidence: share(p.seen.posts),
-            examples: Vec::new(),
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
             needle: Some((String::new(), p.prefix.clone())),
-            machine: None,
+            ..Candidate::empty()
         });
     }
 }
@@ -708,12 +699,8 @@ fn covers(
             ),
             posts: f.seen.posts,
             confidence: share(f.seen.posts),
-            examples: Vec::new(),
-            texts: Vec::new(),
-            field: None,
-            markers: Vec::new(),
             needle: Some(((*first).to_owned(), f.sample.clone())),
-            machine: None,
+            ..Candidate::empty()
         });
     }
 }
@@ -780,11 +767,10 @@ fn lines(
             posts: l.seen.posts,
             confidence: share(l.seen.posts),
             examples: l.seen.examples.clone(),
-            texts: Vec::new(),
             field: Some(field),
             markers: selector_words(selector),
-            needle: None,
             machine,
+            ..Candidate::empty()
         });
     }
 }

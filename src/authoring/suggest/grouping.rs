@@ -4,10 +4,11 @@
 //! A group key is a front-matter field (`author`, which RSSHub scrapers fill with the source's
 //! name), the first of the post's `categories`, or the post's folder. Asked for none, the first
 //! key that every post has and that puts at least half of the posts in groups of three or more
-//! is used; the folder always works.
+//! is used ([`Tally::separates`]); the folder always works.
 
 use crate::frontmatter::{FrontMatter, value_text};
 use serde_yaml::Value;
+use std::collections::BTreeMap;
 
 /// What posts are grouped by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,21 +133,48 @@ pub fn group_of(keys: &PostKeys, by: &GroupBy) -> Option<String> {
     }
 }
 
-/// The key to group by when none is asked for.
-pub fn choose(posts: &[&PostKeys], min_posts: usize) -> GroupBy {
-    for by in [GroupBy::Field("author".to_owned()), GroupBy::Category] {
-        let values: Option<Vec<String>> = posts.iter().map(|k| group_of(k, &by)).collect();
-        let Some(values) = values else { continue };
-        let mut sizes: std::collections::BTreeMap<&str, usize> = Default::default();
-        for v in &values {
-            *sizes.entry(v.as_str()).or_default() += 1;
-        }
-        let in_big: usize = sizes.values().filter(|n| **n >= min_posts).sum();
-        if !values.is_empty() && in_big * 2 >= values.len() {
-            return by;
+/// How often each value of one group key was seen, and where first: what choosing the key
+/// needs, and the group names in walk order, without a list of the posts.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// Value: posts with it, index of the first.
+    values: BTreeMap<String, (u32, u32)>,
+    /// Posts without a value.
+    missing: u32,
+}
+
+impl Tally {
+    /// Post `i` (in walk order) has `value` for this key.
+    pub fn add(&mut self, i: u32, value: Option<String>) {
+        match value {
+            Some(v) => self.values.entry(v).or_insert((0, i)).0 += 1,
+            None => self.missing += 1,
         }
     }
-    GroupBy::Folder
+
+    /// Whether this key can group the posts when none is asked for: every post has a value,
+    /// and at least half of the posts are in groups of `min_posts` or more.
+    pub fn separates(&self, min_posts: u32) -> bool {
+        let total: u32 = self.values.values().map(|(n, _)| n).sum();
+        let in_big: u32 = self
+            .values
+            .values()
+            .map(|(n, _)| *n)
+            .filter(|n| *n >= min_posts)
+            .sum();
+        self.missing == 0 && total > 0 && in_big * 2 >= total
+    }
+
+    /// The group names, in the order the walk first met them.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<(&String, u32)> = self
+            .values
+            .iter()
+            .map(|(v, (_, first))| (v, *first))
+            .collect();
+        names.sort_by_key(|(_, first)| *first);
+        names.into_iter().map(|(v, _)| v.clone()).collect()
+    }
 }
 
 #[cfg(test)]
@@ -163,17 +191,24 @@ mod tests {
         assert_eq!(k.author.as_deref(), Some("新浪财经"));
         assert_eq!(k.category.as_deref(), Some("金融"));
         assert_eq!(k.folder, "金融/新浪财经");
-        let many = vec![&k; 4];
-        assert_eq!(choose(&many, 3), GroupBy::Field("author".into()));
-        // Every post its own author: not a source; no categories either: folders.
-        let lone: Vec<PostKeys> = (0..4)
-            .map(|i| PostKeys {
-                author: Some(format!("a{i}")),
-                folder: "x".into(),
-                ..PostKeys::default()
-            })
-            .collect();
-        assert_eq!(choose(&lone.iter().collect::<Vec<_>>(), 3), GroupBy::Folder);
+        let by = GroupBy::Field("author".into());
+        let mut many = Tally::default();
+        for i in 0..4 {
+            many.add(i, group_of(&k, &by));
+        }
+        assert!(many.separates(3));
+        assert_eq!(many.names(), ["新浪财经"]);
+        // Every post its own author: not a source.
+        let mut lone = Tally::default();
+        for i in 0..4 {
+            lone.add(i, Some(format!("a{}", 3 - i)));
+        }
+        assert!(!lone.separates(3));
+        // Names in the order the walk met them, not sorted.
+        assert_eq!(lone.names(), ["a3", "a2", "a1", "a0"]);
+        // One post without the key: the key cannot group them all.
+        many.add(4, None);
+        assert!(!many.separates(3));
         assert_eq!(keys(None, "a.md", None).folder, ".");
     }
 }

@@ -10,6 +10,10 @@
 //!    would remove; a rule that removes article text is dropped; examples are cut from two
 //!    real posts and their output computed by the draft itself ([`draft`]).
 //!
+//! Each pass walks the posts again ([`posts`]) and names a post by its index in the walk, so
+//! memory holds the per-group tables, not the list of posts: it is the same for a thousand
+//! posts or a million.
+//!
 //! Posts are cleaned with the rule sets in use before they are looked at, so what the presets
 //! already remove is not proposed again (with `rules: []` in postscrub.yaml everything is).
 //! Results go through [`report`]: the table on `err` or JSON on `out`.
@@ -17,6 +21,7 @@
 pub mod candidates;
 pub mod draft;
 pub mod grouping;
+pub mod posts;
 pub mod report;
 pub mod safety;
 pub mod scan;
@@ -31,8 +36,8 @@ use crate::walk::{self, Post, Root, WalkOptions};
 use anyhow::{Context as _, Result, bail};
 use candidates::{Candidate, Kind, Limits};
 use draft::{Draft, DraftExample, DraftRule};
-use grouping::{GroupBy, PostKeys};
-use rayon::prelude::*;
+use grouping::GroupBy;
+use posts::Posts;
 use safety::Effect;
 use stats::GroupStats;
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +57,8 @@ pub struct Suggestions {
     pub grouped_by: GroupBy,
     pub min_share: f64,
     pub posts: usize,
+    /// What the walk met (errors, notes) that it reports itself.
+    pub walked: walk::Walk,
     /// Posts that could not be read, or had no value to group by.
     pub skipped: Vec<(String, String)>,
     pub groups: Vec<GroupResult>,
@@ -110,32 +117,6 @@ pub fn run(
     let roots: Vec<Root> = scope.roots;
     let site_root = the_site.map(|s| crate::plan::canonical_lenient(&s.root));
     let out_path = args.out.as_ref().map(|o| cwd.join(o));
-    let walked = walk::find_posts(
-        &roots,
-        WalkOptions {
-            filter: &config.filter,
-            skip: out_path.as_deref(),
-            follow: config.follow,
-            site_root: site_root.as_deref(),
-        },
-    );
-    crate::run::walk_problems(&walked.errors, &walked.notes, config.quiet, cwd, err)?;
-    let mut posts = walked.posts;
-    crate::run::take_shard(&mut posts, &config, cwd);
-    if posts.is_empty() {
-        bail!(
-            "no posts found in {}: give the folders that hold them (looked for *.md, *.markdown, *.html)",
-            if roots.is_empty() {
-                "the site's content folders".to_owned()
-            } else {
-                roots
-                    .iter()
-                    .map(|r| display_path(&r.path, cwd))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            }
-        );
-    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(config.jobs)
         .build()
@@ -152,7 +133,37 @@ pub fn run(
         batch: (BATCH_PER_THREAD * config.jobs).max(1),
     };
     let group_by = args.group_by.as_deref().map(GroupBy::parse);
-    let found = pool.install(|| suggest(&posts, group_by, &settings));
+    let shard_base = RuleBase::new(config.rule_base(cwd));
+    let in_shard = |p: &Post| {
+        config
+            .shard
+            .is_none_or(|s| s.holds(Path::new(&shard_base.relative(&p.path, &p.relative))))
+    };
+    let walk_options = WalkOptions {
+        filter: &config.filter,
+        skip: out_path.as_deref(),
+        follow: config.follow,
+        site_root: site_root.as_deref(),
+    };
+    let (posts, listed) = Posts::new(&roots, walk_options, &in_shard);
+    crate::run::walk_problems(&listed.errors, &listed.notes, config.quiet, cwd, err)?;
+    let found = pool.install(|| suggest(&posts, group_by, &settings))?;
+    let walked = &found.walked;
+    crate::run::walk_problems(&walked.errors, &walked.notes, config.quiet, cwd, err)?;
+    if found.posts == 0 {
+        bail!(
+            "no posts found in {}: give the folders that hold them (looked for *.md, *.markdown, *.html)",
+            if roots.is_empty() {
+                "the site's content folders".to_owned()
+            } else {
+                roots
+                    .iter()
+                    .map(|r| display_path(&r.path, cwd))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        );
+    }
     for (path, why) in &found.skipped {
         if !config.quiet {
             writeln!(err, "skipped: {path}: {why}")?;
@@ -263,104 +274,133 @@ fn read(post: &Post, settings: &Settings<'_>) -> Result<Read, String> {
     })
 }
 
-/// Posts in batches, each batch in parallel, results handed on in walk order.
-fn in_order<T: Send>(
-    indices: &[u32],
-    batch: usize,
-    work: impl Fn(u32) -> T + Sync,
-    mut merge: impl FnMut(u32, T),
-) {
-    for chunk in indices.chunks(batch) {
-        let results: Vec<T> = chunk.par_iter().map(|&i| work(i)).collect();
-        for (&i, r) in chunk.iter().zip(results) {
-            merge(i, r);
-        }
-    }
+/// A post's group under `by`, read from its front matter and path.
+fn group_key(front_matter: Option<&str>, post: &Post, by: &GroupBy) -> Option<String> {
+    grouping::group_of(&grouping::keys(front_matter, &post.relative, Some(by)), by)
 }
 
-/// The whole analysis: group, count, propose, check, draft.
-pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_>) -> Suggestions {
-    let shown = |i: u32| posts[i as usize].relative.clone();
-    let all: Vec<u32> = (0..posts.len() as u32).collect();
+/// The whole analysis: group, count, propose, check, draft. Nothing per post is kept between
+/// passes but what the tables hold; posts are named by their index in the walk.
+pub fn suggest(
+    posts: &Posts<'_>,
+    group_by: Option<GroupBy>,
+    settings: &Settings<'_>,
+) -> Result<Suggestions> {
     let mut skipped: Vec<(String, String)> = Vec::new();
+    // Posts already reported as skipped, so later passes do not report them again.
+    let mut unreadable: BTreeSet<u32> = BTreeSet::new();
 
-    // Pass 1: the keys to group by.
-    let mut keys: Vec<Option<PostKeys>> = vec![None; posts.len()];
-    in_order(
-        &all,
+    // Pass 1: the keys to group by, tallied per key.
+    let candidates_keys: Vec<GroupBy> = match &group_by {
+        Some(by) => vec![by.clone()],
+        None => vec![
+            GroupBy::Field("author".to_owned()),
+            GroupBy::Category,
+            GroupBy::Folder,
+        ],
+    };
+    let mut tallies: Vec<grouping::Tally> = candidates_keys
+        .iter()
+        .map(|_| grouping::Tally::default())
+        .collect();
+    let (count, walked) = posts.in_order(
         settings.batch,
-        |i| {
-            let post = &posts[i as usize];
+        |_, post| {
             let (bytes, _) = crate::run::read_post(&post.path, settings.config.max_post_size)?;
             let text = String::from_utf8_lossy(&bytes);
             let doc = crate::document::Document::split(&text);
-            Ok::<_, String>(grouping::keys(
-                doc.front_matter,
-                &post.relative,
-                group_by.as_ref(),
-            ))
+            let keys = grouping::keys(doc.front_matter, &post.relative, group_by.as_ref());
+            Ok::<_, String>(
+                candidates_keys
+                    .iter()
+                    .map(|by| grouping::group_of(&keys, by))
+                    .collect::<Vec<_>>(),
+            )
         },
-        |i, r| match r {
-            Ok(k) => keys[i as usize] = Some(k),
-            Err(e) => skipped.push((shown(i), e)),
+        |i, post, r| match r {
+            Ok(values) => {
+                for (t, v) in tallies.iter_mut().zip(values) {
+                    t.add(i, v);
+                }
+            }
+            Err(e) => {
+                unreadable.insert(i);
+                skipped.push((post.relative.clone(), e));
+            }
         },
     );
-    let by = group_by.unwrap_or_else(|| {
-        let readable: Vec<&PostKeys> = keys.iter().flatten().collect();
-        grouping::choose(&readable, MIN_POSTS as usize)
-    });
-    let mut names: Vec<String> = Vec::new();
-    let mut group_of: Vec<Option<usize>> = vec![None; posts.len()];
-    {
-        let mut index: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, k) in keys.iter().enumerate() {
-            let Some(k) = k else { continue };
-            match grouping::group_of(k, &by) {
-                Some(name) => {
-                    let n = index.len();
-                    let g = *index.entry(name.clone()).or_insert_with(|| {
-                        names.push(name);
-                        n
-                    });
-                    group_of[i] = Some(g);
-                }
-                None => skipped.push((
-                    shown(i as u32),
-                    format!("no {} to group it by", by.describe()),
-                )),
-            }
-        }
+    let mut found = Suggestions {
+        grouped_by: GroupBy::Folder,
+        min_share: settings.limits.min_share,
+        posts: count as usize,
+        walked,
+        skipped,
+        groups: Vec::new(),
+    };
+    if count == 0 {
+        return Ok(found);
     }
-    let mut stats: Vec<GroupStats> = names.iter().map(|_| GroupStats::default()).collect();
-    drop(keys);
-    let grouped: Vec<u32> = all
+    let chosen = match group_by {
+        Some(_) => 0,
+        None => (0..2)
+            .find(|k| tallies[*k].separates(MIN_POSTS))
+            .unwrap_or(2),
+    };
+    let by = candidates_keys[chosen].clone();
+    let names = tallies[chosen].names();
+    drop(tallies);
+    let index: BTreeMap<&str, usize> = names
         .iter()
-        .copied()
-        .filter(|i| group_of[*i as usize].is_some())
+        .enumerate()
+        .map(|(g, n)| (n.as_str(), g))
         .collect();
+    let same_posts = |n: u32| -> Result<()> {
+        if n != count {
+            bail!(
+                "the posts changed while they were read ({count} posts, then {n}): run `rules suggest` again when nothing writes to them"
+            );
+        }
+        Ok(())
+    };
+    let mut stats: Vec<GroupStats> = names.iter().map(|_| GroupStats::default()).collect();
 
     // Pass 2: one scan per post, counted per group.
-    in_order(
-        &grouped,
+    let (n, _) = posts.in_order(
         settings.batch,
-        |i| {
-            read(&posts[i as usize], settings).map(|r| {
+        |_, post| {
+            read(post, settings).map(|r| {
+                let group = group_key(r.front_matter.as_deref(), post, &by);
                 (
+                    group,
                     scan::scan(&r.html),
                     grouping::facts(r.front_matter.as_deref()),
                 )
             })
         },
-        |i, r| match r {
-            Ok((scan, facts)) => {
-                let g = &mut stats[group_of[i as usize].expect("grouped")];
-                g.add(i, &scan);
-                g.add_fields(facts.fields);
-                g.add_front_matter(i, &facts.urls);
+        |i, post, r| match r {
+            Ok((Some(group), scan, facts)) if !unreadable.contains(&i) => {
+                if let Some(&g) = index.get(group.as_str()) {
+                    let g = &mut stats[g];
+                    g.add(i, &scan);
+                    g.add_fields(facts.fields);
+                    g.add_front_matter(i, &facts.urls);
+                }
             }
-            Err(e) => skipped.push((shown(i), e)),
+            Ok((None, _, _)) if !unreadable.contains(&i) => {
+                unreadable.insert(i);
+                found.skipped.push((
+                    post.relative.clone(),
+                    format!("no {} to group it by", by.describe()),
+                ));
+            }
+            Err(e) if !unreadable.contains(&i) => {
+                unreadable.insert(i);
+                found.skipped.push((post.relative.clone(), e));
+            }
+            _ => {}
         },
     );
+    same_posts(n)?;
     let proposed: Vec<Vec<Candidate>> = names
         .iter()
         .zip(&stats)
@@ -398,12 +438,12 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
     // Per group and marker: posts of the group, posts outside it, that contain it.
     let mut marker_hits: Vec<Vec<(u32, u32)>> =
         markers.iter().map(|m| vec![(0, 0); m.len()]).collect();
-    in_order(
-        &grouped,
+    let (n, _) = posts.in_order(
         settings.batch,
-        |i| {
-            let g = group_of[i as usize].expect("grouped");
-            let read = read(&posts[i as usize], settings)?;
+        |i, post| {
+            let read = read(post, settings).ok()?;
+            let group = group_key(read.front_matter.as_deref(), post, &by)?;
+            let g = *index.get(group.as_str())?;
             let hits: Vec<Vec<bool>> = markers
                 .iter()
                 .map(|ms| {
@@ -412,14 +452,14 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
                         .collect()
                 })
                 .collect();
-            Ok::<_, String>((
-                hits,
-                checks[g].apply(i, &read.html, &proposed[g], &stats[g]),
-            ))
+            let applied = checks[g].apply(i, &read.html, &proposed[g], &stats[g]);
+            Some((g, hits, applied))
         },
-        |i, r| {
-            let Ok((hits, applied)) = r else { return };
-            let g = group_of[i as usize].expect("grouped");
+        |i, _, r| {
+            let Some((g, hits, applied)) = r else { return };
+            if unreadable.contains(&i) {
+                return;
+            }
             for (h, found) in hits.iter().enumerate() {
                 for (m, hit) in found.iter().enumerate() {
                     if *hit {
@@ -446,8 +486,27 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
             }
         },
     );
+    same_posts(n)?;
 
-    let mut groups = Vec::new();
+    // The posts named in the results, found by their index.
+    let mut named: BTreeSet<u32> = BTreeSet::new();
+    for e in effects.iter().flatten() {
+        named.extend(e.largest.map(|(_, p)| p));
+        named.extend(e.violation.as_ref().map(|v| v.post));
+    }
+    named.extend(
+        fragments
+            .iter()
+            .flat_map(|f| f.values().flatten().map(|(p, _)| *p)),
+    );
+    let names_of = posts.names(&named);
+    let shown = |i: u32| {
+        names_of
+            .get(&i)
+            .cloned()
+            .unwrap_or_else(|| format!("post {i}"))
+    };
+
     for (g, name) in names.iter().enumerate() {
         let s = &stats[g];
         let chosen = choose_markers(
@@ -498,7 +557,7 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
             settings,
             &shown,
         );
-        groups.push(GroupResult {
+        found.groups.push(GroupResult {
             name: name.clone(),
             posts: s.posts,
             file,
@@ -507,14 +566,11 @@ pub fn suggest(posts: &[Post], group_by: Option<GroupBy>, settings: &Settings<'_
             draft,
         });
     }
-    groups.sort_by(|a, b| b.posts.cmp(&a.posts).then(a.name.cmp(&b.name)));
-    Suggestions {
-        grouped_by: by,
-        min_share: settings.limits.min_share,
-        posts: posts.len(),
-        skipped,
-        groups,
-    }
+    found
+        .groups
+        .sort_by(|a, b| b.posts.cmp(&a.posts).then(a.name.cmp(&b.name)));
+    found.grouped_by = by;
+    Ok(found)
 }
 
 /// A group's proposed rules compiled, all together and each alone.
