@@ -84,17 +84,41 @@ struct PostContext<'a> {
 pub(crate) struct RuleBase {
     path: PathBuf,
     canonical: Option<PathBuf>,
+    /// `path` is absolute and spelled as its parts would be joined again (no `.` part, no
+    /// doubled or trailing `/`): a post below it then starts with its bytes and a `/`.
+    plain: bool,
 }
 
 impl RuleBase {
     pub(crate) fn new(path: PathBuf) -> RuleBase {
         let canonical = path.canonicalize().ok();
-        RuleBase { path, canonical }
+        let plain = path.is_absolute()
+            && path.as_os_str() != "/"
+            && path.components().collect::<PathBuf>().as_os_str() == path.as_os_str();
+        RuleBase {
+            path,
+            canonical,
+            plain,
+        }
     }
 
     /// `post`'s path for `when.path`: relative to the base with `/`; a post outside the base
     /// keeps the path relative to the folder given (`fallback`).
     pub(crate) fn relative(&self, post: &Path, fallback: &str) -> String {
+        // The common case without parsing both paths into parts (`--shard` asks this of every
+        // post of the tree): the post's path is the base's bytes, `/`, and a plain UTF-8 rest,
+        // which is then what the parts below would give.
+        if self.plain
+            && let Some(rest) = post
+                .as_os_str()
+                .as_encoded_bytes()
+                .strip_prefix(self.path.as_os_str().as_encoded_bytes())
+                .and_then(|rest| rest.strip_prefix(b"/"))
+            && let Ok(rest) = std::str::from_utf8(rest)
+            && rest.split('/').all(|part| !part.is_empty() && part != ".")
+        {
+            return rest.to_owned();
+        }
         if let Ok(rel) = post.strip_prefix(&self.path) {
             return walk::slash_string(rel);
         }
@@ -600,18 +624,20 @@ fn process_all(
             crate::generator::Target::Jekyll | crate::generator::Target::Hugo
         );
     let shard_base = RuleBase::new(config.rule_base(cwd));
-    let in_shard = |p: &Post| {
+    // A post's shard is decided from its paths, before the walk makes the post.
+    let in_shard = |path: &Path, relative: &str| {
         config
             .shard
-            .is_none_or(|s| s.holds(Path::new(&shard_base.relative(&p.path, &p.relative))))
+            .is_none_or(|s| s.holds(Path::new(&shard_base.relative(path, relative))))
     };
     let (mut found, mut in_this_shard) = (0usize, 0usize);
     let mut walked = if streaming {
-        walk::walk_posts(&roots, walk_options, &mut |post| {
-            found += 1;
-            in_this_shard += usize::from(in_shard(&post));
+        let walked = walk::walk_selected(&roots, walk_options, &in_shard, &mut |_| {
+            in_this_shard += 1;
             std::ops::ControlFlow::Continue(())
-        })
+        });
+        found = in_this_shard + walked.passed_over;
+        walked
     } else {
         walk::find_posts(&roots, walk_options)
     };
@@ -836,10 +862,7 @@ fn process_all(
             pending.clear();
             Ok(())
         };
-        walk::walk_posts(&roots, walk_options, &mut |post| {
-            if !in_shard(&post) {
-                return std::ops::ControlFlow::Continue(());
-            }
+        walk::walk_selected(&roots, walk_options, &in_shard, &mut |post| {
             pending.push(post);
             if pending.len() == batch
                 && let Err(e) = flush(&mut pending, &mut summary)
@@ -1423,5 +1446,58 @@ fn over_limit(size: Option<u64>, max: u64) -> String {
     match size {
         Some(n) => format!("post is {n} bytes, over the {limit} limit (--max-post-size)"),
         None => format!("post grew over the {limit} limit while read (--max-post-size)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// [`RuleBase::relative`] without its shortcut.
+    fn relative_by_parts(base: &RuleBase, post: &Path, fallback: &str) -> String {
+        RuleBase {
+            plain: false,
+            path: base.path.clone(),
+            canonical: base.canonical.clone(),
+        }
+        .relative(post, fallback)
+    }
+
+    #[test]
+    fn rule_base_shortcut_agrees_with_the_parts() {
+        use std::os::unix::ffi::OsStrExt;
+        let bases = ["/s", "/s/", "/s/./t", "/s//t", "/", "s", "/s/../t"];
+        let posts = [
+            "/s/a.md",
+            "/s/t/a.md",
+            "/s//a.md",
+            "/s/./a.md",
+            "/sx/a.md",
+            "/s",
+            "/s/",
+            "/s/../t/a.md",
+            "/s/ü.md",
+            "s/a.md",
+            "/other/a.md",
+        ];
+        for base in bases {
+            let base = RuleBase::new(PathBuf::from(base));
+            for post in posts {
+                let post = Path::new(post);
+                assert_eq!(
+                    base.relative(post, "fallback"),
+                    relative_by_parts(&base, post, "fallback"),
+                    "{:?} {post:?}",
+                    base.path
+                );
+            }
+            let odd = Path::new(std::ffi::OsStr::from_bytes(b"/s/\xff.md"));
+            assert_eq!(
+                base.relative(odd, "fallback"),
+                relative_by_parts(&base, odd, "fallback")
+            );
+        }
+        assert!(RuleBase::new(PathBuf::from("/s/t")).plain);
+        assert!(!RuleBase::new(PathBuf::from("/s/t/")).plain);
     }
 }
