@@ -758,15 +758,21 @@ mod tests {
         }
     }
 
-    #[test]
-    fn selected_posts_only_are_made_and_the_rest_counted() {
+    /// A temporary folder holding `files` (each with the text `x`).
+    fn tree(files: &[&str]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path();
-        for f in ["a/x.md", "a/y.md", "b/z.md", "n.txt"] {
-            let path = p.join(f);
+        for f in files {
+            let path = dir.path().join(f);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
         }
+        dir
+    }
+
+    #[test]
+    fn selected_posts_only_are_made_and_the_rest_counted() {
+        let dir = tree(&["a/x.md", "a/y.md", "b/z.md", "n.txt"]);
+        let p = dir.path();
         let filter = Filter::default();
         let options = WalkOptions {
             filter: &filter,
@@ -815,9 +821,7 @@ mod tests {
 
     #[test]
     fn walk_is_sorted_and_skips_hidden_and_out() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path();
-        for f in [
+        let dir = tree(&[
             "b.md",
             "a/z.md",
             "a/c.md",
@@ -827,11 +831,8 @@ mod tests {
             "README.md",
             "a/CHANGELOG.md",
             "a/readme-notes.md",
-        ] {
-            let path = p.join(f);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "x").unwrap();
-        }
+        ]);
+        let p = dir.path();
         let filter = Filter::default();
         let options = WalkOptions {
             filter: &filter,
