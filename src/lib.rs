@@ -37,6 +37,8 @@ pub mod run;
 pub mod shard;
 pub mod site;
 pub mod suppress;
+#[cfg(test)]
+mod test_tree;
 mod titles;
 pub mod unclosed;
 pub mod uri;

@@ -686,6 +686,7 @@ fn walk_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_tree::tree;
 
     /// What [`slash_string`] gives, part by part (its shortcut must agree).
     fn slash_string_by_parts(rel: &Path) -> String {
@@ -758,20 +759,9 @@ mod tests {
         }
     }
 
-    /// A temporary folder holding `files` (each with the text `x`).
-    fn tree(files: &[&str]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for f in files {
-            let path = dir.path().join(f);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, "x").unwrap();
-        }
-        dir
-    }
-
     #[test]
     fn selected_posts_only_are_made_and_the_rest_counted() {
-        let dir = tree(&["a/x.md", "a/y.md", "b/z.md", "n.txt"]);
+        let dir = tree(&["a/x.md", "a/y.md", "b/z.md", "n.txt"], "x");
         let p = dir.path();
         let filter = Filter::default();
         let options = WalkOptions {
@@ -821,17 +811,20 @@ mod tests {
 
     #[test]
     fn walk_is_sorted_and_skips_hidden_and_out() {
-        let dir = tree(&[
-            "b.md",
-            "a/z.md",
-            "a/c.md",
-            ".git/x.md",
-            "out/o.md",
-            "n.txt",
-            "README.md",
-            "a/CHANGELOG.md",
-            "a/readme-notes.md",
-        ]);
+        let dir = tree(
+            &[
+                "b.md",
+                "a/z.md",
+                "a/c.md",
+                ".git/x.md",
+                "out/o.md",
+                "n.txt",
+                "README.md",
+                "a/CHANGELOG.md",
+                "a/readme-notes.md",
+            ],
+            "x",
+        );
         let p = dir.path();
         let filter = Filter::default();
         let options = WalkOptions {

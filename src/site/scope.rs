@@ -115,19 +115,16 @@ mod tests {
     use crate::site::detect_at;
 
     fn hexo() -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for f in [
-            "_config.yml",
-            "README.md",
-            "source/_posts/a.md",
-            "source/about/index.md",
-            "themes/x/README.md",
-        ] {
-            let p = dir.path().join(f);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, "").unwrap();
-        }
-        dir
+        crate::test_tree::tree(
+            &[
+                "_config.yml",
+                "README.md",
+                "source/_posts/a.md",
+                "source/about/index.md",
+                "themes/x/README.md",
+            ],
+            "",
+        )
     }
 
     #[test]
