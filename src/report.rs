@@ -513,7 +513,7 @@ struct JsonArray {
 }
 
 impl JsonArray {
-    fn push(&mut self, value: &serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
+    fn push<T: serde::Serialize>(&mut self, value: &T, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(if self.open { b",\n  " } else { b"[\n  " })?;
         self.open = true;
         serde_json::to_writer(&mut *out, value)?;
@@ -523,6 +523,45 @@ impl JsonArray {
     fn close(&mut self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(if self.open { b"\n]\n" } else { b"[]\n" })
     }
+}
+
+/// One post's object in the JSON report, serialised straight from borrowed fields (no
+/// intermediate `serde_json::Value` per post). Fields are in alphabetical order, the order the
+/// report has always had.
+#[derive(serde::Serialize)]
+struct JsonRecord<'a> {
+    changed_lines: Vec<JsonRange>,
+    error: Option<&'a str>,
+    path: &'a str,
+    rules: Vec<JsonRule<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<&'a str>,
+    status: &'static str,
+    warnings: Vec<JsonWarning<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRange {
+    end: usize,
+    start: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonRule<'a> {
+    column: Option<usize>,
+    count: u32,
+    id: &'a str,
+    line: Option<usize>,
+    message: Option<&'a str>,
+    severity: &'static str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonWarning<'a> {
+    column: Option<usize>,
+    line: Option<usize>,
+    message: &'a str,
+    rule: &'a str,
 }
 
 /// A JSON array, one object per post, written as posts arrive.
@@ -540,25 +579,40 @@ impl Reporter for Json {
             Status::Skipped(why) => ("skipped", Some(why.as_str())),
             Status::Failed(why) => ("failed", Some(why.as_str())),
         };
-        let mut value = json!({
-            "path": r.path,
-            "status": status,
-            "rules": r.fired.iter().map(|f| json!({
-                "id": f.id,
-                "count": f.count,
-                "severity": f.severity.as_str(),
-                "line": f.line,
-                "column": f.column,
-                "message": f.message,
-            })).collect::<Vec<_>>(),
-            "changed_lines": r.changed_lines.iter().map(|(a, b)| json!({"start": a, "end": b})).collect::<Vec<_>>(),
-            "warnings": r.warnings.iter().map(|w| json!({"rule": w.rule_id, "line": w.line, "column": null, "message": w.message})).collect::<Vec<_>>(),
-            "error": error,
-        });
-        if let Some(shard) = &self.shard {
-            value["shard"] = json!(shard);
-        }
-        self.array.push(&value, out)
+        let record = JsonRecord {
+            changed_lines: r
+                .changed_lines
+                .iter()
+                .map(|&(start, end)| JsonRange { end, start })
+                .collect(),
+            error,
+            path: &r.path,
+            rules: r
+                .fired
+                .iter()
+                .map(|f| JsonRule {
+                    column: f.column,
+                    count: f.count,
+                    id: &f.id,
+                    line: f.line,
+                    message: f.message.as_deref(),
+                    severity: f.severity.as_str(),
+                })
+                .collect(),
+            shard: self.shard.as_deref(),
+            status,
+            warnings: r
+                .warnings
+                .iter()
+                .map(|w| JsonWarning {
+                    column: None,
+                    line: w.line,
+                    message: &w.message,
+                    rule: &w.rule_id,
+                })
+                .collect(),
+        };
+        self.array.push(&record, out)
     }
 
     fn finish(

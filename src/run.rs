@@ -815,80 +815,113 @@ fn process_all(
         .build()
         .context("cannot start worker threads")?;
     let batch = (BATCH_PER_THREAD * config.jobs).max(1);
-    let mut run_chunk =
-        |chunk: &[(&Post, Option<&Target>, &PostNaming)], summary: &mut Summary| -> Result<()> {
-            let results: Vec<PostResult> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map(|&(post, target, naming)| {
-                        let r = handle_post(post, target, naming, &context);
-                        bar.inc(1);
-                        r
-                    })
-                    .collect()
-            });
-            for result in &results {
-                summary.add(&result.status);
-                summary.warnings += result.warnings.len();
-                summary.notes.add(&result.notes);
-                if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
-                    failing += 1;
+    // Results are reported on this thread, in path order, while the pool converts the next
+    // batches: the walk, the naming of each batch and the reporter (writing JSON, diffs) run
+    // beside the conversions instead of between them, so both cores stay busy.
+    let mut report_batch = |results: Vec<PostResult>, summary: &mut Summary| -> Result<()> {
+        let (mut post_out, mut post_err) = (Vec::new(), Vec::new());
+        for result in &results {
+            summary.add(&result.status);
+            summary.warnings += result.warnings.len();
+            summary.notes.add(&result.notes);
+            if result.status == Status::Changed && run.fail_on.fails(&result.fired) {
+                failing += 1;
+            }
+            post_out.clear();
+            post_err.clear();
+            reporter.post(result, &mut post_out, &mut post_err)?;
+            // What a post says on stderr comes after every earlier post's stdout and before
+            // its own, on a pipe too; stdout is otherwise flushed once per batch.
+            bar.suspend(|| -> std::io::Result<()> {
+                if !post_err.is_empty() {
+                    out.flush()?;
+                    err.write_all(&post_err)?;
                 }
-                // Flushed per post, so that on a pipe too a post's warnings (stderr) come right
-                // before its diff (stdout), and the summary after every result.
-                bar.suspend(|| reporter.post(result, out, err).and_then(|()| out.flush()))?;
-            }
-            Ok(())
-        };
-    if streaming {
-        let mut hidden = Vec::new();
-        let mut failure: Option<anyhow::Error> = None;
-        let mut pending: Vec<Post> = Vec::with_capacity(batch);
-        let mut flush = |pending: &mut Vec<Post>, summary: &mut Summary| -> Result<()> {
-            // Hexo's hidden names (and nothing else) are decided per post.
-            let mut naming = plan::naming(pending, &[], config.options.target, to_markdown, &|p| {
-                display_path(p, cwd)
+                out.write_all(&post_out)
+            })?;
+        }
+        bar.suspend(|| out.flush())?;
+        Ok(())
+    };
+    let context = &context;
+    let bar_ref = &bar;
+    let convert = move |work: &[(&Post, Option<&Target>, &PostNaming)]| -> Vec<PostResult> {
+        work.par_iter()
+            .map(|&(post, target, naming)| {
+                let r = handle_post(post, target, naming, context);
+                bar_ref.inc(1);
+                r
+            })
+            .collect()
+    };
+    // Without streaming, every post was walked and planned above (empty when streaming).
+    let planned_work: Vec<(&Post, Option<&Target>, &PostNaming)> = posts
+        .iter()
+        .zip(targets.iter().map(Option::as_ref))
+        .zip(&namings)
+        .map(|((p, t), n)| (p, t, n))
+        .collect();
+    let planned_work = &planned_work;
+    pool.in_place_scope(|scope| -> Result<()> {
+        let mut queue = BatchQueue::new();
+        if streaming {
+            let mut hidden = Vec::new();
+            let mut failure: Option<anyhow::Error> = None;
+            let mut pending: Vec<Post> = Vec::with_capacity(batch);
+            let mut flush = |pending: &mut Vec<Post>, summary: &mut Summary| -> Result<()> {
+                let posts = std::mem::replace(pending, Vec::with_capacity(batch));
+                // Hexo's hidden names (and nothing else) are decided per post.
+                let mut naming =
+                    plan::naming(&posts, &[], config.options.target, to_markdown, &|p| {
+                        display_path(p, cwd)
+                    });
+                hidden.append(&mut naming.hidden);
+                if matches!(action, Action::Diff) {
+                    plan::show_output_names(&posts, &mut naming.posts, to_markdown);
+                }
+                let namings = naming.posts;
+                let ready = queue.submit(scope, move || {
+                    let work: Vec<(&Post, Option<&Target>, &PostNaming)> = posts
+                        .iter()
+                        .zip(&namings)
+                        .map(|(p, n)| (p, None, n))
+                        .collect();
+                    convert(&work)
+                });
+                match ready {
+                    Some(results) => report_batch(results, summary),
+                    None => Ok(()),
+                }
+            };
+            walk::walk_selected(&roots, walk_options, &in_shard, &mut |post| {
+                pending.push(post);
+                if pending.len() == batch
+                    && let Err(e) = flush(&mut pending, &mut summary)
+                {
+                    failure = Some(e);
+                    return std::ops::ControlFlow::Break(());
+                }
+                std::ops::ControlFlow::Continue(())
             });
-            hidden.append(&mut naming.hidden);
-            if matches!(action, Action::Diff) {
-                plan::show_output_names(pending, &mut naming.posts, to_markdown);
+            if let Some(e) = failure {
+                return Err(e);
             }
-            let work: Vec<(&Post, Option<&Target>, &PostNaming)> = pending
-                .iter()
-                .zip(&naming.posts)
-                .map(|(p, n)| (p, None, n))
-                .collect();
-            run_chunk(&work, summary)?;
-            pending.clear();
-            Ok(())
-        };
-        walk::walk_selected(&roots, walk_options, &in_shard, &mut |post| {
-            pending.push(post);
-            if pending.len() == batch
-                && let Err(e) = flush(&mut pending, &mut summary)
-            {
-                failure = Some(e);
-                return std::ops::ControlFlow::Break(());
+            if !pending.is_empty() {
+                flush(&mut pending, &mut summary)?;
             }
-            std::ops::ControlFlow::Continue(())
-        });
-        if let Some(e) = failure {
-            return Err(e);
+            summary.notes.lines.extend(hidden_note(&hidden));
+        } else {
+            for chunk in planned_work.chunks(batch) {
+                if let Some(results) = queue.submit(scope, move || convert(chunk)) {
+                    report_batch(results, &mut summary)?;
+                }
+            }
         }
-        flush(&mut pending, &mut summary)?;
-
-        summary.notes.lines.extend(hidden_note(&hidden));
-    } else {
-        let work: Vec<(&Post, Option<&Target>, &PostNaming)> = posts
-            .iter()
-            .zip(targets.iter().map(Option::as_ref))
-            .zip(&namings)
-            .map(|((p, t), n)| (p, t, n))
-            .collect();
-        for chunk in work.chunks(batch) {
-            run_chunk(chunk, &mut summary)?;
+        while let Some(results) = queue.next() {
+            report_batch(results, &mut summary)?;
         }
-    }
+        Ok(())
+    })?;
 
     bar.finish_and_clear();
     if let Some(cache) = &cache {
@@ -918,6 +951,49 @@ fn process_all(
     } else {
         Outcome::Done
     })
+}
+
+/// Batches handed to the pool and not yet reported, oldest first: at most [`IN_FLIGHT`], so
+/// memory stays bounded by a few batches while the reporter works beside the conversions.
+struct BatchQueue {
+    waiting: std::collections::VecDeque<std::sync::mpsc::Receiver<Vec<PostResult>>>,
+}
+
+/// Batches converting (or converted, waiting to be reported) at once.
+const IN_FLIGHT: usize = 2;
+
+impl BatchQueue {
+    fn new() -> Self {
+        BatchQueue {
+            waiting: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Start converting a batch; when that makes too many, the oldest batch's results (waited
+    /// for), to be reported now.
+    fn submit<'scope, F>(&mut self, scope: &rayon::Scope<'scope>, job: F) -> Option<Vec<PostResult>>
+    where
+        F: FnOnce() -> Vec<PostResult> + Send + 'scope,
+    {
+        let (send, receive) = std::sync::mpsc::sync_channel(1);
+        scope.spawn(move |_| {
+            // Nobody listens only when reporting failed: the run is ending.
+            let _ = send.send(job());
+        });
+        self.waiting.push_back(receive);
+        if self.waiting.len() > IN_FLIGHT {
+            self.next()
+        } else {
+            None
+        }
+    }
+
+    /// The oldest batch's results, waited for; `None` when none is waiting.
+    fn next(&mut self) -> Option<Vec<PostResult>> {
+        let receive = self.waiting.pop_front()?;
+        // A job that panicked drops its sender; the scope re-raises the panic when it ends.
+        receive.recv().ok()
+    }
 }
 
 /// The run's result cache, or `None` (`--no-cache`, or a cache that cannot be used: said once,
@@ -988,7 +1064,7 @@ pub(crate) fn post_facts(posts: &[Post], config: &Config) -> Vec<PostFacts> {
         .par_iter()
         .map(|post| {
             let mut facts = match read_post(&post.path, config.max_post_size) {
-                Ok((bytes, _)) => match std::str::from_utf8(&bytes) {
+                Ok((bytes, _)) => match simdutf8::basic::from_utf8(&bytes) {
                     Ok(text) => {
                         pipeline::post_facts(text, &post.relative, &config.rules, &config.options)
                     }
@@ -1236,7 +1312,7 @@ fn handle_post(
         },
     };
     let rule_path = context.rule_base.relative(&post.path, &post.relative);
-    let Ok(text) = std::str::from_utf8(&bytes) else {
+    let Ok(text) = simdutf8::basic::from_utf8(&bytes) else {
         return fail(
             result,
             "not UTF-8 text: convert it first (e.g. with iconv); left untouched".into(),
@@ -1412,24 +1488,25 @@ fn handle_post(
 /// only up to `max` bytes (checked from the metadata before reading, and again while reading
 /// in case the file grows). Returns the bytes and the metadata of the file read.
 pub(crate) fn read_post(path: &Path, max: u64) -> Result<(Vec<u8>, std::fs::Metadata), String> {
-    let check = |meta: &std::fs::Metadata| -> Result<(), String> {
-        if !meta.is_file() {
-            return Err(format!(
-                "not a regular file ({}); not opened",
-                walk::special_kind(meta.file_type())
-            ));
-        }
-        if meta.len() > max {
-            return Err(over_limit(Some(meta.len()), max));
-        }
-        Ok(())
-    };
-    let before = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    check(&before)?;
-    let mut file = std::fs::File::open(path).map_err(|e| format!("cannot read: {e}"))?;
-    // What was opened is what was checked (not a FIFO swapped in meanwhile).
+    use std::os::unix::fs::OpenOptionsExt;
+    // Opened without blocking, so a FIFO put where a post was (after the walk saw a file)
+    // cannot hang the run; what was opened is then checked before a byte is read. (A stat
+    // before the open cost a system call per post and did not close that race anyway.)
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot read: {e}"))?;
     let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-    check(&meta)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "not a regular file ({}); not read",
+            walk::special_kind(meta.file_type())
+        ));
+    }
+    if meta.len() > max {
+        return Err(over_limit(Some(meta.len()), max));
+    }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     (&mut file)
         .take(max.saturating_add(1))

@@ -84,3 +84,62 @@ fn diff_stat_table_comes_before_the_summary() {
         "diff-stat.expected",
     );
 }
+
+/// Many batches in flight at once (posts are converted in batches while earlier ones are
+/// reported): on one merged pipe, every post's warning still sits right before its own diff,
+/// the diffs come in path order, and the summary is last. 900 posts at `-j 2` are seven
+/// batches; every seventh post warns.
+#[test]
+fn warnings_stay_with_their_post_across_many_batches() {
+    let tmp = tempfile::tempdir().unwrap();
+    let posts = tmp.path().join("posts");
+    fs::create_dir(&posts).unwrap();
+    let count = 900;
+    for i in 0..count {
+        let tail = if i % 7 == 0 {
+            "<p>tail <!-- never closed"
+        } else {
+            ""
+        };
+        fs::write(
+            posts.join(format!("p{i:04}.html")),
+            format!("---\ntitle: P{i}\n---\n<p>Post {i}.</p>\n<div class=\"ad\">buy</div>\n{tail}"),
+        )
+        .unwrap();
+    }
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/order/rules.yaml");
+    let log = tmp.path().join("log");
+    let file = fs::File::create(&log).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_postscrub"))
+        .env("POSTSCRUB_NO_CACHE", "1")
+        .args(["diff", "posts", "--to", "html", "-j", "2", "--rules"])
+        .arg(&rules)
+        .current_dir(tmp.path())
+        .env("NO_COLOR", "1")
+        .env("CI", "true")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let text = fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let headers: Vec<usize> = (0..lines.len())
+        .filter(|&n| lines[n].starts_with("--- a/posts/"))
+        .collect();
+    assert_eq!(headers.len(), count, "one diff per post");
+    for (i, &n) in headers.iter().enumerate() {
+        let name = format!("posts/p{i:04}.html");
+        assert_eq!(lines[n], format!("--- a/{name}"), "diffs in path order");
+        assert!(lines[n - 1].starts_with(&format!("# {name}:")));
+        let warned = lines[n - 2].starts_with(&format!("warning: {name}:6:"));
+        assert_eq!(warned, i % 7 == 0, "post {i}: its warning, right before it");
+    }
+    assert_eq!(
+        text.matches("warning: posts/").count(),
+        count.div_ceil(7),
+        "no warning elsewhere"
+    );
+    assert!(lines.last().unwrap().contains("would change"));
+}

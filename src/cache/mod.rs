@@ -61,11 +61,13 @@ pub struct Key([u8; 32]);
 
 impl Key {
     fn hex(&self) -> String {
-        use std::fmt::Write as _;
-        self.0.iter().fold(String::with_capacity(64), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = String::with_capacity(64);
+        for b in self.0 {
+            hex.push(char::from(DIGITS[usize::from(b >> 4)]));
+            hex.push(char::from(DIGITS[usize::from(b & 15)]));
+        }
+        hex
     }
 }
 
@@ -155,20 +157,24 @@ impl Cache {
 
     fn path_of(&self, key: &Key) -> PathBuf {
         let hex = key.hex();
-        self.entries.join(&hex[..2]).join(&hex[2..])
+        let mut path = PathBuf::with_capacity(self.entries.as_os_str().len() + 68);
+        path.push(&self.entries);
+        path.push(&hex[..2]);
+        path.push(&hex[2..]);
+        path
     }
 
     /// The entry for `key`, if there is a usable one.
     pub fn get<T: DeserializeOwned>(&self, key: &Key) -> Lookup<T> {
         let path = self.path_of(key);
-        let Ok(bytes) = std::fs::read(&path) else {
+        let Some((bytes, modified, file)) = read_entry(&path) else {
             self.misses.fetch_add(1, Ordering::Relaxed);
             return Lookup::Missing;
         };
         match entry::decode(&key.0, &bytes) {
             Ok(value) => {
                 self.hits.fetch_add(1, Ordering::Relaxed);
-                touch(&path);
+                touch(&file, modified);
                 Lookup::Hit(value)
             }
             Err(_) => {
@@ -291,16 +297,35 @@ fn write_atomic(path: &Path, bytes: &[u8], n: u64) -> io::Result<()> {
     result
 }
 
+/// An entry's bytes, its modification time and the open file (to refresh that time): one
+/// open, one `fstat` and one read of the length `fstat` gave. A file that grows meanwhile is
+/// read short, which its header's length check turns into a miss.
+fn read_entry(path: &Path) -> Option<(Vec<u8>, Option<SystemTime>, std::fs::File)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let len = usize::try_from(meta.len()).ok()?;
+    let mut bytes = vec![0; len];
+    let mut filled = 0;
+    while filled < len {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    bytes.truncate(filled);
+    Some((bytes, meta.modified().ok(), file))
+}
+
 /// Refresh an entry's time if it is older than `TOUCH_AFTER` (least recently used = oldest).
-fn touch(path: &Path) {
-    let Ok(file) = std::fs::File::open(path) else {
-        return;
-    };
+fn touch(file: &std::fs::File, modified: Option<SystemTime>) {
     let now = SystemTime::now();
-    let old = file
-        .metadata()
-        .and_then(|m| m.modified())
-        .is_ok_and(|t| now.duration_since(t).is_ok_and(|age| age > TOUCH_AFTER));
+    let old = modified.is_some_and(|t| now.duration_since(t).is_ok_and(|age| age > TOUCH_AFTER));
     if old {
         let _ = file.set_modified(now);
     }

@@ -66,7 +66,7 @@ pub fn review(
         Ok((bytes, _)) => bytes,
         Err(message) => return fail(message),
     };
-    let Ok(text) = std::str::from_utf8(&bytes) else {
+    let Ok(text) = simdutf8::basic::from_utf8(&bytes) else {
         return fail("not UTF-8 text: convert it first (e.g. with iconv)".into());
     };
     let rule_path = cx.rule_base.relative(&post.path, &post.relative);
