@@ -516,7 +516,7 @@ pub struct CommonArgs {
     /// When to use colors
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, help_heading = "Display")]
     pub color: ColorChoice,
-    /// Print only errors and results
+    /// Print only results and what is wrong with posts (errors, rule warnings)
     #[arg(short, long, help_heading = "Display")]
     pub quiet: bool,
     /// Say which site was detected, and the target and time zone it gives, before the run

@@ -1530,6 +1530,33 @@ fn over_limit(size: Option<u64>, max: u64) -> String {
 mod tests {
     use super::*;
 
+    /// A FIFO where a post was (put there after the walk saw a file) is refused at once,
+    /// never opened for a blocking read that would hang the run.
+    #[test]
+    fn read_post_refuses_a_fifo_without_waiting_for_a_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("post.md");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success(), "mkfifo failed");
+        let (done, got) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = done.send(read_post(&path, 1 << 20).map(|(bytes, _)| bytes));
+        });
+        let result = got
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("read_post blocked on a FIFO");
+        let message = result.unwrap_err();
+        assert!(message.contains("not a regular file"), "{message}");
+        let file = dir.path().join("ok.md");
+        std::fs::write(&file, "---\ntitle: a\n---\nbody\n").unwrap();
+        assert_eq!(read_post(&file, 1 << 20).unwrap().0.len(), 22);
+        assert!(read_post(&file, 10).unwrap_err().contains("over the"));
+    }
+
     /// [`RuleBase::relative`] without its shortcut.
     fn relative_by_parts(base: &RuleBase, post: &Path, fallback: &str) -> String {
         RuleBase {
