@@ -19,6 +19,7 @@ mod fixed_selectors;
 mod flow;
 pub mod frontmatter;
 pub mod generator;
+mod in_flight;
 pub mod limits;
 pub mod lines;
 pub mod lock;

@@ -863,7 +863,7 @@ fn process_all(
         .collect();
     let planned_work = &planned_work;
     pool.in_place_scope(|scope| -> Result<()> {
-        let mut queue = BatchQueue::new();
+        let mut queue = crate::in_flight::InFlight::new();
         if streaming {
             let mut hidden = Vec::new();
             let mut failure: Option<anyhow::Error> = None;
@@ -951,49 +951,6 @@ fn process_all(
     } else {
         Outcome::Done
     })
-}
-
-/// Batches handed to the pool and not yet reported, oldest first: at most [`IN_FLIGHT`], so
-/// memory stays bounded by a few batches while the reporter works beside the conversions.
-struct BatchQueue {
-    waiting: std::collections::VecDeque<std::sync::mpsc::Receiver<Vec<PostResult>>>,
-}
-
-/// Batches converting (or converted, waiting to be reported) at once.
-const IN_FLIGHT: usize = 2;
-
-impl BatchQueue {
-    fn new() -> Self {
-        BatchQueue {
-            waiting: std::collections::VecDeque::new(),
-        }
-    }
-
-    /// Start converting a batch; when that makes too many, the oldest batch's results (waited
-    /// for), to be reported now.
-    fn submit<'scope, F>(&mut self, scope: &rayon::Scope<'scope>, job: F) -> Option<Vec<PostResult>>
-    where
-        F: FnOnce() -> Vec<PostResult> + Send + 'scope,
-    {
-        let (send, receive) = std::sync::mpsc::sync_channel(1);
-        scope.spawn(move |_| {
-            // Nobody listens only when reporting failed: the run is ending.
-            let _ = send.send(job());
-        });
-        self.waiting.push_back(receive);
-        if self.waiting.len() > IN_FLIGHT {
-            self.next()
-        } else {
-            None
-        }
-    }
-
-    /// The oldest batch's results, waited for; `None` when none is waiting.
-    fn next(&mut self) -> Option<Vec<PostResult>> {
-        let receive = self.waiting.pop_front()?;
-        // A job that panicked drops its sender; the scope re-raises the panic when it ends.
-        receive.recv().ok()
-    }
 }
 
 /// The run's result cache, or `None` (`--no-cache`, or a cache that cannot be used: said once,
