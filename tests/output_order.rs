@@ -7,16 +7,16 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn merged(args: &[&str], expected: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/order");
-    assert!(root.join("posts").is_dir(), "tests/order/posts is missing");
+/// Run postscrub in `dir` with stdout and stderr into one file; exit 1 (would change) is
+/// expected. Returns what the file holds.
+fn run_merged(dir: &Path, args: &[&std::ffi::OsStr]) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let log = tmp.path().join("log");
     let file = fs::File::create(&log).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_postscrub"))
         .env("POSTSCRUB_NO_CACHE", "1")
         .args(args)
-        .current_dir(&root)
+        .current_dir(dir)
         .env("NO_COLOR", "1")
         .env("CI", "true")
         .env_remove("GITHUB_STEP_SUMMARY")
@@ -25,7 +25,14 @@ fn merged(args: &[&str], expected: &str) {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(1));
-    let text = fs::read_to_string(&log).unwrap();
+    fs::read_to_string(&log).unwrap()
+}
+
+fn merged(args: &[&str], expected: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/order");
+    assert!(root.join("posts").is_dir(), "tests/order/posts is missing");
+    let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    let text = run_merged(&root, &args);
     let text = regex::Regex::new(r"\(\d+\.\d\ds\)")
         .unwrap()
         .replace_all(&text, "(TIME)")
@@ -108,22 +115,8 @@ fn warnings_stay_with_their_post_across_many_batches() {
         .unwrap();
     }
     let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/order/rules.yaml");
-    let log = tmp.path().join("log");
-    let file = fs::File::create(&log).unwrap();
-    let status = Command::new(env!("CARGO_BIN_EXE_postscrub"))
-        .env("POSTSCRUB_NO_CACHE", "1")
-        .args(["diff", "posts", "--to", "html", "-j", "2", "--rules"])
-        .arg(&rules)
-        .current_dir(tmp.path())
-        .env("NO_COLOR", "1")
-        .env("CI", "true")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdout(Stdio::from(file.try_clone().unwrap()))
-        .stderr(Stdio::from(file))
-        .status()
-        .unwrap();
-    assert_eq!(status.code(), Some(1));
-    let text = fs::read_to_string(&log).unwrap();
+    let args = ["diff", "posts", "--to", "html", "-j", "2", "--rules"].map(std::ffi::OsStr::new);
+    let text = run_merged(tmp.path(), &[&args[..], &[rules.as_os_str()]].concat());
     let lines: Vec<&str> = text.lines().collect();
     let headers: Vec<usize> = (0..lines.len())
         .filter(|&n| lines[n].starts_with("--- a/posts/"))
