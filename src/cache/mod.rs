@@ -302,23 +302,14 @@ fn write_atomic(path: &Path, bytes: &[u8], n: u64) -> io::Result<()> {
 /// read short, which its header's length check turns into a miss.
 fn read_entry(path: &Path) -> Option<(Vec<u8>, Option<SystemTime>, std::fs::File)> {
     use std::io::Read;
-    let mut file = std::fs::File::open(path).ok()?;
+    let file = std::fs::File::open(path).ok()?;
     let meta = file.metadata().ok()?;
     if !meta.is_file() {
         return None;
     }
-    let len = usize::try_from(meta.len()).ok()?;
-    let mut bytes = vec![0; len];
-    let mut filled = 0;
-    while filled < len {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
-    }
-    bytes.truncate(filled);
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).ok()?);
+    // `take` stops at the length: no second read to find the end.
+    (&file).take(meta.len()).read_to_end(&mut bytes).ok()?;
     Some((bytes, meta.modified().ok(), file))
 }
 
