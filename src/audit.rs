@@ -8,7 +8,7 @@
 //! CommonMark renderer would and lists those needs, so the pipeline can warn per post and the
 //! reporter can say once per run what to set.
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
+use pulldown_cmark::{Event, Parser, Tag};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -45,41 +45,58 @@ const PARTS: &[&str] = &[
 /// Reads `markdown` as CommonMark with GFM tables and strikethrough.
 pub fn audit(markdown: &str) -> Needs {
     let mut needs = Needs::default();
-    // Images start with `![` and raw HTML with a tag-like `<`: without either there is
-    // nothing to find, and no need to parse.
-    if !markdown.contains("![") && !crate::body::may_hold_html(markdown) {
-        return needs;
+    if worth_reading(markdown) {
+        for event in Parser::new_ext(markdown, crate::body::markdown_options()) {
+            needs.observe(&event);
+        }
     }
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    for event in Parser::new_ext(markdown, options) {
+    needs
+}
+
+/// The body's raw-HTML islands ([`crate::body::html_islands`]) and its [`Needs`], from one
+/// read of the text: the pipeline needs both of the same Markdown, and reading it is most of
+/// the cost of either.
+pub fn islands_and_needs(markdown: &str) -> (Vec<std::ops::Range<usize>>, Needs) {
+    let mut needs = Needs::default();
+    if !worth_reading(markdown) {
+        return (Vec::new(), needs);
+    }
+    let islands = crate::body::html_islands_with(markdown, |event| needs.observe(event));
+    (islands, needs)
+}
+
+/// Images start with `![` and raw HTML with a tag-like `<`: without either there is nothing
+/// to find, and no need to parse.
+fn worth_reading(markdown: &str) -> bool {
+    markdown.contains("![") || crate::body::may_hold_html(markdown)
+}
+
+impl Needs {
+    /// Counts what one event of the body's CommonMark reading asks of the site.
+    fn observe(&mut self, event: &Event<'_>) {
         match event {
-            Event::Start(Tag::Image { dest_url, .. }) => needs.image(&dest_url),
+            Event::Start(Tag::Image { dest_url, .. }) => self.image(dest_url),
             Event::Html(html) | Event::InlineHtml(html) => {
-                for tag in TAG.captures_iter(&html) {
+                for tag in TAG.captures_iter(html) {
                     // Parts are named by their whole (`<table>`, `<video>`).
                     if PARTS.iter().any(|p| tag[1].eq_ignore_ascii_case(p)) {
                         continue;
                     }
-                    *needs
+                    *self
                         .raw_html
                         .entry(tag[1].to_ascii_lowercase())
                         .or_insert(0) += 1;
                 }
-                for img in IMG_SRC.captures_iter(&html) {
+                for img in IMG_SRC.captures_iter(html) {
                     if let Some(src) = img.get(1).or(img.get(2)).or(img.get(3)) {
-                        needs.image(&htmlize::unescape_attribute(src.as_str()));
+                        self.image(&htmlize::unescape_attribute(src.as_str()));
                     }
                 }
             }
             _ => {}
         }
     }
-    needs
-}
 
-impl Needs {
     fn image(&mut self, url: &str) {
         let url = url.trim();
         let Some((scheme, rest)) = url.split_once("://") else {

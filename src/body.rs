@@ -66,14 +66,25 @@ pub fn may_hold_html(text: &str) -> bool {
     false
 }
 
+/// The reading of Markdown bodies: CommonMark with GFM tables and strikethrough.
+pub fn markdown_options() -> Options {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options
+}
+
 /// Byte ranges of the raw-HTML islands of a Markdown text, in order, never overlapping.
 pub fn html_islands(markdown: &str) -> Vec<Range<usize>> {
     if !may_hold_html(markdown) {
         return Vec::new();
     }
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
+    html_islands_with(markdown, |_| {})
+}
+
+/// [`html_islands`], also handing every event of the reading to `observe`, so that another
+/// question about the same text needs no second parse. Always parses.
+pub fn html_islands_with(markdown: &str, mut observe: impl FnMut(&Event<'_>)) -> Vec<Range<usize>> {
     let mut islands: Vec<Range<usize>> = Vec::new();
     // An inline run: starts and ends at inline HTML, may hold plain text between.
     let mut run: Option<Range<usize>> = None;
@@ -84,7 +95,8 @@ pub fn html_islands(markdown: &str) -> Vec<Range<usize>> {
                 islands.push(r.start..end);
             }
         };
-    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        observe(&event);
         match event {
             Event::Start(Tag::HtmlBlock) => {
                 close_run(&mut run, run_end_html, &mut islands);

@@ -373,6 +373,8 @@ fn process_split<'r>(
     }
     let mut extracted = first.extracted;
     let mut body = first.body;
+    // The audit of `body`, if a pass already read it.
+    let mut needs = None;
     // `--body html` into Markdown settles too: the output is Markdown, which a later default
     // run reads with `auto`, so it must be what `auto` leaves as it is.
     let settles = matches!(options.body, BodyMode::Auto | BodyMode::Markdown)
@@ -429,6 +431,8 @@ fn process_split<'r>(
             }
             extracted.extend(again.extracted);
             unchanged = again.body == body;
+            // Its input was read; unchanged, that is the text the audit reads.
+            needs = again.input_needs.filter(|_| unchanged);
             body = again.body;
             input_mode = next;
         }
@@ -516,8 +520,8 @@ fn process_split<'r>(
     }
     fired.sort_by_key(|f| std::ptr::eq(f.meta, &*CONVERT_RULE));
 
-    if options.to == OutputFormat::Markdown && options.target != Target::Plain {
-        let needs = crate::audit::audit(&body);
+    if audits(options) {
+        let needs = needs.unwrap_or_else(|| crate::audit::audit(&body));
         if options.target == Target::Hugo
             && !options.raw_html_rendered
             && !needs.raw_html.is_empty()
@@ -717,6 +721,9 @@ struct BodyPass<'r> {
     converted: bool,
     /// What the converter did with embeds.
     notes: markdown::Notes,
+    /// The audit of the pass's input, when the pass read it as Markdown and could answer that
+    /// in the same read (see [`audits`]).
+    input_needs: Option<crate::audit::Needs>,
 }
 
 /// Clean `body` read in `mode` (`Auto` is read as `Html`) and, for Markdown output, convert
@@ -746,12 +753,24 @@ fn body_pass<'r>(
                 extracted: cleaned.extracted,
                 converted,
                 notes,
+                input_needs: None,
             })
         }
         BodyMode::Markdown => {
             let mut fired = Vec::new();
             let mut extracted = Vec::new();
-            let islands = islands.unwrap_or_else(|| body::html_islands(body));
+            let no_rules = sets.iter().all(|s| s.html.is_empty());
+            let (islands, input_needs) = match islands {
+                Some(islands) => (islands, None),
+                // The audit reads the same text: one parse for both.
+                None if audits(options) => {
+                    let (islands, needs) = crate::audit::islands_and_needs(body);
+                    (islands, Some(needs))
+                }
+                // No HTML rule: no island can change, nothing to look for.
+                None if no_rules => (Vec::new(), None),
+                None => (body::html_islands(body), None),
+            };
             let out = body::map_ranges(body, islands, |island| {
                 let island_start = island.as_ptr() as usize - body.as_ptr() as usize;
                 let cleaned = clean::clean(island, sets, skip)?;
@@ -768,9 +787,16 @@ fn body_pass<'r>(
                 extracted,
                 converted: false,
                 notes: markdown::Notes::default(),
+                input_needs,
             })
         }
     }
+}
+
+/// Whether the output's Markdown is audited for what it needs of the site
+/// ([`crate::audit`]): Markdown output for a site generator.
+fn audits(options: &Options) -> bool {
+    options.to == OutputFormat::Markdown && options.target != Target::Plain
 }
 
 /// [`merge`] for a later `auto` pass: its offsets are not the input's, so a rule that already
