@@ -276,6 +276,13 @@ pub fn frontmatter(data: &[u8]) {
     let text = String::from_utf8_lossy(doc_bytes);
     let doc = Document::split(&text);
     let fm_text = doc.front_matter.unwrap_or(&text);
+    // The fast reader of plain front matter answers only what serde_yaml answers, alike.
+    if let Some(fast) = postscrub::yaml_fast::read(fm_text) {
+        match serde_yaml::from_str::<Value>(fm_text) {
+            Ok(slow) => assert_eq!(fast, slow, "yaml_fast and serde_yaml differ on:\n{fm_text}"),
+            Err(e) => panic!("yaml_fast read text serde_yaml refuses ({e}):\n{fm_text}"),
+        }
+    }
     if fm_text
         .lines()
         .any(|l| matches!(l.trim_end(), "---" | "..."))

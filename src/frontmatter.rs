@@ -9,7 +9,7 @@
 //! parsed back and must give exactly the intended mapping, in order, or it is refused and the
 //! text stays as it was: an edit can fail, but never corrupt the front matter.
 
-use crate::{yaml_guard, yaml_scan};
+use crate::{yaml_fast, yaml_guard, yaml_scan};
 use serde_yaml::{Mapping, Value};
 use std::cell::OnceCell;
 use std::fmt;
@@ -46,6 +46,15 @@ impl fmt::Display for YamlError {
 
 impl std::error::Error for YamlError {}
 
+/// The YAML of `text`: the plain shape nearly every post has is read by [`yaml_fast`], which
+/// gives what serde_yaml gives; anything else (and every error) by serde_yaml.
+fn read_yaml(text: &str) -> Result<Value, serde_yaml::Error> {
+    match yaml_fast::read(text) {
+        Some(value) => Ok(value),
+        None => serde_yaml::from_str(text),
+    }
+}
+
 impl FrontMatter {
     /// Parse front matter text (without fences). An empty text is an empty mapping.
     pub fn parse(text: &str) -> Result<Self, YamlError> {
@@ -56,7 +65,7 @@ impl FrontMatter {
                 message: format!("front matter {e}: simplify it (no post needs such structure)"),
             });
         }
-        let value: Value = serde_yaml::from_str(text).map_err(|e| yaml_error(text, &e))?;
+        let value = read_yaml(text).map_err(|e| yaml_error(text, &e))?;
         let values = match value {
             Value::Mapping(m) => m,
             Value::Null => Mapping::new(),
@@ -247,7 +256,7 @@ impl FrontMatter {
         if !std::mem::take(&mut self.unchecked) {
             return true;
         }
-        match serde_yaml::from_str::<Value>(&self.text) {
+        match read_yaml(&self.text) {
             Ok(Value::Mapping(m)) => m.iter().eq(self.values.iter()),
             Ok(Value::Null) => self.values.is_empty(),
             _ => false,
@@ -266,7 +275,7 @@ impl FrontMatter {
             field: field.to_owned(),
             message,
         };
-        let parsed = match serde_yaml::from_str::<Value>(&text) {
+        let parsed = match read_yaml(&text) {
             Ok(Value::Mapping(m)) => m,
             Ok(Value::Null) => Mapping::new(),
             Ok(_) => {

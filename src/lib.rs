@@ -45,6 +45,7 @@ pub mod unclosed;
 pub mod uri;
 pub mod userfile;
 pub mod walk;
+pub mod yaml_fast;
 pub mod yaml_guard;
 pub mod yaml_scan;
 pub mod yaml_write;
