@@ -243,7 +243,10 @@ impl Source {
         if range.start < self.seen {
             return 0;
         }
-        if self.seen - self.base >= text::FLUSH_AT {
+        // Let go of what was seen in large steps, and only when it is most of what is kept:
+        // draining a long input's front each time would copy the rest again and again.
+        let done = self.seen - self.base;
+        if done >= text::FLUSH_AT && done * 2 >= self.bytes.len() {
             self.bytes.drain(..self.seen - self.base);
             self.base = self.seen;
         }
