@@ -432,4 +432,13 @@ pub fn convert_chunks(data: &[u8]) {
         "chunks of {sizes:?} bytes convert differently from the whole input; {}",
         first_difference(&whole, &chunked)
     );
+    // The text read from between the tokens is the text lol_html's handler would give.
+    let mut reference = Converter::reference(&options);
+    reference.write(bytes);
+    let reference = reference.finish();
+    assert!(
+        reference == whole,
+        "the text read between tokens differs from lol_html's text chunks; {}",
+        first_difference(&reference, &whole)
+    );
 }

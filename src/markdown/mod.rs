@@ -3,9 +3,14 @@
 //! This module is the public face ([`convert`], [`Converter`], [`Options`])
 //! and the lol_html wiring: one `*` element handler (classify the tag, read the
 //! few attributes that matter, register an end-tag handler for elements that
-//! can have content) and one document text handler. Everything else happens
-//! in `state::Core` behind an `Rc<RefCell<_>>`; no borrow is held while
-//! lol_html runs. The rewritten HTML itself is discarded.
+//! can have content), comment and doctype handlers, and no text handler: the
+//! text is read from the input between the tokens that reach a handler
+//! (`text_before`), which spares lol_html decoding, checking and handing over
+//! every text chunk (about a fifth of a conversion). `Converter::reference`
+//! takes its text from lol_html's text handler instead; tests and the
+//! `convert_chunks` fuzz target hold the two to the same Markdown. Everything
+//! else happens in `state::Core` behind an `Rc<RefCell<_>>`; no borrow is held
+//! while lol_html runs. The rewritten HTML itself is discarded.
 //!
 //! Layout: `tags` (what an element means), `text` (chunk buffering, entity
 //! decoding), `state` (element stack, implied end tags, dispatch), `inline`
@@ -37,7 +42,7 @@ use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
-use lol_html::html_content::{Element, SourceLocation};
+use lol_html::html_content::{Element, SourceLocation, TextType};
 use lol_html::{HtmlRewriter, Settings, doc_comments, doc_text, doctype, element};
 
 use self::embed::EmbedAttrs;
@@ -138,19 +143,29 @@ impl std::fmt::Debug for Converter<'_> {
 impl<'o> Converter<'o> {
     /// A converter for one document.
     pub fn new(options: &'o Options) -> Self {
+        Self::with_text(options, TextFrom::Gaps)
+    }
+
+    /// A converter that is handed its text by lol_html's text handler: the same conversion,
+    /// slower. It is the reference the gap reading is tested against (corpus, fuzz corpora,
+    /// hostile inputs); postscrub itself never uses it.
+    #[doc(hidden)]
+    pub fn reference(options: &'o Options) -> Self {
+        Self::with_text(options, TextFrom::Chunks)
+    }
+
+    fn with_text(options: &'o Options, from: TextFrom) -> Self {
         let core = Rc::new(RefCell::new(Core::new(options.clone())));
-        let input = Rc::new(RefCell::new(Source::default()));
+        let input = Rc::new(RefCell::new(Source {
+            from,
+            ..Source::default()
+        }));
         let on_element = Rc::clone(&core);
-        let on_text = Rc::clone(&core);
         let on_comment = Rc::clone(&core);
         let on_doctype = Rc::clone(&core);
-        let (element_input, comment_input, doctype_input, text_input) = (
-            Rc::clone(&input),
-            Rc::clone(&input),
-            Rc::clone(&input),
-            Rc::clone(&input),
-        );
-        let settings = Settings::new()
+        let (element_input, comment_input, doctype_input) =
+            (Rc::clone(&input), Rc::clone(&input), Rc::clone(&input));
+        let mut settings = Settings::new()
             .with_strict(false)
             .with_memory_settings(crate::clean::memory_settings())
             .append_element_content_handler(element!("*", move |el| {
@@ -174,14 +189,17 @@ impl<'o> Converter<'o> {
                     on_doctype.borrow_mut().literal(&raw);
                 }
                 Ok(())
-            }))
-            .append_document_content_handler(doc_text!(move |t| {
+            }));
+        if from == TextFrom::Chunks {
+            let (on_text, text_input) = (Rc::clone(&core), Rc::clone(&input));
+            settings = settings.append_document_content_handler(doc_text!(move |t| {
                 seen(&on_text, &text_input, t.source_location());
                 on_text
                     .borrow_mut()
                     .text_chunk(t.as_str(), t.text_type(), t.last_in_text_node());
                 Ok(())
             }));
+        }
         let rewriter = HtmlRewriter::new(settings, discard as fn(&[u8]));
         Converter {
             rewriter: Some(rewriter),
@@ -211,16 +229,44 @@ impl<'o> Converter<'o> {
 
     /// The Markdown, its notes, and the error that stopped the rewriter early, if one did.
     fn finish_checked(mut self) -> (String, Notes, Option<lol_html::errors::RewritingError>) {
-        if let Some(r) = self.rewriter.take()
-            && let Err(e) = r.end()
-        {
-            // Errors at the end leave the collected output intact.
-            self.error.get_or_insert(e);
+        if let Some(r) = self.rewriter.take() {
+            match r.end() {
+                // The text after the last token.
+                Ok(()) if self.input.borrow().from == TextFrom::Gaps => {
+                    text_before(&self.core, &self.input, usize::MAX);
+                }
+                Ok(()) => {
+                    // The `</>` the tokenizer dropped after the last token.
+                    let scan = self.core.borrow().in_code();
+                    let mut input = self.input.borrow_mut();
+                    let end = input.base + input.bytes.len();
+                    let dropped = input.see_range(end..end, scan);
+                    if dropped > 0 {
+                        self.core.borrow_mut().literal(&"</>".repeat(dropped));
+                    }
+                }
+                // Errors at the end leave the collected output intact.
+                Err(e) => {
+                    self.error.get_or_insert(e);
+                }
+            }
         }
         let core = std::mem::replace(&mut *self.core.borrow_mut(), Core::new(Options::default()));
         let (markdown, notes) = core.finish();
         (markdown, notes, self.error.take())
     }
+}
+
+/// Where the converter's text comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum TextFrom {
+    /// Read from the input between the tokens that reach a handler (see [`text_before`]):
+    /// lol_html then has no text to decode, check and hand over, which was about a fifth of
+    /// a conversion.
+    #[default]
+    Gaps,
+    /// lol_html's text handler.
+    Chunks,
 }
 
 /// The input kept by the converter, from the end of the last token seen
@@ -232,6 +278,10 @@ struct Source {
     base: usize,
     /// End of the last token a handler saw.
     seen: usize,
+    from: TextFrom,
+    /// How the tokenizer reads what follows the last token seen: the start tag of
+    /// `script`, `style`, `textarea`, `plaintext` and the like switches it from data.
+    after: Option<TextType>,
 }
 
 impl Source {
@@ -239,21 +289,28 @@ impl Source {
     /// tokenizer dropped without a token since the last token seen (the gap
     /// holds only end tags, which reach no handler, and those).
     fn see(&mut self, at: SourceLocation, scan: bool) -> usize {
-        let range = at.bytes();
+        self.see_range(at.bytes(), scan)
+    }
+
+    fn see_range(&mut self, range: std::ops::Range<usize>, scan: bool) -> usize {
         if range.start < self.seen {
             return 0;
         }
-        // Let go of what was seen in large steps, and only when it is most of what is kept:
-        // draining a long input's front each time would copy the rest again and again.
-        let done = self.seen - self.base;
-        if done >= text::FLUSH_AT && done * 2 >= self.bytes.len() {
-            self.bytes.drain(..self.seen - self.base);
-            self.base = self.seen;
-        }
+        self.let_go();
         let gap = self.get(self.seen..range.start);
         let dropped = if scan { dropped_empty_end_tags(gap) } else { 0 };
         self.seen = range.end;
         dropped
+    }
+
+    /// Let go of what was seen in large steps, and only when it is most of what is kept:
+    /// draining a long input's front each time would copy the rest again and again.
+    fn let_go(&mut self) {
+        let done = self.seen - self.base;
+        if done >= text::FLUSH_AT && done * 2 >= self.bytes.len() {
+            self.bytes.drain(..done);
+            self.base = self.seen;
+        }
     }
 
     fn get(&self, range: std::ops::Range<usize>) -> &[u8] {
@@ -275,8 +332,9 @@ fn dropped_empty_end_tags(mut gap: &[u8]) -> usize {
             n += 1;
             gap = rest;
         } else if gap.starts_with(b"</") {
-            match gap.iter().position(|&b| b == b'>') {
-                Some(end) => gap = &gap[end + 1..],
+            // As the tokenizer reads it: a quoted `>` does not end it.
+            match end_tag_len(gap) {
+                Some(end) => gap = &gap[end..],
                 None => break,
             }
         } else {
@@ -289,11 +347,203 @@ fn dropped_empty_end_tags(mut gap: &[u8]) -> usize {
 /// A token at `at` reaches a handler: first writes the `</>` that the
 /// tokenizer dropped before it, when that was inside code.
 fn seen(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocation) {
+    if input.borrow().from == TextFrom::Gaps {
+        text_before(core, input, at.bytes().start);
+        let mut input = input.borrow_mut();
+        input.seen = input.seen.max(at.bytes().end);
+        input.after = None;
+        return;
+    }
     let scan = core.borrow().in_code();
     let dropped = input.borrow_mut().see(at, scan);
     if dropped > 0 {
         core.borrow_mut().literal(&"</>".repeat(dropped));
     }
+}
+
+/// Hands the converter the text between the last token seen and `end` (an offset of the
+/// input, or `usize::MAX` for all of it), exactly as lol_html's text handler would: the
+/// tokens that reach a handler (start tags, the end tags of elements with an end-tag
+/// handler, comments, doctypes) bound it, and what else the tokenizer made of it is taken
+/// out. In data that is end tags no handler asked for (a stray `</span>`, the end of a
+/// `<span>`), `</>`, and CDATA sections in SVG and MathML; each ends a text node, as it does
+/// for lol_html. After the start tag of `script`, `style`, `textarea` and the like, the text
+/// runs to that element's end tag, which always has a handler ([`bounds_raw_text`]).
+fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize) {
+    let (from, after) = {
+        let mut source = input.borrow_mut();
+        let end = end.min(source.base + source.bytes.len());
+        if end <= source.seen {
+            return;
+        }
+        source.let_go();
+        let from = source.seen;
+        source.seen = end;
+        (from..end, source.after)
+    };
+    let source = input.borrow();
+    let gap = source.get(from);
+    if gap.is_empty() {
+        return;
+    }
+    let node = |bytes: &[u8], text_type: TextType| {
+        if bytes.is_empty() {
+            return;
+        }
+        let text = match simdutf8::basic::from_utf8(bytes) {
+            Ok(text) => std::borrow::Cow::Borrowed(text),
+            Err(_) => String::from_utf8_lossy(bytes),
+        };
+        core.borrow_mut().text_chunk(&text, text_type, true);
+    };
+    if let Some(text_type) = after {
+        node(gap, text_type);
+        return;
+    }
+    let mut start = 0;
+    let mut at = 0;
+    while let Some(i) = memchr::memchr(b'<', &gap[at..]).map(|i| at + i) {
+        let rest = &gap[i..];
+        let skip = match rest.get(1) {
+            Some(b'/') => match rest.get(2) {
+                Some(b'>') => {
+                    node(&gap[start..i], TextType::Data);
+                    if core.borrow().in_code() {
+                        core.borrow_mut().literal("</>");
+                    }
+                    Some(3)
+                }
+                Some(c) if c.is_ascii_alphabetic() => {
+                    // An end tag: gone, to its `>` (or to the end of the input).
+                    node(&gap[start..i], TextType::Data);
+                    Some(end_tag_len(rest).unwrap_or(rest.len()))
+                }
+                _ => None,
+            },
+            Some(c) if c.is_ascii_alphabetic() => {
+                // A start tag always reaches the element handler, so this one is unfinished
+                // at the end of the input, where the tokenizer drops it.
+                node(&gap[start..i], TextType::Data);
+                Some(rest.len())
+            }
+            Some(b'!') if rest.starts_with(b"<![CDATA[") => {
+                // Outside foreign content this is a comment, which reaches a handler; here it
+                // is text of its own that the converter does not show.
+                node(&gap[start..i], TextType::Data);
+                Some(memchr::memmem::find(&rest[9..], b"]]>").map_or(rest.len(), |e| 9 + e + 3))
+            }
+            _ => None,
+        };
+        match skip {
+            Some(n) => {
+                start = i + n;
+                at = start;
+            }
+            None => at = i + 1,
+        }
+    }
+    node(&gap[start..], TextType::Data);
+}
+
+/// The length of the end tag at the start of `s` (`</name …>`, read as the tokenizer reads
+/// one: attributes and their quoted values included), or `None` if the input ends first.
+fn end_tag_len(s: &[u8]) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        Name,
+        BeforeAttr,
+        AttrName,
+        AfterAttrName,
+        BeforeValue,
+        Quoted(u8),
+        Unquoted,
+        AfterQuoted,
+        SelfClosing,
+    }
+    let space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C');
+    let mut state = State::Name;
+    let mut i = 2;
+    while let Some(&c) = s.get(i) {
+        state = match state {
+            State::Quoted(q) => {
+                if c == q {
+                    State::AfterQuoted
+                } else {
+                    state
+                }
+            }
+            _ if c == b'>' => return Some(i + 1),
+            State::Name => match c {
+                b'/' => State::SelfClosing,
+                c if space(c) => State::BeforeAttr,
+                _ => State::Name,
+            },
+            State::BeforeAttr => match c {
+                b'/' => State::SelfClosing,
+                c if space(c) => State::BeforeAttr,
+                _ => State::AttrName,
+            },
+            State::AttrName => match c {
+                b'/' => State::SelfClosing,
+                b'=' => State::BeforeValue,
+                c if space(c) => State::AfterAttrName,
+                _ => State::AttrName,
+            },
+            State::AfterAttrName => match c {
+                b'/' => State::SelfClosing,
+                b'=' => State::BeforeValue,
+                c if space(c) => State::AfterAttrName,
+                _ => State::AttrName,
+            },
+            State::BeforeValue => match c {
+                b'"' | b'\'' => State::Quoted(c),
+                c if space(c) => State::BeforeValue,
+                _ => State::Unquoted,
+            },
+            State::Unquoted => {
+                if space(c) {
+                    State::BeforeAttr
+                } else {
+                    State::Unquoted
+                }
+            }
+            // Anything else is read again as the start of an attribute.
+            State::AfterQuoted | State::SelfClosing => match c {
+                b'/' => State::SelfClosing,
+                c if space(c) => State::BeforeAttr,
+                _ => State::AttrName,
+            },
+        };
+        i += 1;
+    }
+    None
+}
+
+/// How the tokenizer reads the text after this start tag, when not as data (see
+/// lol_html's tree builder simulator: HTML elements only, by name).
+fn raw_text_type(el: &Element<'_, '_>, name: &str) -> Option<TextType> {
+    let text_type = match name {
+        "textarea" | "title" => TextType::RCData,
+        "plaintext" => TextType::PlainText,
+        "script" => TextType::ScriptData,
+        "style" | "iframe" | "xmp" | "noembed" | "noframes" | "noscript" => TextType::RawText,
+        _ => return None,
+    };
+    (el.namespace_uri() == "http://www.w3.org/1999/xhtml").then_some(text_type)
+}
+
+/// After a raw-text start tag, the text runs to the element's end tag: make sure that end
+/// tag reaches a handler (the converter may not have asked for it), so that it bounds the
+/// text. Returns whether the element is one.
+fn bounds_raw_text(input: &Rc<RefCell<Source>>, el: &mut Element<'_, '_>, name: &str) -> bool {
+    if input.borrow().from != TextFrom::Gaps {
+        return false;
+    }
+    let Some(text_type) = raw_text_type(el, name) else {
+        return false;
+    };
+    input.borrow_mut().after = Some(text_type);
+    true
 }
 
 /// The source text of a token, from the input kept by the converter.
@@ -305,27 +555,29 @@ fn raw_text(input: &Rc<RefCell<Source>>, at: SourceLocation) -> String {
 fn handle_element(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, el: &mut Element<'_, '_>) {
     seen(core, input, el.source_location());
     let name = el.tag_name();
+    let raw = bounds_raw_text(input, el, &name);
     if core.borrow().in_code() && is_literal(el) {
         literal_element(core, input, el, name);
         return;
     }
     let tag = Tag::from_name(&name);
-    if tag == Tag::Transparent {
-        return;
-    }
     let has_content = el.can_have_content();
-    let marked = core.borrow().marks_braces();
-    let attrs = read_attrs(el, tag, marked);
-    let id = core.borrow_mut().start(tag, attrs, has_content);
-    if let Some(id) = id
-        && has_content
-    {
+    let id = if tag == Tag::Transparent {
+        None
+    } else {
+        let marked = core.borrow().marks_braces();
+        let attrs = read_attrs(el, tag, marked);
+        core.borrow_mut().start(tag, attrs, has_content)
+    };
+    if (id.is_some() || raw) && has_content {
         let core = Rc::clone(core);
         let input = Rc::clone(input);
         // Only fails for elements that cannot have content, excluded above.
         let _ = el.on_end_tag(Box::new(move |end| {
             seen(&core, &input, end.source_location());
-            core.borrow_mut().end(id);
+            if let Some(id) = id {
+                core.borrow_mut().end(id);
+            }
             Ok(())
         }));
     }
