@@ -200,13 +200,25 @@ fn resolve(s: &str) -> Value {
     }
 }
 
-/// Whether [`resolve`] may answer for `s`: true unless `s` could read as a number.
+/// Whether [`resolve`] may answer for `s`: true unless `s` could read as a number. serde_yaml
+/// tries Rust's integer parsers (decimal, and `0x`/`0o`/`0b` after an optional sign) and
+/// `f64`'s (plus `.inf`/`.nan`); this says "maybe" for anything one of them might take, so
+/// `2022-02-01` and `36kr` are strings here and `1e3`, `007`, `0x1F`, `.5` stay with serde_yaml.
 fn surely_not_number(s: &str) -> bool {
-    let could_start_number =
-        s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
-    !could_start_number
-        || s.bytes()
-            .any(|b| !(b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+    if !s.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+        // No integer or float text starts otherwise (`inf` and `nan` are not finite, which
+        // serde_yaml reads as strings).
+        return true;
+    }
+    let unsigned = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if unsigned.starts_with(['.', '+', '-'])
+        || unsigned.starts_with("0x")
+        || unsigned.starts_with("0o")
+        || unsigned.starts_with("0b")
+    {
+        return false;
+    }
+    s.parse::<f64>().is_err() && s.parse::<i128>().is_err() && s.parse::<u128>().is_err()
 }
 
 #[cfg(test)]
@@ -240,6 +252,7 @@ mod tests {
         assert!(agrees("\n  \n"));
         assert!(agrees("a b: c d  \nT: True\nn: NULL\ns: ''\nd: \"\"\n"));
         assert!(agrees("x: a#b\ny: 12:30\nz: 1a b\nw: Infinity\nv: yes\n"));
+        assert!(agrees("d: 2022-02-01\nc:\n - 36kr\n - 10x\n"));
     }
 
     #[test]
@@ -249,7 +262,9 @@ mod tests {
             "a: -1\n",
             "a: .5\n",
             "a: 0x1F\n",
-            "a: 2022-02-01\n",
+            "a: 1e3\n",
+            "a: 007\n",
+            "a: +5\n",
             "1: a\n",
             "true: a\n",
             "a: b\na: c\n",

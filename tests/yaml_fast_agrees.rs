@@ -1,8 +1,8 @@
 //! `yaml_fast` (the reader of plain front matter) against serde_yaml, on real front matter:
 //! every corpus post as scraped and as postscrub writes it, and the ~1,500 strings of
 //! `tests/fixtures/yaml/plain-scalars.tsv` as plain values and as list items. Where the fast
-//! reader answers, serde_yaml must read the same value; and it must answer for nearly every
-//! real post, or it saves nothing.
+//! reader answers, serde_yaml must read the same value; and it must answer for at least 95 % of
+//! the corpus front matters (today all 262), or it saves nothing.
 
 use postscrub::document::Document;
 use postscrub::pipeline::{Options, OutputFormat, Target, process};
@@ -50,6 +50,7 @@ fn agrees_on_every_corpus_front_matter_in_and_out() {
         ..Options::default()
     };
     let (mut seen, mut answered) = (0, 0);
+    let mut declined = Vec::new();
     for path in corpus() {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.display().to_string();
@@ -59,11 +60,18 @@ fn agrees_on_every_corpus_front_matter_in_and_out() {
                 .front_matter
                 .expect("corpus posts have front matter");
             seen += 1;
-            answered += usize::from(check(fm, &format!("{name} ({which})")));
+            if check(fm, &format!("{name} ({which})")) {
+                answered += 1;
+            } else {
+                declined.push(format!("{name} ({which})"));
+            }
         }
     }
     // Real front matter is the plain shape: the fast reader must carry the load.
-    assert!(answered * 10 >= seen * 9, "answered {answered} of {seen}");
+    assert!(
+        answered * 20 >= seen * 19,
+        "answered {answered} of {seen}; declined: {declined:#?}"
+    );
 }
 
 #[test]
