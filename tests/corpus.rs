@@ -3,6 +3,8 @@
 
 #[path = "fixtures/convert/harness.rs"]
 mod harness;
+#[path = "support/corpus.rs"]
+mod support;
 
 use postscrub::dates::parse_timezone;
 use postscrub::pipeline::{Options, OutputFormat, Target, process};
@@ -10,17 +12,7 @@ use postscrub::rules::Rules;
 use std::path::{Path, PathBuf};
 
 fn corpus() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/source");
-    assert!(root.is_dir(), "the corpus must be at {}", root.display());
-    let mut posts: Vec<PathBuf> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    posts.sort();
-    assert!(posts.len() >= 131, "found only {} posts", posts.len());
-    posts
+    support::posts()
 }
 
 fn presets() -> Rules {

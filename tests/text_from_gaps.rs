@@ -8,7 +8,9 @@
 
 use postscrub::document::Document;
 use postscrub::markdown::{Converter, Embeds, Options};
-use std::path::Path;
+
+#[path = "support/corpus.rs"]
+mod support;
 
 fn option_sets() -> Vec<Options> {
     vec![
@@ -50,19 +52,6 @@ fn same(name: &str, html: &str) {
     }
 }
 
-fn files(dir: &str, exts: &[&str]) -> Vec<std::path::PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut found: Vec<_> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| exts.is_empty() || p.extension().is_some_and(|x| exts.iter().any(|e| x == *e)))
-        .collect();
-    found.sort();
-    found
-}
-
 #[test]
 fn same_markdown_on_every_committed_input() {
     let mut n = 0;
@@ -72,9 +61,7 @@ fn same_markdown_on_every_committed_input() {
         ("tests/hostile", &["md", "html", "htm", "txt"][..], 100),
         ("tests/fuzz-regressions", &[][..], 1),
     ] {
-        let found = files(dir, exts);
-        assert!(found.len() >= min, "{dir}: only {} inputs", found.len());
-        for path in found {
+        for path in support::files(dir, exts, min) {
             let bytes = std::fs::read(&path).unwrap();
             let text = String::from_utf8_lossy(&bytes);
             let body = Document::split(&text).body;

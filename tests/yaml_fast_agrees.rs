@@ -11,18 +11,8 @@ use postscrub::yaml_fast;
 use serde_yaml::Value;
 use std::path::Path;
 
-fn corpus() -> Vec<std::path::PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/source");
-    let mut posts: Vec<_> = walkdir::WalkDir::new(&root)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .map(|e| e.into_path())
-        .collect();
-    posts.sort();
-    assert!(posts.len() >= 131, "found only {} posts", posts.len());
-    posts
-}
+#[path = "support/corpus.rs"]
+mod support;
 
 /// Whether the fast reader answered; panics where it answers differently from serde_yaml.
 fn check(text: &str, what: &str) -> bool {
@@ -51,7 +41,7 @@ fn agrees_on_every_corpus_front_matter_in_and_out() {
     };
     let (mut seen, mut answered) = (0, 0);
     let mut declined = Vec::new();
-    for path in corpus() {
+    for path in support::posts() {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.display().to_string();
         let out = process(&text, &name, &rules, &options).unwrap().output;

@@ -893,6 +893,20 @@ mod tests {
         assert_eq!(md("<div> </div>"), "");
     }
 
+    /// Inside code, a `</>` the tokenizer dropped is written back, also after an end tag with a
+    /// quoted `>` in an attribute and after the last token (the gap reading finds both; the
+    /// reference agrees).
+    #[test]
+    fn dropped_empty_end_tags_in_code_come_back() {
+        for html in ["<pre>a</b c='>'></>d</pre>", "<pre>text</</pre></>"] {
+            let opts = Options::default();
+            let mut reference = Converter::reference(&opts);
+            reference.write(html.as_bytes());
+            assert_eq!(md(html), reference.finish(), "{html}");
+            assert!(md(html).contains("</>"), "{html}: {:?}", md(html));
+        }
+    }
+
     #[test]
     fn implied_paragraph_ends() {
         assert_eq!(md("<p>a<p>b"), "a\n\nb\n");
