@@ -206,3 +206,39 @@ fn no_text_lost_between_cleaned_html_and_markdown() {
         );
     }
 }
+
+/// What a post is said to need of the site (Hugo's raw HTML, referrer-checking and `http://`
+/// images) is what a CommonMark reading of the body written finds, for every post: the
+/// pipeline takes it from the settle pass's read when that pass changed nothing, and must
+/// never report a stale answer.
+#[test]
+fn every_post_reports_the_needs_of_the_body_it_writes() {
+    for rules in [presets(), Rules::default()] {
+        let options = Options {
+            target: Target::Hugo,
+            ..options(OutputFormat::Markdown)
+        };
+        let (mut with_images, mut with_html) = (0, 0);
+        for path in corpus() {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = path.display().to_string();
+            let out = process(&text, &name, &rules, &options).unwrap();
+            let body = postscrub::document::Document::split(&out.output).body;
+            let needs = postscrub::audit::audit(body);
+            assert_eq!(out.notes.referrer_images, needs.referrer_images, "{name}");
+            assert_eq!(out.notes.http_images, needs.http_images, "{name}");
+            assert_eq!(
+                out.notes.hugo_raw_html,
+                !needs.raw_html.is_empty(),
+                "{name}"
+            );
+            with_images += usize::from(!needs.referrer_images.is_empty() || needs.http_images > 0);
+            with_html += usize::from(!needs.raw_html.is_empty());
+        }
+        // The corpus has both kinds of post: the comparison is not of empty answers.
+        assert!(
+            with_images > 10 && with_html > 0,
+            "{with_images} {with_html}"
+        );
+    }
+}
