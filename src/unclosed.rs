@@ -85,40 +85,70 @@ pub fn find(html: &str) -> Option<Unclosed> {
     None
 }
 
-/// Offset just past the `>` of a start tag whose attributes begin at `from`.
-fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+/// Offset just past the `>` of the tag whose name goes on at `from` (a start tag's or an end
+/// tag's: the tokenizer reads both alike), or `None` if the input ends first. Read as the
+/// tokenizer reads it: a value is quoted only when its quote comes right after `=` (and
+/// spaces), so a `>` inside one does not end the tag, and a quote anywhere else is text. Also
+/// used by the converter to take unhandled end tags out of its text (`markdown::text_before`).
+pub(crate) fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        Name,
+        BeforeAttr,
+        AttrName,
+        AfterAttrName,
+        BeforeValue,
+        Unquoted,
+        AfterQuoted,
+        SelfClosing,
+    }
+    let space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C');
+    let mut state = State::Name;
     let mut i = from;
-    let mut quote: Option<u8> = None;
-    // An attribute value is quoted only right after `=` (and spaces).
-    let mut after_equals = false;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) if c == q => quote = None,
-            Some(q) => {
-                // Values are long (URLs): jump to the closing quote.
-                match memchr::memchr(q, &b[i..]) {
-                    Some(p) => i += p,
-                    None => return None,
-                }
-                continue;
-            }
-            None => match c {
-                b'>' => return Some(i + 1),
-                b'"' | b'\'' if after_equals => quote = Some(c),
-                b'=' => {
-                    after_equals = true;
-                    i += 1;
-                    continue;
-                }
-                c if c.is_ascii_whitespace() => {
-                    i += 1;
-                    continue;
-                }
-                _ => {}
-            },
+    while let Some(&c) = b.get(i) {
+        if c == b'>' {
+            return Some(i + 1);
         }
-        after_equals = false;
+        state = match state {
+            State::Name => match c {
+                b'/' => State::SelfClosing,
+                c if space(c) => State::BeforeAttr,
+                _ => State::Name,
+            },
+            State::BeforeAttr => match c {
+                b'/' => State::SelfClosing,
+                c if space(c) => State::BeforeAttr,
+                _ => State::AttrName,
+            },
+            State::AttrName | State::AfterAttrName => match c {
+                b'/' => State::SelfClosing,
+                b'=' => State::BeforeValue,
+                c if space(c) => State::AfterAttrName,
+                _ => State::AttrName,
+            },
+            State::BeforeValue => match c {
+                b'"' | b'\'' => {
+                    // Values are long (URLs): jump to the closing quote.
+                    i += 1 + memchr::memchr(c, &b[i + 1..])?;
+                    State::AfterQuoted
+                }
+                c if space(c) => State::BeforeValue,
+                _ => State::Unquoted,
+            },
+            State::Unquoted => {
+                if space(c) {
+                    State::BeforeAttr
+                } else {
+                    State::Unquoted
+                }
+            }
+            // Anything else is read again as the start of an attribute.
+            State::AfterQuoted | State::SelfClosing => match c {
+                b'/' => State::SelfClosing,
+                c if space(c) => State::BeforeAttr,
+                _ => State::AttrName,
+            },
+        };
         i += 1;
     }
     None
@@ -163,6 +193,18 @@ fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tag ends where the tokenizer ends it: a `>` in a value quoted after `=` does not end
+    /// it; a quote that does not open a value (an attribute named `="`) is text.
+    #[test]
+    fn tag_end_reads_values_as_the_tokenizer_does() {
+        assert_eq!(tag_end(b"a b='>'c>", 1), Some(9));
+        assert_eq!(tag_end(b"a b = \"x>y\">", 1), Some(12));
+        assert_eq!(tag_end(b"a b=x\"y>z\">", 1), Some(8));
+        assert_eq!(tag_end(b"a =\">\" b>", 1), Some(5));
+        assert_eq!(tag_end(b"a/>", 1), Some(3));
+        assert_eq!(tag_end(b"a b='>", 1), None);
+    }
 
     fn opener(html: &str) -> Option<(usize, String, usize)> {
         find(html).map(|u| (u.offset, u.opener, u.swallowed))

@@ -333,7 +333,7 @@ fn dropped_empty_end_tags(mut gap: &[u8]) -> usize {
             gap = rest;
         } else if gap.starts_with(b"</") {
             // As the tokenizer reads it: a quoted `>` does not end it.
-            match end_tag_len(gap) {
+            match crate::unclosed::tag_end(gap, 2) {
                 Some(end) => gap = &gap[end..],
                 None => break,
             }
@@ -416,7 +416,7 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
                 Some(c) if c.is_ascii_alphabetic() => {
                     // An end tag: gone, to its `>` (or to the end of the input).
                     node(&gap[start..i], TextType::Data);
-                    Some(end_tag_len(rest).unwrap_or(rest.len()))
+                    Some(crate::unclosed::tag_end(rest, 2).unwrap_or(rest.len()))
                 }
                 _ => None,
             },
@@ -443,80 +443,6 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
         }
     }
     node(&gap[start..], TextType::Data);
-}
-
-/// The length of the end tag at the start of `s` (`</name …>`, read as the tokenizer reads
-/// one: attributes and their quoted values included), or `None` if the input ends first.
-fn end_tag_len(s: &[u8]) -> Option<usize> {
-    #[derive(Clone, Copy)]
-    enum State {
-        Name,
-        BeforeAttr,
-        AttrName,
-        AfterAttrName,
-        BeforeValue,
-        Quoted(u8),
-        Unquoted,
-        AfterQuoted,
-        SelfClosing,
-    }
-    let space = |c: u8| matches!(c, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C');
-    let mut state = State::Name;
-    let mut i = 2;
-    while let Some(&c) = s.get(i) {
-        state = match state {
-            State::Quoted(q) => {
-                if c == q {
-                    State::AfterQuoted
-                } else {
-                    state
-                }
-            }
-            _ if c == b'>' => return Some(i + 1),
-            State::Name => match c {
-                b'/' => State::SelfClosing,
-                c if space(c) => State::BeforeAttr,
-                _ => State::Name,
-            },
-            State::BeforeAttr => match c {
-                b'/' => State::SelfClosing,
-                c if space(c) => State::BeforeAttr,
-                _ => State::AttrName,
-            },
-            State::AttrName => match c {
-                b'/' => State::SelfClosing,
-                b'=' => State::BeforeValue,
-                c if space(c) => State::AfterAttrName,
-                _ => State::AttrName,
-            },
-            State::AfterAttrName => match c {
-                b'/' => State::SelfClosing,
-                b'=' => State::BeforeValue,
-                c if space(c) => State::AfterAttrName,
-                _ => State::AttrName,
-            },
-            State::BeforeValue => match c {
-                b'"' | b'\'' => State::Quoted(c),
-                c if space(c) => State::BeforeValue,
-                _ => State::Unquoted,
-            },
-            State::Unquoted => {
-                if space(c) {
-                    State::BeforeAttr
-                } else {
-                    State::Unquoted
-                }
-            }
-            // Anything else is read again as the start of an attribute.
-            State::AfterQuoted | State::SelfClosing => match c {
-                b'/' => State::SelfClosing,
-                c if space(c) => State::BeforeAttr,
-                _ => State::AttrName,
-            },
-        };
-        i += 1;
-    }
-    None
 }
 
 /// How the tokenizer reads the text after this start tag, when not as data (see
