@@ -282,8 +282,10 @@ fn process_split<'r>(
 
     // The post's own opt-outs (`postscrub: {ignore: …}`, `<!-- postscrub-disable … -->`).
     let found = {
+        // The field's line is only asked for when the field is there (most posts have none).
         let line = front_matter
             .as_ref()
+            .filter(|fm| fm.contains(suppress::FIELD))
             .and_then(|fm| {
                 field_lines(fm, doc.front_matter_line)
                     .get(suppress::FIELD)
