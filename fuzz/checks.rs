@@ -411,7 +411,20 @@ pub fn convert_chunks(data: &[u8]) {
     };
     let sizes = [(flags >> 2) as usize + 1, size as usize + 1];
     let html = String::from_utf8_lossy(html);
+    let full = markdown::try_convert_in_full(&html, &options);
     let whole = markdown::convert(&html, &options);
+    // Without raw HTML, the images the converter says it wrote are what the audit reads.
+    if let Ok(c) = &full
+        && let Some(images) = &c.image_destinations
+        && !postscrub::body::may_hold_html(&c.markdown)
+    {
+        assert_eq!(c.markdown, whole);
+        assert_eq!(
+            postscrub::audit::Needs::of_images(images.iter().map(String::as_str)),
+            postscrub::audit::audit(&whole),
+            "the converter's image list ({images:?}) is not what the Markdown holds"
+        );
+    }
     assert!(
         whole.is_empty() || (whole.ends_with('\n') && !whole.ends_with("\n\n")),
         "output does not end in exactly one newline: {:?}",

@@ -72,6 +72,17 @@ fn worth_reading(markdown: &str) -> bool {
 }
 
 impl Needs {
+    /// The needs of a Markdown body that holds no raw HTML ([`crate::body::may_hold_html`]
+    /// is false) and whose images have `destinations` (as read), without reading it: what
+    /// [`audit`] finds in such a body. The converter knows the images it wrote.
+    pub fn of_images<'a>(destinations: impl IntoIterator<Item = &'a str>) -> Needs {
+        let mut needs = Needs::default();
+        for d in destinations {
+            needs.image(d);
+        }
+        needs
+    }
+
     /// Counts what one event of the body's CommonMark reading asks of the site.
     fn observe(&mut self, event: &Event<'_>) {
         match event {

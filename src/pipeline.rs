@@ -375,8 +375,8 @@ fn process_split<'r>(
     }
     let mut extracted = first.extracted;
     let mut body = first.body;
-    // The audit of `body`, if a pass already read it.
-    let mut needs = None;
+    // The audit of `body`, if a pass already knows it.
+    let mut needs = first.output_needs;
     // `--body html` into Markdown settles too: the output is Markdown, which a later default
     // run reads with `auto`, so it must be what `auto` leaves as it is.
     let settles = matches!(options.body, BodyMode::Auto | BodyMode::Markdown)
@@ -433,8 +433,13 @@ fn process_split<'r>(
             }
             extracted.extend(again.extracted);
             unchanged = again.body == body;
-            // Its input was read; unchanged, that is the text the audit reads.
-            needs = again.input_needs.filter(|_| unchanged);
+            // Unchanged, the body's audit is what was known of it or what this pass read of
+            // it; changed, what the pass knows of its output.
+            needs = if unchanged {
+                needs.or(again.input_needs)
+            } else {
+                again.output_needs
+            };
             body = again.body;
             input_mode = next;
         }
@@ -726,6 +731,8 @@ struct BodyPass<'r> {
     /// The audit of the pass's input, when the pass read it as Markdown and could answer that
     /// in the same read (see [`audits`]).
     input_needs: Option<crate::audit::Needs>,
+    /// The audit of the pass's output, when the converter could answer it (see [`audits`]).
+    output_needs: Option<crate::audit::Needs>,
 }
 
 /// Clean `body` read in `mode` (`Auto` is read as `Html`) and, for Markdown output, convert
@@ -741,12 +748,19 @@ fn body_pass<'r>(
     match mode {
         BodyMode::Html | BodyMode::Auto => {
             let cleaned = clean::clean(body, sets, skip)?;
+            let mut output_needs = None;
             let (out, converted, notes) = match options.to {
                 OutputFormat::Html => (tidy_html(&cleaned.html), false, markdown::Notes::default()),
                 OutputFormat::Markdown => {
-                    let (md, notes) =
-                        markdown::try_convert_with_notes(&cleaned.html, &options.markdown())?;
-                    (md, true, notes)
+                    let c = markdown::try_convert_in_full(&cleaned.html, &options.markdown())?;
+                    // Without raw HTML the body's needs are its images, which the converter
+                    // knows: no need to read the Markdown for them.
+                    output_needs = c
+                        .image_destinations
+                        .as_ref()
+                        .filter(|_| audits(options) && !body::may_hold_html(&c.markdown))
+                        .map(|d| crate::audit::Needs::of_images(d.iter().map(String::as_str)));
+                    (c.markdown, true, c.notes)
                 }
             };
             Ok(BodyPass {
@@ -756,6 +770,7 @@ fn body_pass<'r>(
                 converted,
                 notes,
                 input_needs: None,
+                output_needs,
             })
         }
         BodyMode::Markdown => {
@@ -764,6 +779,8 @@ fn body_pass<'r>(
             let no_rules = sets.iter().all(|s| s.html.is_empty());
             let (islands, input_needs) = match islands {
                 Some(islands) => (islands, None),
+                // Not one tag-like `<`: no island, nothing to read the text for.
+                None if !body::may_hold_html(body) => (Vec::new(), None),
                 // The audit reads the same text: one parse for both.
                 None if audits(options) => {
                     let (islands, needs) = crate::audit::islands_and_needs(body);
@@ -790,6 +807,7 @@ fn body_pass<'r>(
                 converted: false,
                 notes: markdown::Notes::default(),
                 input_needs,
+                output_needs: None,
             })
         }
     }

@@ -582,6 +582,35 @@ pub(crate) fn push_url(out: &mut String, url: &str) {
     }
 }
 
+/// The destination a CommonMark reader takes from `written`, a destination [`push_url`]
+/// wrote: the angle brackets around it go, and a backslash before ASCII punctuation is an
+/// escape. `push_url` writes no entity (an `&` that could start one is escaped), so there is
+/// none to decode.
+pub(crate) fn destination_as_read(written: &str) -> String {
+    let inner = written
+        .strip_prefix('<')
+        .and_then(|w| w.strip_suffix('>'))
+        .unwrap_or(written);
+    let mut out = String::with_capacity(inner.len());
+    let mut rest = inner;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.as_bytes().first() {
+            Some(&b) if is_ascii_punctuation(b) => {
+                out.push(b as char);
+                rest = &after[1..];
+            }
+            _ => {
+                out.push('\\');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Appends ` "title"` for a link or image title (nothing when empty).
 pub(crate) fn push_title(out: &mut String, title: &str) {
     if title.is_empty() {
@@ -686,6 +715,26 @@ pub(crate) fn push_html_escaped(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_written_destination_reads_back_as_the_url_less_what_push_url_encodes() {
+        for (url, read) in [
+            ("http://a.cn/b.png", "http://a.cn/b.png"),
+            ("a b.png", "a%20b.png"),
+            ("a (1).png", "a%20(1).png"),
+            ("a\\b", "a\\b"),
+            ("a\\.png", "a\\.png"),
+            ("a\\", "a\\"),
+            ("x&copy;y", "x&copy;y"),
+            ("x&y", "x&y"),
+            ("<>", "%3C%3E"),
+            ("\u{1}", ""),
+        ] {
+            let mut written = String::new();
+            push_url(&mut written, url);
+            assert_eq!(destination_as_read(&written), read, "{url} as {written}");
+        }
+    }
 
     #[test]
     fn first_special_matches_a_byte_scan() {

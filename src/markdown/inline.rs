@@ -105,6 +105,9 @@ pub(crate) struct Inline {
     /// Content tokens pushed since creation (never reset).
     count: u32,
     scratch: Vec<Tok>,
+    /// The destination of every image written so far, as a CommonMark reader reads it back
+    /// (never reset; the writer truncates it when it takes written output back).
+    pub(crate) written_images: Vec<String>,
 }
 
 impl Inline {
@@ -279,7 +282,9 @@ impl Inline {
             self.alternate_nested();
             self.decide_emphasis();
             let before = out.len();
-            self.serialize(out, flush);
+            let mut written = std::mem::take(&mut self.written_images);
+            self.serialize(out, flush, &mut written);
+            self.written_images = written;
             out.len() > before
         } else {
             false
@@ -1048,7 +1053,7 @@ impl Inline {
         s
     }
 
-    fn serialize(&self, out: &mut String, flush: Flush) {
+    fn serialize(&self, out: &mut String, flush: Flush, written_images: &mut Vec<String>) {
         let lone = self.lone_delimiters();
         let mut line_start = !flush.heading;
         let mut prev: Option<char> = None;
@@ -1143,7 +1148,9 @@ impl Inline {
                     };
                     escape::escape_text(out, &img.alt, &ctx);
                     out.push_str("](");
+                    let at = out.len();
                     push_destination(out, &img.src, flush.table);
+                    written_images.push(escape::destination_as_read(&out[at..]));
                     escape::push_title(out, &img.title);
                     out.push(')');
                 }

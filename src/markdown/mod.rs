@@ -111,10 +111,32 @@ pub fn try_convert_with_notes(
     html: &str,
     options: &Options,
 ) -> Result<(String, Notes), lol_html::errors::RewritingError> {
+    try_convert_in_full(html, options).map(|c| (c.markdown, c.notes))
+}
+
+/// A conversion and what the converter knows of what it wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Converted {
+    pub markdown: String,
+    pub notes: Notes,
+    /// The destination of every Markdown image (`![alt](dest)`) in `markdown`, in order, as
+    /// a CommonMark reader reads it (the angle brackets and escapes it was written with
+    /// gone), when the converter can vouch for that: not when `liquid_safe` protection
+    /// rewrote the text afterwards. Exact for Markdown without raw HTML; images inside raw
+    /// HTML the converter wrote (a table kept as HTML) are not here, and an image beside
+    /// raw HTML may be read as part of it.
+    pub image_destinations: Option<Vec<String>>,
+}
+
+/// [`try_convert`], with [`Converted`]'s facts.
+pub fn try_convert_in_full(
+    html: &str,
+    options: &Options,
+) -> Result<Converted, lol_html::errors::RewritingError> {
     let mut c = Converter::new(options);
     c.write(html.as_bytes());
-    let (markdown, notes, error) = c.finish_checked();
-    error.map_or(Ok((markdown, notes)), Err)
+    let (converted, error) = c.finish_checked();
+    error.map_or(Ok(converted), Err)
 }
 
 fn discard(_: &[u8]) {}
@@ -224,11 +246,16 @@ impl<'o> Converter<'o> {
 
     /// Ends the input and returns the Markdown.
     pub fn finish(self) -> String {
+        self.finish_checked().0.markdown
+    }
+
+    /// Ends the input and returns the Markdown with what the converter knows of it.
+    pub fn finish_in_full(self) -> Converted {
         self.finish_checked().0
     }
 
-    /// The Markdown, its notes, and the error that stopped the rewriter early, if one did.
-    fn finish_checked(mut self) -> (String, Notes, Option<lol_html::errors::RewritingError>) {
+    /// The conversion, and the error that stopped the rewriter early, if one did.
+    fn finish_checked(mut self) -> (Converted, Option<lol_html::errors::RewritingError>) {
         if let Some(r) = self.rewriter.take() {
             match r.end() {
                 // The text after the last token.
@@ -252,8 +279,15 @@ impl<'o> Converter<'o> {
             }
         }
         let core = std::mem::replace(&mut *self.core.borrow_mut(), Core::new(Options::default()));
-        let (markdown, notes) = core.finish();
-        (markdown, notes, self.error.take())
+        let (markdown, notes, image_destinations) = core.finish();
+        (
+            Converted {
+                markdown,
+                notes,
+                image_destinations,
+            },
+            self.error.take(),
+        )
     }
 }
 

@@ -1011,12 +1011,14 @@ impl Core {
             Shape::Layout => self.replay(events, Shape::Layout),
             Shape::Gfm => {
                 let checkpoint = self.blocks.checkpoint();
+                let images = self.inline.written_images.len();
                 self.gfm = Some(Gfm::default());
                 self.replay(events, Shape::Gfm);
                 self.flush_inline();
                 let gfm = self.gfm.take().unwrap_or_default();
                 if gfm.complex {
                     self.blocks.restore(checkpoint);
+                    self.inline.written_images.truncate(images);
                     if table::one_data_column(events) {
                         self.replay(events, Shape::Layout);
                     } else {
@@ -1189,7 +1191,11 @@ impl Core {
     }
 
     /// End of input: closes everything still open and returns the Markdown and its notes.
-    pub(crate) fn finish(mut self) -> (String, Notes) {
+    /// The Markdown, what was done to embeds, and the destination of every Markdown image
+    /// in the Markdown, in order, as a CommonMark reader reads it (`None` when Liquid's
+    /// protection may rewrite the text after it was written: a reader of the file before
+    /// Liquid runs may no longer see an image there).
+    pub(crate) fn finish(mut self) -> (String, Notes, Option<Vec<String>>) {
         self.flush_text();
         if let Some(first) = self.frames.first() {
             let id = first.id;
@@ -1201,10 +1207,15 @@ impl Core {
             // Every writer unmarks what it writes; this only guarantees no marker escapes.
             nunjucks::unmark(&mut out);
         }
+        let mut images = Some(self.inline.written_images);
         if self.opts.liquid_safe {
+            // Protection acts on a `{{` or `{%` only.
+            if out.contains("{{") || out.contains("{%") {
+                images = None;
+            }
             nunjucks::protect_liquid(&mut out);
         }
-        (out, self.notes)
+        (out, self.notes, images)
     }
 }
 
