@@ -41,10 +41,23 @@ fn plain(c: char) -> char {
     }
 }
 
-/// Whether `s` holds a marker. Searched for one char at a time (a byte search for each
-/// marker's last byte), not with a predicate that decodes every character of the text.
+/// Whether `s` holds a marker. Both are `EF B7 9x` in UTF-8: one search for the two bytes
+/// they share, which are rare in any text (U+FDC0..U+FDFF), where a search for a char goes by
+/// its last byte (`90`, a continuation byte all over CJK text) and `EF` leads the full-width
+/// punctuation of Chinese.
 pub(crate) fn has_marker(s: &str) -> bool {
-    s.contains(OPEN) || s.contains(CLOSE)
+    // OPEN and CLOSE in UTF-8 (tested).
+    const SHARED: [u8; 2] = [0xEF, 0xB7];
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&b[from..], &SHARED) {
+        let at = from + i;
+        if matches!(b.get(at + 2), Some(0x90 | 0x91)) {
+            return true;
+        }
+        from = at + 2;
+    }
+    false
 }
 
 /// `s` with markers turned back into braces.
@@ -84,9 +97,15 @@ pub(crate) fn url_unmark(s: &mut String) {
 /// Rewrites one written block: openers Hexo did not read as tags go inside raw blocks, markers
 /// become braces. `in_raw` carries an author's own open `{% raw %}` from block to block.
 pub(crate) fn protect(s: &mut String, in_raw: &mut bool) {
-    if !s.contains('{') && !s.contains(OPEN) && !*in_raw {
-        unmark(s);
-        return;
+    if !*in_raw && !s.contains('{') {
+        // Most text: no brace and no marker.
+        if !has_marker(s) {
+            return;
+        }
+        if !s.contains(OPEN) {
+            unmark(s);
+            return;
+        }
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 32);
@@ -228,6 +247,30 @@ fn tag_name(inner: &[char]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn has_marker_is_a_search_for_either_marker() {
+        assert_eq!(OPEN.to_string().as_bytes(), [0xEF, 0xB7, 0x90]);
+        assert_eq!(CLOSE.to_string().as_bytes(), [0xEF, 0xB7, 0x91]);
+        // Neighbours sharing bytes with the markers: the rest of U+FDxx, CJK text full of
+        // 0x90 continuation bytes, full-width punctuation led by 0xEF.
+        let pieces = [
+            "", "a", "中文", "，", "：", "\u{FDCF}", "\u{FDD2}", "\u{FDEF}", "\u{FD90}",
+            "\u{ED90}", "\u{FDD0}", "\u{FDD1}", "{", "}",
+        ];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(
+                        has_marker(&s),
+                        s.contains(OPEN) || s.contains(CLOSE),
+                        "{s:?}"
+                    );
+                }
+            }
+        }
+    }
 
     fn p(s: &str) -> String {
         let mut s = s
