@@ -91,6 +91,13 @@ pub fn find(html: &str) -> Option<Unclosed> {
 /// spaces), so a `>` inside one does not end the tag, and a quote anywhere else is text. Also
 /// used by the converter to take unhandled end tags out of its text (`markdown::text_before`).
 pub(crate) fn tag_end(b: &[u8], from: usize) -> Option<usize> {
+    tag_end_read(b, from).map(|(end, _)| end)
+}
+
+/// [`tag_end`], and whether the `>` came where a value was expected (`<a b=>`, `<a b = >`):
+/// lol_html's tokenizer then goes on in the data state even after a `script`, `style` or
+/// other raw-text start tag (browsers do not).
+pub(crate) fn tag_end_read(b: &[u8], from: usize) -> Option<(usize, bool)> {
     #[derive(Clone, Copy)]
     enum State {
         Name,
@@ -107,7 +114,7 @@ pub(crate) fn tag_end(b: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     while let Some(&c) = b.get(i) {
         if c == b'>' {
-            return Some(i + 1);
+            return Some((i + 1, matches!(state, State::BeforeValue)));
         }
         state = match state {
             State::Name => match c {

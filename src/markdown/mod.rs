@@ -316,6 +316,11 @@ struct Source {
     /// How the tokenizer reads what follows the last token seen: the start tag of
     /// `script`, `style`, `textarea`, `plaintext` and the like switches it from data.
     after: Option<TextType>,
+    /// Set when such a start tag ended where a value was expected (`<iframe a=>`): lol_html's
+    /// tokenizer then stays in the data state (tags are tags), but labels the text it reads
+    /// with the element's text type until the next tag (start or end; a comment does not
+    /// count), as its text handler shows.
+    labelled: Option<TextType>,
 }
 
 impl Source {
@@ -388,6 +393,20 @@ fn seen(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocatio
         input.after = None;
         return;
     }
+    see_in_chunks(core, input, at);
+}
+
+/// [`seen`] for a start or end tag: the text after it is labelled afresh.
+fn seen_tag(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocation) {
+    if input.borrow().from == TextFrom::Gaps {
+        seen(core, input, at);
+        input.borrow_mut().labelled = None;
+        return;
+    }
+    see_in_chunks(core, input, at);
+}
+
+fn see_in_chunks(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocation) {
     let scan = core.borrow().in_code();
     let dropped = input.borrow_mut().see(at, scan);
     if dropped > 0 {
@@ -404,7 +423,7 @@ fn seen(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, at: SourceLocatio
 /// for lol_html. After the start tag of `script`, `style`, `textarea` and the like, the text
 /// runs to that element's end tag, which always has a handler ([`bounds_raw_text`]).
 fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize) {
-    let (from, after) = {
+    let (from, after, labelled) = {
         let mut source = input.borrow_mut();
         let end = end.min(source.base + source.bytes.len());
         if end <= source.seen {
@@ -413,13 +432,15 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
         source.let_go();
         let from = source.seen;
         source.seen = end;
-        (from..end, source.after)
+        (from..end, source.after, source.labelled)
     };
     let source = input.borrow();
     let gap = source.get(from);
     if gap.is_empty() {
         return;
     }
+    // The label of data text until the next tag (see `Source::labelled`).
+    let mut data = labelled.unwrap_or(TextType::Data);
     let node = |bytes: &[u8], text_type: TextType| {
         if bytes.is_empty() {
             return;
@@ -441,7 +462,7 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
         let skip = match rest.get(1) {
             Some(b'/') => match rest.get(2) {
                 Some(b'>') => {
-                    node(&gap[start..i], TextType::Data);
+                    node(&gap[start..i], data);
                     if core.borrow().in_code() {
                         core.borrow_mut().literal("</>");
                     }
@@ -449,7 +470,8 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
                 }
                 Some(c) if c.is_ascii_alphabetic() => {
                     // An end tag: gone, to its `>` (or to the end of the input).
-                    node(&gap[start..i], TextType::Data);
+                    node(&gap[start..i], data);
+                    data = TextType::Data;
                     Some(crate::unclosed::tag_end(rest, 2).unwrap_or(rest.len()))
                 }
                 _ => None,
@@ -457,13 +479,13 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
             Some(c) if c.is_ascii_alphabetic() => {
                 // A start tag always reaches the element handler, so this one is unfinished
                 // at the end of the input, where the tokenizer drops it.
-                node(&gap[start..i], TextType::Data);
+                node(&gap[start..i], data);
                 Some(rest.len())
             }
             Some(b'!') if rest.starts_with(b"<![CDATA[") => {
                 // Outside foreign content this is a comment, which reaches a handler; here it
                 // is text of its own that the converter does not show.
-                node(&gap[start..i], TextType::Data);
+                node(&gap[start..i], data);
                 Some(memchr::memmem::find(&rest[9..], b"]]>").map_or(rest.len(), |e| 9 + e + 3))
             }
             _ => None,
@@ -476,7 +498,11 @@ fn text_before(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, end: usize
             None => at = i + 1,
         }
     }
-    node(&gap[start..], TextType::Data);
+    node(&gap[start..], data);
+    drop(source);
+    if labelled.is_some() && data == TextType::Data {
+        input.borrow_mut().labelled = None;
+    }
 }
 
 /// How the tokenizer reads the text after this start tag, when not as data (see
@@ -502,7 +528,13 @@ fn bounds_raw_text(input: &Rc<RefCell<Source>>, el: &mut Element<'_, '_>, name: 
     let Some(text_type) = raw_text_type(el, name) else {
         return false;
     };
-    input.borrow_mut().after = Some(text_type);
+    let mut input = input.borrow_mut();
+    let tag = input.get(el.source_location().bytes());
+    if crate::unclosed::tag_end_read(tag, 1).is_some_and(|(_, no_value)| no_value) {
+        input.labelled = Some(text_type);
+        return false;
+    }
+    input.after = Some(text_type);
     true
 }
 
@@ -513,7 +545,7 @@ fn raw_text(input: &Rc<RefCell<Source>>, at: SourceLocation) -> String {
 }
 
 fn handle_element(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, el: &mut Element<'_, '_>) {
-    seen(core, input, el.source_location());
+    seen_tag(core, input, el.source_location());
     let name = el.tag_name();
     let raw = bounds_raw_text(input, el, &name);
     if core.borrow().in_code() && is_literal(el) {
@@ -534,7 +566,7 @@ fn handle_element(core: &Rc<RefCell<Core>>, input: &Rc<RefCell<Source>>, el: &mu
         let input = Rc::clone(input);
         // Only fails for elements that cannot have content, excluded above.
         let _ = el.on_end_tag(Box::new(move |end| {
-            seen(&core, &input, end.source_location());
+            seen_tag(&core, &input, end.source_location());
             if let Some(id) = id {
                 core.borrow_mut().end(id);
             }
@@ -567,7 +599,7 @@ fn literal_element(
         let input = Rc::clone(input);
         // Only fails for elements that cannot have content, excluded above.
         let _ = el.on_end_tag(Box::new(move |end| {
-            seen(&core, &input, end.source_location());
+            seen_tag(&core, &input, end.source_location());
             // Also called at an ancestor's end tag, which is not this one's.
             if end.name() == name && core.borrow().in_code() {
                 let raw = raw_text(&input, end.source_location());
