@@ -279,7 +279,15 @@ pub fn frontmatter(data: &[u8]) {
     // The fast reader of plain front matter answers only what serde_yaml answers, alike.
     if let Some(fast) = postscrub::yaml_fast::read(fm_text) {
         match serde_yaml::from_str::<Value>(fm_text) {
-            Ok(slow) => assert_eq!(fast, slow, "yaml_fast and serde_yaml differ on:\n{fm_text}"),
+            Ok(slow) => {
+                assert_eq!(fast, slow, "yaml_fast and serde_yaml differ on:\n{fm_text}");
+                // FrontMatter::parse does not run the guard on what yaml_fast answers.
+                assert_eq!(
+                    postscrub::yaml_guard::check(fm_text),
+                    Ok(()),
+                    "the YAML guard refuses what yaml_fast reads:\n{fm_text}"
+                );
+            }
             Err(e) => panic!("yaml_fast read text serde_yaml refuses ({e}):\n{fm_text}"),
         }
     }
