@@ -25,6 +25,34 @@ pub struct Unclosed {
 
 /// The first comment or raw-text element of `html` that is never closed.
 pub fn find(html: &str) -> Option<Unclosed> {
+    // Most bodies have no opener at all: one fast look for any, before the scan that walks
+    // every tag.
+    if !any_opener(html.as_bytes()) {
+        return None;
+    }
+    scan(html)
+}
+
+/// Whether `b` holds, anywhere (in a value too), a `<!--` or a `<` followed by the name of a
+/// raw-text element or `plaintext` in any case: the only places [`scan`] can report.
+fn any_opener(b: &[u8]) -> bool {
+    if memchr::memmem::find(b, b"<!--").is_some() {
+        return true;
+    }
+    memchr::memchr_iter(b'<', b).any(|lt| {
+        let rest = &b[lt + 1..];
+        matches!(
+            rest.first().map(u8::to_ascii_lowercase),
+            Some(b's' | b't' | b'x' | b'n' | b'i' | b'p')
+        ) && RAW_TEXT.iter().chain(&["plaintext"]).any(|name| {
+            rest.get(..name.len())
+                .is_some_and(|r| r.eq_ignore_ascii_case(name.as_bytes()))
+        })
+    })
+}
+
+/// [`find`] without the first look.
+fn scan(html: &str) -> Option<Unclosed> {
     let b = html.as_bytes();
     let unclosed = |offset: usize, opener: String| {
         Some(Unclosed {
@@ -200,6 +228,51 @@ fn find_end_tag(b: &[u8], name: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first look never hides what the scan finds.
+    #[test]
+    fn the_first_look_passes_every_opener() {
+        let parts = [
+            "",
+            "a",
+            "<!--",
+            "-->",
+            "<!-->",
+            "<script>",
+            "</script>",
+            "<SCRIPT a='>'>",
+            "<style",
+            "<title>",
+            "<textarea>",
+            "<xmp>",
+            "<iframe>",
+            "<noscript>",
+            "<noembed>",
+            "<noframes>",
+            "<plaintext>",
+            "<PlainText>",
+            "<p title='<script>'>",
+            "<scripts>",
+            "<s>",
+            "<t>",
+            "<i>",
+            "</p>",
+            "<",
+            "中",
+        ];
+        for a in parts {
+            for b in parts {
+                for c in parts {
+                    let html = format!("{a}{b}x{c}");
+                    let found = scan(&html);
+                    assert_eq!(find(&html), found, "{html}");
+                    if found.is_some() {
+                        assert!(any_opener(html.as_bytes()), "{html}");
+                    }
+                }
+            }
+        }
+    }
 
     /// A tag ends where the tokenizer ends it: a `>` in a value quoted after `=` does not end
     /// it; a quote that does not open a value (an attribute named `="`) is text.
