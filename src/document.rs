@@ -160,7 +160,7 @@ fn next_line(text: &str, pos: usize) -> Option<(&str, usize)> {
     if pos >= text.len() {
         return None;
     }
-    match text[pos..].find('\n') {
+    match memchr::memchr(b'\n', &text.as_bytes()[pos..]) {
         Some(i) => {
             let content = text[pos..pos + i]
                 .strip_suffix('\r')
@@ -175,14 +175,20 @@ fn next_line(text: &str, pos: usize) -> Option<(&str, usize)> {
 /// other text. Such a file would otherwise be one long line, and its front matter would not be
 /// found.
 pub fn lone_cr_to_lf(text: &str) -> Option<String> {
-    (text.contains('\r') && !text.contains('\n')).then(|| text.replace('\r', "\n"))
+    (has_byte(text, b'\r') && !has_byte(text, b'\n')).then(|| text.replace('\r', "\n"))
+}
+
+/// Whether `text` holds the ASCII byte `b`: the memchr crate's vector search (a `char` search
+/// in `str` goes a word at a time), for checks that run over every whole post.
+pub(crate) fn has_byte(text: &str, b: u8) -> bool {
+    memchr::memchr(b, text.as_bytes()).is_some()
 }
 
 /// `text` with every line break in the given style.
 pub fn with_line_ending(text: &str, line_ending: LineEnding) -> std::borrow::Cow<'_, str> {
     match line_ending {
-        LineEnding::Lf if text.contains('\r') => text.replace("\r\n", "\n").into(),
-        LineEnding::CrLf if text.contains('\n') => {
+        LineEnding::Lf if has_byte(text, b'\r') => text.replace("\r\n", "\n").into(),
+        LineEnding::CrLf if has_byte(text, b'\n') => {
             text.replace("\r\n", "\n").replace('\n', "\r\n").into()
         }
         _ => text.into(),

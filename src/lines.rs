@@ -4,6 +4,26 @@
 //! (100,000 raw-HTML islands, each a rule fire); this index is built once per text, in one pass,
 //! and answers each question with a binary search.
 
+/// `text.split('\n')` by the memchr crate's vector search (a `char` split goes a word at a
+/// time): for the converter's blocks and front matter, split on every post.
+pub(crate) fn split_lf(text: &str) -> impl Iterator<Item = &str> {
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    let mut start = Some(0);
+    std::iter::from_fn(move || {
+        let from = start?;
+        match ends.next() {
+            Some(end) => {
+                start = Some(end + 1);
+                Some(&text[from..end])
+            }
+            None => {
+                start = None;
+                Some(&text[from..])
+            }
+        }
+    })
+}
+
 /// The byte offset where each line of a text starts.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -15,7 +35,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         // A memchr-backed search, not a test of every byte: this runs over whole posts.
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex {
             starts,
             len: text.len(),
@@ -47,6 +67,27 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn split_lf_is_split_on_newline() {
+        for text in [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "\na",
+            "a\nb",
+            "a\r\nb\n\n中\n",
+            "中文",
+        ] {
+            assert_eq!(
+                split_lf(text).collect::<Vec<_>>(),
+                text.split('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn lines_of_offsets() {

@@ -686,7 +686,7 @@ fn input_warnings(text: &str, doc: &Document<'_>, output: &str, lone_cr: bool) -
         );
     }
     // A byte search first: almost no post holds a NUL, and counting visits every byte.
-    let nul_in = if text.contains('\0') {
+    let nul_in = if crate::document::has_byte(text, 0) {
         text.bytes().filter(|&b| b == 0).count()
     } else {
         0

@@ -356,7 +356,7 @@ impl Blocks {
             }
         }
         self.begin(Kind::Paragraph);
-        for l in text.split('\n') {
+        for l in crate::lines::split_lf(text) {
             self.line(l);
         }
     }
@@ -397,7 +397,7 @@ impl Blocks {
         // break is the fence's.
         if !code.is_empty() {
             let body = code.strip_suffix('\n').unwrap_or(code);
-            for l in body.split('\n') {
+            for l in crate::lines::split_lf(body) {
                 self.code_line(l);
             }
         }
@@ -426,7 +426,7 @@ impl Blocks {
     /// Writes a block of ready-made lines (a GFM table or a raw HTML table).
     pub(crate) fn raw_lines(&mut self, text: &str) {
         self.begin(Kind::Other);
-        for l in text.split('\n') {
+        for l in crate::lines::split_lf(text) {
             self.line(l);
         }
     }
