@@ -46,11 +46,13 @@ fn plain(c: char) -> char {
 /// its last byte (`90`, a continuation byte all over CJK text) and `EF` leads the full-width
 /// punctuation of Chinese.
 pub(crate) fn has_marker(s: &str) -> bool {
-    // OPEN and CLOSE in UTF-8 (tested).
-    const SHARED: [u8; 2] = [0xEF, 0xB7];
+    // The bytes OPEN and CLOSE share in UTF-8 (tested); the searcher is built once, as this
+    // runs on every text chunk.
+    static SHARED: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(&[0xEF, 0xB7]));
     let b = s.as_bytes();
     let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&b[from..], &SHARED) {
+    while let Some(i) = SHARED.find(&b[from..]) {
         let at = from + i;
         if matches!(b.get(at + 2), Some(0x90 | 0x91)) {
             return true;

@@ -161,7 +161,7 @@ pub struct BodyNames<'b> {
     /// not followed by a letter (a bogus comment).
     comments: bool,
     /// The body with ASCII letters lowercased, made the first time an attribute is asked for.
-    lowered: std::cell::OnceCell<String>,
+    lowered: std::cell::OnceCell<Vec<u8>>,
     /// Attribute names asked for so far, and the answers: rules ask for the same few
     /// (`class`, `style`, `src`) over and over, and each search reads the whole body.
     asked: std::cell::RefCell<Vec<(String, bool)>>,
@@ -185,10 +185,13 @@ impl<'b> BodyNames<'b> {
         if let Some((_, found)) = self.asked.borrow().iter().find(|(n, _)| n == name) {
             return *found;
         }
-        let found = self
-            .lowered
-            .get_or_init(|| self.html.to_ascii_lowercase())
-            .contains(name);
+        // Bytes, and the memchr crate's substring search: this runs over whole bodies.
+        let lowered = self.lowered.get_or_init(|| {
+            let mut bytes = self.html.as_bytes().to_vec();
+            bytes.make_ascii_lowercase();
+            bytes
+        });
+        let found = memchr::memmem::find(lowered, name.as_bytes()).is_some();
         self.asked.borrow_mut().push((name.to_owned(), found));
         found
     }
