@@ -30,3 +30,22 @@ pub fn files(dir: &str, exts: &[&str], min: usize) -> Vec<PathBuf> {
 pub fn posts() -> Vec<PathBuf> {
     files("tests/corpus/source", &["md"], 131)
 }
+
+/// The fuzz regressions' folder: its inputs start with the fuzz target's option bytes.
+pub const FUZZ_REGRESSIONS: &str = "tests/fuzz-regressions";
+
+/// Every committed input the converter suites read, with the folder it is in: the corpus
+/// posts, the converter fixtures, the hostile catalogue and the fuzz regressions (over 400).
+pub fn converter_inputs() -> Vec<(&'static str, PathBuf)> {
+    let mut inputs = Vec::new();
+    for (dir, exts, min) in [
+        ("tests/corpus/source", &["md"][..], 131),
+        ("tests/fixtures/convert", &["html"][..], 100),
+        ("tests/hostile", &["md", "html", "htm", "txt"][..], 100),
+        (FUZZ_REGRESSIONS, &[][..], 1),
+    ] {
+        inputs.extend(files(dir, exts, min).into_iter().map(|p| (dir, p)));
+    }
+    assert!(inputs.len() > 400, "{}", inputs.len());
+    inputs
+}
